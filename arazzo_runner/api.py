@@ -1,0 +1,94 @@
+"""The Python API: load an Arazzo document, pick a workflow, run it.
+
+>>> from arazzo_runner.api import load
+>>> workflows = load("workflows/ibm-quantum-pause-session-and-confirm-workflow.yml")
+>>> result = workflows.run(inputs={...}, server_overrides={"sessionsApi": "http://..."})
+>>> result.status, result.outputs
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .diagnostics import Diagnostics
+from .errors import UsageError
+from .executor import RunListener, RunOptions, WorkflowRunner
+from .inputs import apply_defaults, validate_inputs
+from .loader import load_document
+from .model import ArazzoDocument, Workflow, build_model
+from .results import WorkflowResult
+from .sources import SourceRegistry
+
+if TYPE_CHECKING:
+    import httpx2
+
+
+class LoadedArazzo:
+    """An Arazzo document ready to run, with the warnings found while loading it."""
+
+    def __init__(self, document: ArazzoDocument, diagnostics: Diagnostics) -> None:
+        self.document = document
+        self.diagnostics = diagnostics
+        self.sources = SourceRegistry(document, diagnostics)
+
+    @property
+    def workflows(self) -> list[Workflow]:
+        return self.document.workflows
+
+    def workflow(self, workflow_id: str | None = None) -> Workflow:
+        """The workflow with ``workflow_id``, or the only one when it is omitted."""
+        if workflow_id is None:
+            if len(self.workflows) == 1:
+                return self.workflows[0]
+            ids = ", ".join(w.workflow_id for w in self.workflows)
+            raise UsageError(
+                f"the document has {len(self.workflows)} workflows; choose one with --workflow",
+                hint=f"workflows: {ids}",
+            )
+        found = self.document.workflow(workflow_id)
+        if found is None:
+            ids = ", ".join(w.workflow_id for w in self.workflows)
+            raise UsageError(
+                f"no workflow '{workflow_id}' in {self.document.document.display_name}",
+                hint=f"workflows: {ids}",
+            )
+        return found
+
+    def run(
+        self,
+        workflow_id: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        server_overrides: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        listener: RunListener | None = None,
+        client: httpx2.Client | None = None,
+    ) -> WorkflowResult:
+        """Validate ``inputs`` and run the workflow; nothing is sent if anything is invalid."""
+        workflow = self.workflow(workflow_id)
+        for name in server_overrides or {}:
+            if self.document.source(name) is None:
+                names = ", ".join(s.name for s in self.document.source_descriptions)
+                raise UsageError(
+                    f"--server names source description '{name}', which the document does not "
+                    "define",
+                    hint=f"source descriptions: {names}",
+                )
+        values = apply_defaults(dict(inputs or {}), workflow)
+        validate_inputs(values, workflow, self.document)
+        options = RunOptions(server_overrides=dict(server_overrides or {}))
+        if timeout is not None:
+            options.timeout = timeout
+        runner = WorkflowRunner(
+            self.document, self.sources, self.diagnostics, options, client, listener
+        )
+        return runner.run(workflow, values)
+
+
+def load(path: str, *, diagnostics: Diagnostics | None = None) -> LoadedArazzo:
+    """Load and check an Arazzo document from a file path or URL."""
+    if diagnostics is None:
+        diagnostics = Diagnostics()
+    document = build_model(load_document(path, display_name=path), diagnostics)
+    return LoadedArazzo(document, diagnostics)

@@ -1,0 +1,221 @@
+"""Workflow inputs: reading them from the command line and checking them against the schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, UsageError
+from .model import ArazzoDocument, Workflow
+
+_JSON_TYPES = ("object", "array")
+
+
+def parse_input_pairs(pairs: list[str], workflow: Workflow) -> dict[str, Any]:
+    """Turn ``NAME=VALUE`` pairs into typed values, guided by the inputs schema.
+
+    The command line only has text, so the schema decides: ``acceptingJobs=false``
+    becomes the JSON boolean false when the input is declared ``type: boolean``.
+    """
+    properties = _properties(workflow.inputs)
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(
+                f"--input expects NAME=VALUE, got '{pair}'",
+                hint="for example: --input sessionId=abc123",
+            )
+        schema = properties.get(name)
+        if schema is None and properties:
+            known = ", ".join(sorted(properties))
+            raise InputError(
+                f"workflow '{workflow.workflow_id}' has no input named '{name}'",
+                hint=f"its inputs are: {known}",
+            )
+        values[name] = convert_input(name, text, schema)
+    return values
+
+
+def convert_input(name: str, text: str, schema: Any) -> Any:
+    """Convert one command-line value to the type its schema declares."""
+    types = _declared_types(schema)
+    if not types or types == {"string"}:
+        return text
+    for kind in _conversion_order(types):
+        converted = _try_convert(text, kind)
+        if converted is not _NO_VALUE:
+            return converted
+    expected = " or ".join(sorted(types))
+    raise InputError(
+        f"input '{name}' expects {expected}, but '{text}' is not one",
+        hint=_example_for(sorted(types)[0]),
+    )
+
+
+_NO_VALUE = object()
+
+
+def _try_convert(text: str, kind: str) -> Any:
+    if kind == "boolean":
+        lowered = text.strip().lower()
+        return {"true": True, "false": False}.get(lowered, _NO_VALUE)
+    if kind == "null":
+        return None if text.strip() == "null" else _NO_VALUE
+    if kind in ("integer", "number"):
+        try:
+            number = json.loads(text)
+        except ValueError:
+            return _NO_VALUE
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            return _NO_VALUE
+        if kind == "integer":
+            if isinstance(number, float) and not number.is_integer():
+                return _NO_VALUE
+            return int(number)
+        return number
+    if kind in _JSON_TYPES:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return _NO_VALUE
+        expected = dict if kind == "object" else list
+        return value if isinstance(value, expected) else _NO_VALUE
+    return text  # string
+
+
+def _conversion_order(types: set[str]) -> list[str]:
+    # Try the most specific interpretation first; a string accepts anything.
+    order = ["null", "boolean", "integer", "number", "object", "array", "string"]
+    return [kind for kind in order if kind in types]
+
+
+def _example_for(kind: str) -> str:
+    examples = {
+        "boolean": "use true or false",
+        "integer": "use a whole number such as 3",
+        "number": "use a number such as 2.5",
+        "object": 'use a JSON object such as {"a": 1}',
+        "array": "use a JSON array such as [1, 2]",
+        "null": "use null",
+    }
+    return examples.get(kind, "")
+
+
+def _declared_types(schema: Any) -> set[str]:
+    if not isinstance(schema, dict):
+        return set()
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return {declared}
+    if isinstance(declared, list):
+        return {t for t in declared if isinstance(t, str)}
+    if "enum" in schema or "const" in schema:
+        values = schema.get("enum", [schema.get("const")])
+        return {_json_type(v) for v in values}
+    return set()
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "string"
+
+
+def _properties(schema: Any) -> dict[str, Any]:
+    if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
+        return schema["properties"]
+    return {}
+
+
+def read_inputs_file(source: str) -> dict[str, Any]:
+    """Read a JSON object of inputs from a file, or from standard input for ``-``."""
+    name = "standard input" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read inputs file {name}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"inputs file {name} is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"inputs file {name} is not valid JSON: {exc.msg} (line {exc.lineno}, column "
+            f"{exc.colno})"
+        ) from None
+    if not isinstance(data, dict):
+        raise UsageError(f"inputs file {name} must hold a JSON object of input names to values")
+    return data
+
+
+def apply_defaults(inputs: dict[str, Any], workflow: Workflow) -> dict[str, Any]:
+    """Fill in top-level ``default`` values the schema declares for absent inputs."""
+    merged = dict(inputs)
+    for name, schema in _properties(workflow.inputs).items():
+        if name not in merged and isinstance(schema, dict) and "default" in schema:
+            merged[name] = schema["default"]
+    return merged
+
+
+def validate_inputs(inputs: dict[str, Any], workflow: Workflow, document: ArazzoDocument) -> None:
+    """Check inputs against the workflow's inputs schema; report every problem at once.
+
+    The schema is evaluated as part of the whole Arazzo document, so that
+    ``$ref: '#/components/inputs/...'`` resolves against the document root as
+    the Arazzo spec intends.
+    """
+    if workflow.inputs is None:
+        return
+    import jsonschema  # imported here: it is only needed once inputs exist
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    base_uri = "urn:arazzo-document"
+    resource = Resource.from_contents(document.document.data, default_specification=DRAFT202012)
+    registry = Registry().with_resource(base_uri, resource)
+    index = document.workflows.index(workflow)
+    schema = {"$ref": f"{base_uri}#/workflows/{index}/inputs"}
+    validator_class = jsonschema.Draft202012Validator
+    try:
+        validator_class.check_schema(workflow.inputs)
+    except jsonschema.SchemaError as exc:
+        raise InputError(
+            f"the inputs schema of workflow '{workflow.workflow_id}' is not a valid JSON "
+            f"Schema: {exc.message}",
+            location=document.location(f"{workflow.pointer}/inputs"),
+        ) from None
+    validator = validator_class(
+        schema, registry=registry, format_checker=validator_class.FORMAT_CHECKER
+    )
+    problems = sorted(validator.iter_errors(inputs), key=lambda e: list(e.absolute_path))
+    if problems:
+        lines = [_describe(problem) for problem in problems]
+        raise InputError(
+            f"invalid inputs for workflow '{workflow.workflow_id}':\n  - " + "\n  - ".join(lines),
+            hint="pass inputs with --input NAME=VALUE or --inputs FILE.json",
+        )
+
+
+def _describe(error: Any) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        where = "input" if not path else f"input '{'.'.join(map(str, path))}' field"
+        return f"{where} '{missing}' is required but was not given"
+    if not path:
+        return error.message
+    name = ".".join(str(p) for p in path)
+    return f"input '{name}': {error.message}"

@@ -1,0 +1,130 @@
+"""Source descriptions of an Arazzo document, and finding a step's operation in them."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from .diagnostics import Diagnostics
+from .errors import DocumentError
+from .loader import join_pointer
+from .model import ArazzoDocument, SourceDescription, Step
+from .openapi import DocumentCache, OpenAPIDescription, Operation
+
+_QUALIFIED_OPERATION_ID = re.compile(r"^\$sourceDescriptions\.([A-Za-z0-9_-]+)\.(.+)$")
+_OPERATION_PATH = re.compile(r"^\{?\$sourceDescriptions\.([A-Za-z0-9_-]+)\.url\}?#(.*)$")
+
+
+class SourceRegistry:
+    """Loads an Arazzo document's source descriptions on first use."""
+
+    def __init__(
+        self,
+        document: ArazzoDocument,
+        diagnostics: Diagnostics,
+        cache: DocumentCache | None = None,
+    ) -> None:
+        self.document = document
+        self.diagnostics = diagnostics
+        self.cache = cache or DocumentCache()
+        self._openapi: dict[str, OpenAPIDescription] = {}
+
+    def openapi(self, source: SourceDescription) -> OpenAPIDescription:
+        if source.name not in self._openapi:
+            uri = self.document.document.resolve_uri(source.url)
+            try:
+                loaded = self.cache.get(uri)
+            except DocumentError as exc:
+                where = self.document.location(join_pointer(source.pointer, "url"))
+                raise DocumentError(
+                    f"cannot load source description '{source.name}' ({uri}): {exc.render()}",
+                    location=where,
+                    hint="the url is resolved relative to the Arazzo document",
+                ) from None
+            self._openapi[source.name] = OpenAPIDescription(source.name, loaded, self.cache)
+        return self._openapi[source.name]
+
+    def _openapi_sources(self) -> list[SourceDescription]:
+        return [s for s in self.document.source_descriptions if s.type in (None, "openapi")]
+
+    def resolve(self, step: Step) -> Operation:
+        """The operation a step calls, or a :class:`DocumentError` located at the step."""
+        if step.operation_path is not None:
+            return self._by_path(step)
+        assert step.operation_id is not None
+        return self._by_id(step, step.operation_id)
+
+    def _by_id(self, step: Step, operation_id: str) -> Operation:
+        where = self.document.location(join_pointer(step.pointer, "operationId"))
+        match = _QUALIFIED_OPERATION_ID.match(operation_id)
+        if match:
+            source = self._source(match.group(1), step, "operationId")
+            found = self.openapi(source).by_operation_id(match.group(2))
+            if found is None:
+                raise DocumentError(
+                    f"source description '{source.name}' has no operation with operationId "
+                    f"'{match.group(2)}'",
+                    location=where,
+                )
+            return found
+        candidates = self._openapi_sources()
+        matches = [op for s in candidates if (op := self.openapi(s).by_operation_id(operation_id))]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = ", ".join(op.description.name for op in matches)
+            raise DocumentError(
+                f"operationId '{operation_id}' exists in several source descriptions ({names})",
+                location=where,
+                hint=f"qualify it: $sourceDescriptions.<name>.{operation_id}",
+            )
+        # Some published documents write "<source>.<operationId>" without the
+        # $sourceDescriptions prefix; accept that when the prefix names a source.
+        prefix, dot, rest = operation_id.partition(".")
+        if dot and (source := self.document.source(prefix)) is not None:
+            found = self.openapi(source).by_operation_id(rest)
+            if found is not None:
+                return found
+        names = ", ".join(s.name for s in candidates) or "none"
+        raise DocumentError(
+            f"no operation with operationId '{operation_id}' in the source descriptions ({names})",
+            location=where,
+            hint="check the spelling against the OpenAPI description's operationIds",
+        )
+
+    def _by_path(self, step: Step) -> Operation:
+        assert step.operation_path is not None
+        where = self.document.location(join_pointer(step.pointer, "operationPath"))
+        match = _OPERATION_PATH.match(step.operation_path)
+        if match is None:
+            raise DocumentError(
+                f"operationPath '{step.operation_path}' is not of the form "
+                "'{$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>'",
+                location=where,
+            )
+        source = self._source(match.group(1), step, "operationPath")
+        pointer = unquote(match.group(2))
+        found = self.openapi(source).by_pointer(pointer)
+        if found is None:
+            raise DocumentError(
+                f"source description '{source.name}' has no operation at '#{pointer}'",
+                location=where,
+                hint="the pointer escapes '/' in the path as '~1', e.g. #/paths/~1pets~1{id}/get",
+            )
+        return found
+
+    def _source(self, name: str, step: Step, field: str) -> SourceDescription:
+        source = self.document.source(name)
+        if source is None:
+            names = ", ".join(s.name for s in self.document.source_descriptions)
+            raise DocumentError(
+                f"step '{step.step_id}' refers to source description '{name}', which is not "
+                f"defined (defined: {names})",
+                location=self.document.location(join_pointer(step.pointer, field)),
+            )
+        if source.type == "arazzo":
+            raise DocumentError(
+                f"source description '{name}' is an Arazzo document, not an OpenAPI description",
+                location=self.document.location(join_pointer(step.pointer, field)),
+            )
+        return source

@@ -1,0 +1,162 @@
+"""The IBM Quantum pause-session workflow, unchanged, through the real CLI and a real server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from ..support import WORKFLOW, CliResult, corpus_path, load_stand_in, run_cli
+
+stand_in = load_stand_in()
+SESSION = "demo-session-1"
+API_VERSION = "2026-03-15"
+
+
+def run_workflow(
+    server: Any, *extra: str, workflow: str = str(WORKFLOW), **inputs: str
+) -> CliResult:
+    values = {
+        "accessToken": stand_in.DEFAULT_TOKEN,
+        "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
+        "apiVersion": API_VERSION,
+        "sessionId": SESSION,
+        "acceptingJobs": "false",
+        **inputs,
+    }
+    args = [item for name, value in values.items() for item in ("--input", f"{name}={value}")]
+    return run_cli("run", workflow, *args, "--server", f"sessionsApi={server.base_url}", *extra)
+
+
+def assert_three_requests(server: Any, accepting_jobs: bool) -> None:
+    requests = server.requests.snapshot()
+    assert [(r.method, r.path) for r in requests] == [
+        ("GET", f"/api/v1/sessions/{SESSION}"),
+        ("PATCH", f"/api/v1/sessions/{SESSION}"),
+        ("GET", f"/api/v1/sessions/{SESSION}"),
+    ]
+    for request in requests:
+        assert request.headers["Authorization"] == f"Bearer {stand_in.DEFAULT_TOKEN}"
+        assert request.headers["Service-CRN"] == stand_in.DEFAULT_SERVICE_CRN
+        assert request.headers["IBM-API-Version"] == API_VERSION
+    patch = requests[1]
+    assert patch.headers["Content-Type"] == "application/json"
+    assert json.loads(patch.body) == {"accepting_jobs": accepting_jobs}
+    assert patch.json["accepting_jobs"] is accepting_jobs  # a JSON boolean, not "false"
+
+
+@pytest.mark.parametrize("accepting_jobs", [False, True])
+def test_runs_unchanged_workflow_json_output(sessions_server: Any, accepting_jobs: bool) -> None:
+    if accepting_jobs:  # start from the opposite state so the change is visible
+        sessions_server.sessions[SESSION]["accepting_jobs"] = False
+    result = run_workflow(
+        sessions_server, "--output", "json", acceptingJobs=str(accepting_jobs).lower()
+    )
+
+    assert result.exit_code == 0, result.stderr
+    document = result.json()
+    assert document == {
+        "workflowId": "pause-session-and-confirm",
+        "status": "succeeded",
+        "outputs": {"finalAcceptingJobs": accepting_jobs, "finalState": "active"},
+        "steps": [
+            {
+                "stepId": "getSession",
+                "status": "succeeded",
+                "statusCode": 200,
+                "outputs": {
+                    "currentState": "active",
+                    "currentAcceptingJobs": not accepting_jobs,
+                },
+            },
+            {"stepId": "updateSession", "status": "succeeded", "statusCode": 204, "outputs": {}},
+            {
+                "stepId": "confirmSession",
+                "status": "succeeded",
+                "statusCode": 200,
+                "outputs": {"finalAcceptingJobs": accepting_jobs, "finalState": "active"},
+            },
+        ],
+        "error": None,
+    }
+    assert_three_requests(sessions_server, accepting_jobs)
+    assert sessions_server.sessions[SESSION]["accepting_jobs"] is accepting_jobs
+
+
+def test_text_output_shows_each_step_then_outputs(sessions_server: Any) -> None:
+    result = run_workflow(sessions_server)
+
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    base = sessions_server.base_url
+    assert lines[0].split()[:5] == [
+        "getSession", "GET", f"{base}/v1/sessions/{SESSION}", "200", "passed"
+    ]  # fmt: skip
+    assert lines[1].split()[:5] == [
+        "updateSession", "PATCH", f"{base}/v1/sessions/{SESSION}", "204", "passed"
+    ]  # fmt: skip
+    assert lines[2].split()[:5] == [
+        "confirmSession", "GET", f"{base}/v1/sessions/{SESSION}", "200", "passed"
+    ]  # fmt: skip
+    assert lines[3:] == [
+        "workflow pause-session-and-confirm succeeded",
+        "outputs:",
+        "  finalAcceptingJobs: false",
+        '  finalState: "active"',
+    ]
+    assert stand_in.DEFAULT_TOKEN not in result.stdout + result.stderr
+
+
+def test_inputs_file_and_stdin(sessions_server: Any, tmp_path: Any) -> None:
+    inputs = {
+        "accessToken": stand_in.DEFAULT_TOKEN,
+        "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
+        "apiVersion": API_VERSION,
+        "sessionId": SESSION,
+        "acceptingJobs": False,
+    }
+    server_arg = f"sessionsApi={sessions_server.base_url}"
+    result = run_cli(
+        "run", str(WORKFLOW), "--inputs", "-", "--server", server_arg, "-o", "json",
+        stdin=json.dumps(inputs),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["outputs"]["finalAcceptingJobs"] is False
+
+    path = tmp_path / "inputs.json"
+    path.write_text(json.dumps(inputs))
+    # --input wins over the file.
+    result = run_cli(
+        "run", str(WORKFLOW), "--inputs", str(path), "--input", "acceptingJobs=true",
+        "--server", server_arg, "-o", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["outputs"]["finalAcceptingJobs"] is True
+
+
+def test_python_module_entry_point_and_workflow_flag(sessions_server: Any) -> None:
+    result = run_workflow(sessions_server, "--workflow", "pause-session-and-confirm", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["status"] == "succeeded"
+
+
+def test_defective_public_openapi_file_runs_with_warnings(sessions_server: Any) -> None:
+    """The published copy of the workflow and its OpenAPI file, both unchanged."""
+    workflow = corpus_path(
+        "api-evangelist/ibm-quantum/arazzo-7fd0387/ibm-quantum-pause-session-and-confirm-workflow.yml"
+    )
+    corpus_path("api-evangelist/ibm-quantum/openapi/ibm-quantum-runtime-sessions-openapi.yml")
+
+    result = run_workflow(sessions_server, "--output", "json", workflow=str(workflow))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["outputs"] == {"finalAcceptingJobs": False, "finalState": "active"}
+    assert_three_requests(sessions_server, False)
+    # What could not be resolved is reported, with where it is, once each.
+    warnings = result.stderr
+    assert "cannot resolve $ref '#/components/parameters/IBM-API-Version'" in warnings
+    assert "ibm-quantum-runtime-sessions-openapi.yml:" in warnings
+    assert "security scheme 'IBMCloudAPIKey' (required by GET /v1/sessions/{id})" in warnings
+    assert "security scheme 'IBMCloudAuth'" in warnings
+    assert warnings.count("IBMCloudAuth") == 1
