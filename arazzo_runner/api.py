@@ -16,7 +16,7 @@ from .errors import UsageError
 from .executor import RunListener, RunOptions, WorkflowRunner
 from .inputs import apply_defaults, validate_inputs
 from .loader import load_document
-from .model import ArazzoDocument, Workflow, build_model
+from .model import ArazzoDocument, Workflow, build_model, workflow_pointer_of
 from .results import WorkflowResult
 from .sources import SourceRegistry
 
@@ -55,6 +55,20 @@ class LoadedArazzo:
             )
         return found
 
+    def _warn_about_other_workflows(self, workflow: Workflow) -> None:
+        # Other workflows' errors do not stop this one, but are not hidden either.
+        for other in self.workflows:
+            if other is workflow:
+                continue
+            errors = [d for d in self.diagnostics.errors if workflow_pointer_of(d) == other.pointer]
+            if errors:
+                count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+                self.diagnostics.warning(
+                    f"workflow '{other.workflow_id}' has {count} and could not run; the first: "
+                    f"{errors[0].message.splitlines()[0]}",
+                    errors[0].location,
+                )
+
     def run(
         self,
         workflow_id: str | None = None,
@@ -67,6 +81,7 @@ class LoadedArazzo:
     ) -> WorkflowResult:
         """Validate ``inputs`` and run the workflow; nothing is sent if anything is invalid."""
         workflow = self.workflow(workflow_id)
+        self._warn_about_other_workflows(workflow)
         for name in server_overrides or {}:
             if self.document.source(name) is None:
                 names = ", ".join(s.name for s in self.document.source_descriptions)
@@ -75,14 +90,15 @@ class LoadedArazzo:
                     "define",
                     hint=f"source descriptions: {names}",
                 )
-        values = apply_defaults(dict(inputs or {}), workflow)
-        validate_inputs(values, workflow, self.document)
         options = RunOptions(server_overrides=dict(server_overrides or {}))
         if timeout is not None:
             options.timeout = timeout
         runner = WorkflowRunner(
             self.document, self.sources, self.diagnostics, options, client, listener
         )
+        runner.prepare(workflow)  # document problems first: inputs cannot fix those
+        values = apply_defaults(dict(inputs or {}), workflow)
+        validate_inputs(values, workflow, self.document)
         return runner.run(workflow, values)
 
 

@@ -24,7 +24,7 @@ from .diagnostics import Diagnostics
 from .errors import DocumentError
 from .expressions import ExpressionContext, HttpMessage, UnresolvedReference
 from .loader import join_pointer
-from .model import ArazzoDocument, Parameter, RequestBody, Step, Workflow
+from .model import ArazzoDocument, Parameter, RequestBody, Step, Workflow, check_workflow
 from .openapi import Operation
 from .results import RunError, Status, StepResult, WorkflowResult
 from .sources import SourceRegistry
@@ -105,6 +105,7 @@ class WorkflowRunner:
         self._owns_client = client is None
         self.listener = listener
         self._operations: dict[tuple[str, str], Operation] = {}
+        self._prepared: set[str] = set()
 
     # -- preparing (nothing is sent)
 
@@ -114,6 +115,9 @@ class WorkflowRunner:
         Raises :class:`DocumentInvalid` listing every problem, so a workflow
         that cannot run never sends its first request.
         """
+        if workflow.workflow_id in self._prepared:
+            return
+        check_workflow(workflow, self.diagnostics)
         problems = Diagnostics()
         self._check_supported(workflow, problems)
         for step in workflow.steps:
@@ -129,6 +133,7 @@ class WorkflowRunner:
             self._check_parameters(workflow, step, operation, problems)
             self._check_server(operation, problems)
         problems.raise_if_errors()
+        self._prepared.add(workflow.workflow_id)
 
     def _check_supported(self, workflow: Workflow, problems: Diagnostics) -> None:
         # These features are part of Arazzo 1.0.1 but not implemented yet. Refusing

@@ -186,8 +186,7 @@ def validate_inputs(inputs: dict[str, Any], workflow: Workflow, document: Arazzo
     base_uri = "urn:arazzo-document"
     resource = Resource.from_contents(document.document.data, default_specification=DRAFT202012)
     registry = Registry().with_resource(base_uri, resource)
-    index = document.workflows.index(workflow)
-    schema = {"$ref": f"{base_uri}#/workflows/{index}/inputs"}
+    schema = {"$ref": f"{base_uri}#{workflow.pointer}/inputs"}
     validator_class = jsonschema.Draft202012Validator
     try:
         validator_class.check_schema(workflow.inputs)

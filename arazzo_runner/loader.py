@@ -177,7 +177,7 @@ def load_document(
     fetch: Callable[[str], bytes] | None = None,
 ) -> LoadedDocument:
     """Load a YAML or JSON document from a file path or an http(s) URL."""
-    name = display_name or _display_path(location)
+    name = display_name or display_path(location)
     if is_url(location):
         raw = (fetch or fetch_url)(location)
         uri = location
@@ -188,7 +188,7 @@ def load_document(
     return parse_document(text, uri=uri, display_name=name)
 
 
-def _display_path(location: str) -> str:
+def display_path(location: str) -> str:
     """Name a file the way a user finds it: relative to the working directory."""
     if is_url(location) or not os.path.isabs(location):
         return location

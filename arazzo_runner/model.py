@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .criteria import CompiledCriterion, compile_criterion
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, DocumentInvalid
 from .errors import DocumentError, ExpressionError, SourceLocation
 from .expressions import CompiledValue, compile_value
 from .loader import LoadedDocument, join_pointer
@@ -723,13 +723,38 @@ class ModelBuilder:
         return replace(location, column=start + position + 1)
 
 
+_WORKFLOW_POINTER = re.compile(r"^/workflows/\d+(?=/|$)")
+
+
+def workflow_pointer_of(diagnostic: Diagnostic) -> str | None:
+    """The pointer of the workflow a diagnostic lies in, or None if it is document-wide."""
+    pointer = diagnostic.location.pointer if diagnostic.location else None
+    match = _WORKFLOW_POINTER.match(pointer or "")
+    return match.group(0) if match else None
+
+
 def build_model(document: LoadedDocument, diagnostics: Diagnostics) -> ArazzoDocument:
-    """Build the model, raising :class:`DocumentInvalid` listing every error found."""
+    """Build the model.
+
+    Errors that concern the whole document (its version, info, source
+    descriptions, components) raise :class:`DocumentInvalid` at once. Errors
+    inside one workflow stay in ``diagnostics``: they stop that workflow from
+    running (see :func:`check_workflow`), not its neighbours.
+    """
     model = ModelBuilder(document, diagnostics).build()
-    diagnostics.raise_if_errors()
-    if model is None:  # pragma: no cover - every None path records an error
+    shared = [d for d in diagnostics.errors if workflow_pointer_of(d) is None]
+    if shared:
+        raise DocumentInvalid(shared)
+    if model is None:  # pragma: no cover - every None path records a document-wide error
         raise DocumentError("the document could not be read", location=document.location())
     return model
+
+
+def check_workflow(workflow: Workflow, diagnostics: Diagnostics) -> None:
+    """Raise :class:`DocumentInvalid` if the model found errors inside ``workflow``."""
+    errors = [d for d in diagnostics.errors if workflow_pointer_of(d) == workflow.pointer]
+    if errors:
+        raise DocumentInvalid(errors)
 
 
 def _type_name(value: Any) -> str:

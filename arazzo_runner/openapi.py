@@ -231,7 +231,13 @@ class Operation:
 class OpenAPIDescription:
     """An OpenAPI 3.x description and an index of its operations."""
 
-    def __init__(self, name: str, document: LoadedDocument, cache: DocumentCache) -> None:
+    def __init__(
+        self,
+        name: str,
+        document: LoadedDocument,
+        cache: DocumentCache,
+        diagnostics: Diagnostics | None = None,
+    ) -> None:
         self.name = name
         self.document = document
         self.cache = cache
@@ -240,16 +246,22 @@ class OpenAPIDescription:
         self.reported_schemes: set[str] = set()
         data = document.data
         version = data.get("openapi") if isinstance(data, dict) else None
-        if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
+        if not isinstance(version, str) or not re.match(r"^3\.\d+\.\d+", version):
             found = f"'openapi: {version}'" if version is not None else "no 'openapi' field"
             if isinstance(data, dict) and "swagger" in data:
                 found = f"Swagger {data['swagger']}"
             raise DocumentError(
-                f"source description '{name}' is not an OpenAPI 3.0 or 3.1 document ({found})",
+                f"source description '{name}' is not an OpenAPI 3.x document ({found})",
                 location=document.location(),
                 hint="convert Swagger 2.0 descriptions to OpenAPI 3 first",
             )
         self.version = version
+        if not re.match(r"^3\.[01]\.", version) and diagnostics is not None:
+            # Later 3.x releases keep paths, operations and parameters as 3.1 has them.
+            diagnostics.warning(
+                f"source description '{name}' is OpenAPI {version}; it is read as OpenAPI 3.1",
+                document.location("/openapi"),
+            )
 
     def operations(self) -> Iterator[Operation]:
         paths = self.document.data.get("paths")

@@ -7,12 +7,14 @@ from urllib.parse import unquote
 
 from .diagnostics import Diagnostics
 from .errors import DocumentError
-from .loader import join_pointer
+from .loader import display_path, join_pointer
 from .model import ArazzoDocument, SourceDescription, Step
 from .openapi import DocumentCache, OpenAPIDescription, Operation
 
 _QUALIFIED_OPERATION_ID = re.compile(r"^\$sourceDescriptions\.([A-Za-z0-9_-]+)\.(.+)$")
 _OPERATION_PATH = re.compile(r"^\{?\$sourceDescriptions\.([A-Za-z0-9_-]+)\.url\}?#(.*)$")
+# Some published documents name the source directly: "<name>#/paths/...".
+_BARE_OPERATION_PATH = re.compile(r"^([A-Za-z0-9_-]+)#(/paths/.*)$")
 
 
 class SourceRegistry:
@@ -36,12 +38,15 @@ class SourceRegistry:
                 loaded = self.cache.get(uri)
             except DocumentError as exc:
                 where = self.document.location(join_pointer(source.pointer, "url"))
+                inner = exc.location if exc.location and exc.location.line else display_path(uri)
                 raise DocumentError(
-                    f"cannot load source description '{source.name}' ({uri}): {exc.render()}",
+                    f"cannot load source description '{source.name}': {inner}: {exc.message}",
                     location=where,
-                    hint="the url is resolved relative to the Arazzo document",
+                    hint="a relative url is resolved against the Arazzo document's location",
                 ) from None
-            self._openapi[source.name] = OpenAPIDescription(source.name, loaded, self.cache)
+            self._openapi[source.name] = OpenAPIDescription(
+                source.name, loaded, self.cache, self.diagnostics
+            )
         return self._openapi[source.name]
 
     def _openapi_sources(self) -> list[SourceDescription]:
@@ -96,6 +101,9 @@ class SourceRegistry:
         assert step.operation_path is not None
         where = self.document.location(join_pointer(step.pointer, "operationPath"))
         match = _OPERATION_PATH.match(step.operation_path)
+        bare = _BARE_OPERATION_PATH.match(step.operation_path)
+        if match is None and bare and self.document.source(bare.group(1)) is not None:
+            match = bare
         if match is None:
             raise DocumentError(
                 f"operationPath '{step.operation_path}' is not of the form "
