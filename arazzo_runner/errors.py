@@ -103,11 +103,3 @@ class ExpressionError(ArazzoError):
             caret = " " * min(self.position, len(self.text)) + "^"
             text += f"\n    {self.text}\n    {caret}"
         return text
-
-    def at(self, location: SourceLocation) -> ExpressionError:
-        """The same error, placed at ``location`` in a document."""
-        placed = type(self).__new__(type(self))
-        placed.__dict__.update(self.__dict__)
-        Exception.__init__(placed, self.message)
-        placed.location = location
-        return placed
