@@ -416,6 +416,7 @@ class WorkflowRunner:
         import httpx2
 
         client = self._ensure_client()
+        _check_header_values(request.headers)
         try:
             response = client.request(
                 request.method,
@@ -433,8 +434,7 @@ class WorkflowRunner:
         except httpx2.HTTPError as exc:
             raise StepFailure(f"request to {_origin(request.url)} failed: {_reason(exc)}") from None
         except (ValueError, TypeError) as exc:
-            # httpx2 rejects, for example, header values with line breaks.
-            raise StepFailure(f"cannot send the request: {exc}") from None
+            raise StepFailure(f"cannot send the request: {type(exc).__name__}") from None
         return response
 
     def _response_body(self, step: Step, response: httpx2.Response, result: StepResult) -> Any:
@@ -571,6 +571,18 @@ def _encode_body(value: Any, content_type: str) -> bytes:
     raise StepFailure(
         f"cannot send a structured payload as '{content_type}' yet; give the payload as a string"
     )
+
+
+def _check_header_values(headers: list[tuple[str, str]]) -> None:
+    # Checked here so that the message can name the header without quoting its
+    # value: header values are often credentials.
+    for name, value in headers:
+        if any(char in value for char in "\r\n\0"):
+            raise StepFailure(
+                f"header '{name}' cannot be sent: its value contains a line break or NUL character"
+            )
+        if not name or any(char in name for char in " \t\r\n:\0"):
+            raise StepFailure(f"'{name}' is not a valid HTTP header name")
 
 
 def _origin(url: str) -> str:

@@ -410,3 +410,17 @@ def test_a_broken_neighbour_workflow_does_not_stop_this_one(tmp_path: Path) -> N
     assert warning.location is not None and warning.location.line == expected_line
     with pytest.raises(DocumentInvalid):
         loaded.run("broken", {})
+
+
+def test_header_value_with_a_line_break_fails_without_echoing_it(tmp_path: Path) -> None:
+    step = get_pet_step()
+    step["parameters"][1]["value"] = "Bearer $inputs.token"
+    loaded = make_document(tmp_path, {"steps": [step]})
+    seen, handler = capture(body={})
+    result = run(loaded, handler, {"id": "p", "token": "s3cr3t\r\nX-Injected: 1"})
+    assert seen == []
+    assert result.error is not None
+    assert result.error.message == (
+        "header 'X-Trace' cannot be sent: its value contains a line break or NUL character"
+    )
+    assert "s3cr3t" not in repr(result)
