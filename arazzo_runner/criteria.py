@@ -817,8 +817,8 @@ def _compile_regex(condition: str, context: str | None, version: str | None) -> 
     if context is None:
         raise ExpressionError(
             "a regex criterion needs a context: the value the pattern is matched against",
-            text=condition,
             hint="add for example: context: $response.body",
+            field="context",
         )
     # Only braced {$...} expressions are substituted: a bare '$' is the end anchor.
     template = compile_template(condition, bare=False)
@@ -845,8 +845,8 @@ def _not_supported_yet(kind: str) -> _Compiler:
     ) -> CompiledCriterion:
         raise ExpressionError(
             f"criterion type '{kind}' is not supported yet",
-            text=condition,
             hint="use a simple condition or a regex instead",
+            field="type",
         )
 
     return compile_unsupported
@@ -869,11 +869,18 @@ _VERSIONS: Mapping[str, tuple[str, ...]] = {
 
 def _parse_context(context: str) -> RuntimeExpression:
     if not isinstance(context, str):
-        raise ExpressionError(f"a criterion context must be a string, not {context!r}")
+        raise ExpressionError(
+            f"a criterion context must be a string, not {context!r}", field="context"
+        )
     # The field is typed {expression}; accept the braced spelling as well.
-    if context.startswith("{$") and context.endswith("}"):
-        return parse_expression(context[1:-1])
-    return parse_expression(context)
+    braced = context.startswith("{$") and context.endswith("}")
+    try:
+        return parse_expression(context[1:-1] if braced else context)
+    except ExpressionError as exc:
+        position = exc.position + 1 if braced and exc.position is not None else exc.position
+        raise ExpressionError(
+            exc.message, text=context, position=position, hint=exc.hint, field="context"
+        ) from None
 
 
 def _resolve_type(type_: str | Mapping[str, Any] | None) -> tuple[str, str | None]:
@@ -883,12 +890,15 @@ def _resolve_type(type_: str | Mapping[str, Any] | None) -> tuple[str, str | Non
     if isinstance(type_, str):
         if type_ not in _COMPILERS:
             valid = ", ".join(f"'{name}'" for name in _COMPILERS)
-            raise ExpressionError(f"unknown criterion type '{type_}'; valid types are {valid}")
+            raise ExpressionError(
+                f"unknown criterion type '{type_}'; valid types are {valid}", field="type"
+            )
         return type_, None
     if isinstance(type_, Mapping):
         return _resolve_type_object(type_)
     raise ExpressionError(
-        f"a criterion type must be a string or a {{type, version}} object, not {type_!r}"
+        f"a criterion type must be a string or a {{type, version}} object, not {type_!r}",
+        field="type",
     )
 
 
@@ -897,7 +907,8 @@ def _resolve_type_object(type_: Mapping[str, Any]) -> tuple[str, str]:
     if kind not in _VERSIONS:
         valid = " or ".join(f"'{name}'" for name in _VERSIONS)
         raise ExpressionError(
-            f"a criterion expression type object's type must be {valid}, not {kind!r}"
+            f"a criterion expression type object's type must be {valid}, not {kind!r}",
+            field="type",
         )
     version = type_.get("version")
     allowed = _VERSIONS[kind]
@@ -908,6 +919,7 @@ def _resolve_type_object(type_: Mapping[str, Any]) -> tuple[str, str]:
             if version is not None
             else f"a {kind} criterion expression type object needs a version",
             hint=f"valid versions for {kind}: {listed}",
+            field="type",
         )
     return kind, version
 

@@ -82,6 +82,9 @@ class ExpressionError(ArazzoError):
 
     ``text`` is the expression as written and ``position`` the 0-based offset
     in it where the problem was found, so the message can point at it.
+    ``field`` names the field of the enclosing object the problem is in when
+    that is not obvious (a criterion's ``type`` or ``context`` rather than its
+    ``condition``), so the document position can be exact.
     """
 
     def __init__(
@@ -92,10 +95,12 @@ class ExpressionError(ArazzoError):
         position: int | None = None,
         location: SourceLocation | None = None,
         hint: str | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(message, location=location, hint=hint)
         self.text = text
         self.position = position
+        self.field = field
 
     def render(self) -> str:
         text = super().render()

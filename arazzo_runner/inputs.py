@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ def parse_input_pairs(pairs: list[str], workflow: Workflow) -> dict[str, Any]:
     The command line only has text, so the schema decides: ``acceptingJobs=false``
     becomes the JSON boolean false when the input is declared ``type: boolean``.
     """
-    properties = _properties(workflow.inputs)
+    properties = _properties(workflow.input_schema)
     values: dict[str, Any] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -71,6 +72,8 @@ def _try_convert(text: str, kind: str) -> Any:
             return _NO_VALUE
         if isinstance(number, bool) or not isinstance(number, int | float):
             return _NO_VALUE
+        if not math.isfinite(number):
+            return _NO_VALUE  # NaN and Infinity are not JSON numbers
         if kind == "integer":
             if isinstance(number, float) and not number.is_integer():
                 return _NO_VALUE
@@ -78,12 +81,16 @@ def _try_convert(text: str, kind: str) -> Any:
         return number
     if kind in _JSON_TYPES:
         try:
-            value = json.loads(text)
+            value = json.loads(text, parse_constant=_reject_constant)
         except ValueError:
             return _NO_VALUE
         expected = dict if kind == "object" else list
         return value if isinstance(value, expected) else _NO_VALUE
     return text  # string
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _conversion_order(types: set[str]) -> list[str]:
@@ -164,7 +171,7 @@ def read_inputs_file(source: str) -> dict[str, Any]:
 def apply_defaults(inputs: dict[str, Any], workflow: Workflow) -> dict[str, Any]:
     """Fill in top-level ``default`` values the schema declares for absent inputs."""
     merged = dict(inputs)
-    for name, schema in _properties(workflow.inputs).items():
+    for name, schema in _properties(workflow.input_schema).items():
         if name not in merged and isinstance(schema, dict) and "default" in schema:
             merged[name] = schema["default"]
     return merged
@@ -180,6 +187,7 @@ def validate_inputs(inputs: dict[str, Any], workflow: Workflow, document: Arazzo
     if workflow.inputs is None:
         return
     import jsonschema  # imported here: it is only needed once inputs exist
+    import referencing.exceptions
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
@@ -199,13 +207,28 @@ def validate_inputs(inputs: dict[str, Any], workflow: Workflow, document: Arazzo
     validator = validator_class(
         schema, registry=registry, format_checker=validator_class.FORMAT_CHECKER
     )
-    problems = sorted(validator.iter_errors(inputs), key=lambda e: list(e.absolute_path))
+    try:
+        problems = sorted(validator.iter_errors(inputs), key=lambda e: str(list(e.absolute_path)))
+    except referencing.exceptions.Unresolvable as exc:
+        raise InputError(
+            f"the inputs schema of workflow '{workflow.workflow_id}' refers to "
+            f"'{_reference_text(exc)}', which does not exist",
+            location=document.location(f"{workflow.pointer}/inputs"),
+            hint="define it under components.inputs",
+        ) from None
     if problems:
         lines = [_describe(problem) for problem in problems]
         raise InputError(
             f"invalid inputs for workflow '{workflow.workflow_id}':\n  - " + "\n  - ".join(lines),
             hint="pass inputs with --input NAME=VALUE or --inputs FILE.json",
         )
+
+
+def _reference_text(exc: Exception) -> str:
+    ref = str(getattr(exc, "ref", "") or exc)
+    # Our own base URI is an implementation detail; show the reference as written.
+    ref = ref.replace("urn:arazzo-document", "")
+    return f"#{ref}" if ref.startswith("/") else ref
 
 
 def _describe(error: Any) -> str:

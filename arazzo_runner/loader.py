@@ -28,28 +28,61 @@ FETCH_TIMEOUT_SECONDS = 30.0
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 
 
-class _Yaml12Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A safe loader that reads scalars the way YAML 1.2 (and JSON) does.
-
-    PyYAML implements YAML 1.1, which turns ``2026-03-15`` into a date and
-    ``on``/``yes``/``no`` into booleans. Arazzo recommends YAML 1.2 and its data
-    model is JSON's, so dates stay strings and only true/false are booleans.
-    """
-
-
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-_Yaml12Loader.add_implicit_resolver(
+_REPLACED_TAGS = {
     "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)  # YAML 1.2: a leading zero does not make a number octal
+
+
+def _yaml12(base: type) -> type:
+    """A safe loader class that reads scalars the way YAML 1.2 (and JSON) does.
+
+    PyYAML implements YAML 1.1, which turns ``2026-03-15`` into a date,
+    ``on``/``yes``/``no`` into booleans, ``1:20`` into 80 and ``017`` into 15.
+    Arazzo recommends YAML 1.2 and its data model is JSON's, so this loader uses
+    the YAML 1.2 core schema for booleans and numbers, and dates stay strings.
+    """
+    loader = type(f"Yaml12{base.__name__}", (base,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED_TAGS]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    # Integers are added before floats so that "17" is an integer.
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"),
+    )
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+.0123456789"),
+    )
+    loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    return loader
+
+
+_Yaml12Loader = _yaml12(_BaseLoader)
+# libyaml rejects some text that JSON allows (escaped surrogate pairs such as
+# "\ud83d\ude00"); the pure-Python parser accepts it, so positions fall back to it.
+_Yaml12PythonLoader = _yaml12(yaml.SafeLoader)
 
 
 def escape_pointer_token(token: str) -> str:
@@ -60,6 +93,24 @@ def escape_pointer_token(token: str) -> str:
 def join_pointer(pointer: str, *tokens: str | int) -> str:
     """Append reference tokens to a JSON pointer."""
     return pointer + "".join("/" + escape_pointer_token(str(t)) for t in tokens)
+
+
+def resolve_pointer(data: Any, pointer: str) -> Any:
+    """The value at JSON pointer ``pointer`` in ``data``; LookupError says why not."""
+    if pointer and not pointer.startswith("/"):
+        raise LookupError("the fragment is not a JSON pointer")
+    current = data
+    walked = "#"
+    for raw_token in pointer.split("/")[1:]:
+        token = raw_token.replace("~1", "/").replace("~0", "~")
+        if isinstance(current, dict) and token in current:
+            current = current[token]
+        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
+            current = current[int(token)]
+        else:
+            raise LookupError(f"there is no '{token}' in '{walked}'")
+        walked += "/" + raw_token
+    return current
 
 
 class SourceMap:
@@ -100,12 +151,14 @@ class SourceMap:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def _build(self) -> None:
-        try:
-            node = yaml.compose(self._text, Loader=_Yaml12Loader)
-        except yaml.YAMLError:
+        for loader in (_Yaml12Loader, _Yaml12PythonLoader):
+            try:
+                node = yaml.compose(self._text, Loader=loader)
+            except yaml.YAMLError:
+                continue
+            if node is not None:
+                self._walk(node, "")
             return
-        if node is not None:
-            self._walk(node, "")
 
     def _walk(self, node: yaml.Node, pointer: str) -> None:
         assert self._values is not None
@@ -161,6 +214,12 @@ def resolve_reference(base: str, reference: str) -> str:
     if is_url(reference):
         return reference
     if urlsplit(reference).scheme == "file":
+        if is_url(base):
+            # A document from the network must not make the runner read local files.
+            raise DocumentError(
+                f"'{reference}' is a local file, and a remote document ({base}) cannot refer "
+                "to local files"
+            )
         return unquote(urlsplit(reference).path)
     if is_url(base):
         return urljoin(base, reference)

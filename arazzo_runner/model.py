@@ -8,16 +8,18 @@ anything is sent, and so that running a workflow many times never re-parses.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote
 
 from .criteria import CompiledCriterion, compile_criterion
 from .diagnostics import Diagnostic, Diagnostics, DocumentInvalid
 from .errors import DocumentError, ExpressionError, SourceLocation
 from .expressions import CompiledValue, compile_value
-from .loader import LoadedDocument, join_pointer
+from .loader import LoadedDocument, join_pointer, resolve_pointer
 
 SUPPORTED_VERSION = re.compile(r"^1\.0\.\d+(-.+)?$")
 PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
@@ -117,6 +119,9 @@ class Workflow:
     summary: str | None = None
     description: str | None = None
     inputs: dict[str, Any] | None = None
+    input_schema: dict[str, Any] | None = None
+    """``inputs`` with local ``$ref``s followed at the top and for each property,
+    which is what converting and defaulting inputs needs."""
     depends_on: list[str] = field(default_factory=list)
     success_actions: list[Action] = field(default_factory=list)
     failure_actions: list[Action] = field(default_factory=list)
@@ -200,6 +205,7 @@ class ModelBuilder:
         self.document = document
         self.diagnostics = diagnostics
         self.components: dict[str, Any] = {}
+        self.workflows: list[Workflow] = []
 
     # -- reporting
 
@@ -291,6 +297,7 @@ class ModelBuilder:
         self._check_unique(
             [(w.workflow_id, w.pointer) for w in workflows], "workflowId", "workflows"
         )
+        self.workflows = workflows
         if version is None or info is None:
             return None
         return ArazzoDocument(version, info, sources, workflows, self.components, self.document)
@@ -307,7 +314,7 @@ class ModelBuilder:
             self.error(
                 "/arazzo",
                 f"'arazzo' must be a version string such as '1.0.1', not {_type_name(version)}"
-                f" ({version!r})",
+                f" ({json.dumps(version)})",
                 hint="quote the version: arazzo: '1.0.1'",
             )
             return None
@@ -408,12 +415,46 @@ class ModelBuilder:
             summary=self.string(obj, "summary", pointer, "workflow"),
             description=self.string(obj, "description", pointer, "workflow"),
             inputs=inputs if isinstance(inputs, dict) else None,
+            input_schema=self._input_schema(inputs, join_pointer(pointer, "inputs")),
             depends_on=depends_on,
             success_actions=self._actions(obj, "successActions", pointer, "success action"),
             failure_actions=self._actions(obj, "failureActions", pointer, "failure action"),
             parameters=self._parameters(obj, pointer, in_required=False),
             outputs=self._outputs(obj, pointer),
         )
+
+    def _input_schema(self, inputs: Any, pointer: str) -> dict[str, Any] | None:
+        schema = self._follow_local_refs(inputs, pointer)
+        if not isinstance(schema, dict):
+            return None
+        properties = schema.get("properties")
+        if not isinstance(properties, dict):
+            return schema
+        resolved = {
+            name: self._follow_local_refs(value, join_pointer(pointer, "properties", name))
+            for name, value in properties.items()
+        }
+        return {**schema, "properties": resolved}
+
+    def _follow_local_refs(self, schema: Any, pointer: str) -> Any:
+        """Follow ``$ref: '#/...'`` (e.g. to components.inputs) within this document."""
+        seen: set[str] = set()
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            ref = schema["$ref"]
+            if not ref.startswith("#") or ref in seen:
+                return schema  # remote or circular: left to the JSON Schema validator
+            seen.add(ref)
+            try:
+                schema = resolve_pointer(self.document.data, unquote(ref[1:]))
+            except LookupError as exc:
+                self.error(
+                    join_pointer(pointer, "$ref"),
+                    f"the inputs schema refers to '{ref}', which does not exist: {exc}",
+                    hint="define it under components.inputs",
+                )
+                return None
+            pointer = ref[1:]
+        return schema
 
     def _is_string(self, value: Any, pointer: str, what: str) -> bool:
         if isinstance(value, str):
@@ -523,12 +564,16 @@ class ModelBuilder:
             return None
         target_pointer, target_raw = target
         parameter = self._parameter(target_raw, target_pointer, in_required)
-        if parameter is not None and "value" in raw:
+        if parameter is None:
+            return None
+        value = parameter.value
+        if "value" in raw:
             # The Reusable Object's value overrides the component's value.
             value = self.compiled(raw["value"], join_pointer(pointer, "value"))
-            if value is not None:
-                parameter = Parameter(parameter.name, parameter.location, value, pointer)
-        return parameter
+            if value is None:
+                return None
+        # Problems with how the step uses it (duplicates) belong at the reference.
+        return Parameter(parameter.name, parameter.location, value, pointer)
 
     def _component(self, raw: dict[str, Any], pointer: str, kind: str) -> tuple[str, Any] | None:
         reference = raw.get("reference")
@@ -574,7 +619,7 @@ class ModelBuilder:
         try:
             compiled = compile_criterion(condition, kind, context)
         except ExpressionError as exc:
-            self._expression_error(exc, join_pointer(pointer, "condition"))
+            self._expression_error(exc, join_pointer(pointer, exc.field or "condition"))
             return None
         return Criterion(condition, kind, context, compiled, pointer)
 
@@ -618,6 +663,8 @@ class ModelBuilder:
             self.error(join_pointer(pointer, "retryAfter"), "'retryAfter' must be a number >= 0")
             retry_after = None
         retry_limit = obj.get("retryLimit")
+        if isinstance(retry_limit, float) and retry_limit.is_integer():
+            retry_limit = int(retry_limit)  # JSON Schema counts 2.0 as an integer
         if retry_limit is not None and (
             not isinstance(retry_limit, int) or isinstance(retry_limit, bool) or retry_limit < 0
         ):
@@ -727,10 +774,16 @@ _WORKFLOW_POINTER = re.compile(r"^/workflows/\d+(?=/|$)")
 
 
 def workflow_pointer_of(diagnostic: Diagnostic) -> str | None:
-    """The pointer of the workflow a diagnostic lies in, or None if it is document-wide."""
+    """The pointer of the workflow a diagnostic lies in, or None if it is document-wide.
+
+    A workflow's ``workflowId`` is how the rest of the document names it, so a
+    problem with it (a duplicate) concerns the whole document.
+    """
     pointer = diagnostic.location.pointer if diagnostic.location else None
     match = _WORKFLOW_POINTER.match(pointer or "")
-    return match.group(0) if match else None
+    if match is None or pointer == f"{match.group(0)}/workflowId":
+        return None
+    return match.group(0)
 
 
 def build_model(document: LoadedDocument, diagnostics: Diagnostics) -> ArazzoDocument:
@@ -741,8 +794,12 @@ def build_model(document: LoadedDocument, diagnostics: Diagnostics) -> ArazzoDoc
     inside one workflow stay in ``diagnostics``: they stop that workflow from
     running (see :func:`check_workflow`), not its neighbours.
     """
-    model = ModelBuilder(document, diagnostics).build()
-    shared = [d for d in diagnostics.errors if workflow_pointer_of(d) is None]
+    builder = ModelBuilder(document, diagnostics)
+    model = builder.build()
+    # An error inside a workflow that could not be built at all (it has no
+    # workflowId) has no workflow to stop, so it stops the document.
+    built = {w.pointer for w in builder.workflows}
+    shared = [d for d in diagnostics.errors if workflow_pointer_of(d) not in built]
     if shared:
         raise DocumentInvalid(shared)
     if model is None:  # pragma: no cover - every None path records a document-wide error

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostics
 from .errors import DocumentError
-from .loader import LoadedDocument, is_url, join_pointer, load_document
+from .loader import LoadedDocument, is_url, join_pointer, load_document, resolve_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_REF_HOPS = 64  # a longer chain of $ref to $ref is a cycle in practice
@@ -48,20 +48,10 @@ class DocumentCache:
 
 
 def _resolve_pointer(data: Any, pointer: str, ref: str) -> Any:
-    if pointer and not pointer.startswith("/"):
-        raise UnresolvableReference(ref, "the fragment is not a JSON pointer")
-    current = data
-    walked = "#"
-    for raw_token in pointer.split("/")[1:]:
-        token = raw_token.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, dict) and token in current:
-            current = current[token]
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            raise UnresolvableReference(ref, f"there is no '{token}' in '{walked}'")
-        walked += "/" + raw_token
-    return current
+    try:
+        return resolve_pointer(data, pointer)
+    except LookupError as exc:
+        raise UnresolvableReference(ref, str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -128,9 +118,25 @@ class Operation:
     path: str
     method: str
     pointer: str
+    """Where the operation is in the description: ``/paths/<escaped path>/<method>``."""
     raw: dict[str, Any]
-    path_item: dict[str, Any]
+    item: Located
+    """The path item, after following its ``$ref``: its value, document and pointer."""
     _parameters: list[OperationParameter] | None = field(default=None, repr=False)
+
+    @property
+    def path_item(self) -> dict[str, Any]:
+        return self.item.value  # type: ignore[no-any-return]
+
+    @property
+    def document(self) -> LoadedDocument:
+        """The document the operation is written in (another file for a ``$ref``'d item)."""
+        return self.item.document
+
+    @property
+    def written_at(self) -> str:
+        """The operation's pointer within :attr:`document`."""
+        return join_pointer(self.item.pointer, self.method)
 
     @property
     def operation_id(self) -> str | None:
@@ -145,8 +151,8 @@ class Operation:
         """Path-item parameters overlaid by the operation's own (by name and ``in``)."""
         if self._parameters is None:
             merged: dict[tuple[str, str], OperationParameter] = {}
-            path_pointer = self.pointer.rsplit("/", 1)[0]
-            for owner, owner_pointer in ((self.path_item, path_pointer), (self.raw, self.pointer)):
+            owners = ((self.path_item, self.item.pointer), (self.raw, self.written_at))
+            for owner, owner_pointer in owners:
                 for parameter in self._read_parameters(owner, owner_pointer, diagnostics):
                     merged[(parameter.name, parameter.location)] = parameter
             self._parameters = list(merged.values())
@@ -158,7 +164,7 @@ class Operation:
         raw_list = owner.get("parameters", [])
         if not isinstance(raw_list, list):
             return
-        document = self.description.document
+        document = self.document
         for index, raw in enumerate(raw_list):
             item_pointer = join_pointer(pointer, "parameters", index)
             try:
@@ -186,11 +192,23 @@ class Operation:
 
     def servers(self) -> list[dict[str, Any]]:
         """The servers that apply: the operation's, else the path's, else the document's."""
-        for owner in (self.raw, self.path_item, self.description.document.data):
-            servers = owner.get("servers") if isinstance(owner, dict) else None
+        return self._servers()[0]
+
+    def _servers(self) -> tuple[list[dict[str, Any]], Located | None]:
+        owners = (
+            Located(self.raw, self.document, self.written_at),
+            self.item,
+            Located(self.description.document.data, self.description.document, ""),
+        )
+        for owner in owners:
+            servers = owner.value.get("servers") if isinstance(owner.value, dict) else None
             if isinstance(servers, list) and servers:
-                return [s for s in servers if isinstance(s, dict) and isinstance(s.get("url"), str)]
-        return [{"url": "/"}]
+                usable = [
+                    s for s in servers if isinstance(s, dict) and isinstance(s.get("url"), str)
+                ]
+                where = Located(servers, owner.document, join_pointer(owner.pointer, "servers"))
+                return usable or [{"url": "/"}], where
+        return [{"url": "/"}], None
 
     def request_content_types(self) -> list[str]:
         body = self.raw.get("requestBody")
@@ -198,7 +216,7 @@ class Operation:
             return []
         try:
             node = dereference(
-                Located(body, self.description.document, join_pointer(self.pointer, "requestBody")),
+                Located(body, self.document, join_pointer(self.written_at, "requestBody")),
                 self.description.cache,
             )
         except UnresolvableReference:
@@ -212,7 +230,10 @@ class Operation:
         schemes = self.description.security_schemes()
         if not isinstance(requirements, list):
             return
-        where = join_pointer(self.pointer, "security") if "security" in self.raw else "/security"
+        if "security" in self.raw:
+            document, where = self.document, join_pointer(self.written_at, "security")
+        else:
+            document, where = self.description.document, "/security"
         for requirement in requirements:
             if not isinstance(requirement, dict):
                 continue
@@ -224,7 +245,7 @@ class Operation:
                 diagnostics.warning(
                     f"security scheme '{name}' (required by {self.label}) is not defined in "
                     "components.securitySchemes; it is ignored",
-                    self.description.document.location(where),
+                    document.location(where),
                 )
 
 
@@ -244,16 +265,19 @@ class OpenAPIDescription:
         cache.add(document)
         self._by_id: dict[str, Operation] | None = None
         self.reported_schemes: set[str] = set()
+        self.diagnostics = diagnostics
         data = document.data
         version = data.get("openapi") if isinstance(data, dict) else None
         if not isinstance(version, str) or not re.match(r"^3\.\d+\.\d+", version):
             found = f"'openapi: {version}'" if version is not None else "no 'openapi' field"
+            hint = None
             if isinstance(data, dict) and "swagger" in data:
                 found = f"Swagger {data['swagger']}"
+                hint = "convert Swagger 2.0 descriptions to OpenAPI 3 first"
             raise DocumentError(
                 f"source description '{name}' is not an OpenAPI 3.x document ({found})",
-                location=document.location(),
-                hint="convert Swagger 2.0 descriptions to OpenAPI 3 first",
+                location=document.location("/openapi" if version is not None else ""),
+                hint=hint,
             )
         self.version = version
         if not re.match(r"^3\.[01]\.", version) and diagnostics is not None:
@@ -267,16 +291,36 @@ class OpenAPIDescription:
         paths = self.document.data.get("paths")
         if not isinstance(paths, dict):
             return
-        for path, item in paths.items():
-            item_pointer = join_pointer("/paths", str(path))
-            if not isinstance(item, dict):
-                continue
-            for method in HTTP_METHODS:
-                operation = item.get(method)
-                if isinstance(operation, dict):
-                    yield Operation(
-                        self, str(path), method, join_pointer(item_pointer, method), operation, item
-                    )
+        for path in paths:
+            item = self._path_item(str(path))
+            for method in HTTP_METHODS if item is not None else ():
+                found = self._operation(str(path), method, item)  # type: ignore[arg-type]
+                if found is not None:
+                    yield found
+
+    def _path_item(self, path: str) -> Located | None:
+        """The path item for ``path``, following a ``$ref`` to another place or file."""
+        paths = self.document.data.get("paths")
+        if not isinstance(paths, dict) or path not in paths:
+            return None
+        pointer = join_pointer("/paths", path)
+        try:
+            item = dereference(Located(paths[path], self.document, pointer), self.cache)
+        except UnresolvableReference as exc:
+            if self.diagnostics is not None:
+                self.diagnostics.warning(
+                    f"{exc}; the operations of path '{path}' are not available",
+                    self.document.location(join_pointer(pointer, "$ref")),
+                )
+            return None
+        return item if isinstance(item.value, dict) else None
+
+    def _operation(self, path: str, method: str, item: Located) -> Operation | None:
+        raw = item.value.get(method)
+        if not isinstance(raw, dict):
+            return None
+        pointer = join_pointer("/paths", path, method)
+        return Operation(self, path, method, pointer, raw, item)
 
     def by_operation_id(self, operation_id: str) -> Operation | None:
         if self._by_id is None:
@@ -293,13 +337,10 @@ class OpenAPIDescription:
             return None
         path = match.group(1).replace("~1", "/").replace("~0", "~")
         method = match.group(2)
-        item = self.document.data.get("paths", {}).get(path)
-        if not isinstance(item, dict) or method not in HTTP_METHODS:
+        item = self._path_item(path)
+        if item is None or method not in HTTP_METHODS:
             return None
-        operation = item.get(method)
-        if not isinstance(operation, dict):
-            return None
-        return Operation(self, path, method, pointer, operation, item)
+        return self._operation(path, method, item)
 
     def security_schemes(self) -> dict[str, Any]:
         components = self.document.data.get("components")
@@ -311,7 +352,8 @@ class OpenAPIDescription:
 
         A relative server URL is resolved against the description's own URL.
         """
-        server = operation.servers()[0]
+        servers, where = operation._servers()
+        server = servers[0]
         url = str(server["url"])
         variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
         for name, spec in (variables or {}).items():
@@ -325,6 +367,10 @@ class OpenAPIDescription:
         raise DocumentError(
             f"the server URL '{url}' of source description '{self.name}' is relative, and the "
             "description is a local file, so there is no host to send requests to",
-            location=self.document.location(),
+            location=(
+                where.document.location(join_pointer(where.pointer, 0, "url"))
+                if where is not None
+                else self.document.location()
+            ),
             hint=f"pass --server {self.name}=https://host/base-path",
         )

@@ -133,11 +133,6 @@ def test_number_rejects_text() -> None:
     assert info.value.hint == "use a number such as 2.5"
 
 
-@pytest.mark.xfail(
-    reason="BUG: json.loads accepts NaN and Infinity, so a number input becomes a float "
-    "that is not a JSON value",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity"])
 def test_number_rejects_nan_and_infinity(text: str) -> None:
     with pytest.raises(InputError) as info:
@@ -266,28 +261,14 @@ def test_workflow_without_inputs_takes_any_name_as_text(document: ArazzoDocument
     assert parse_input_pairs(["x=1"], workflow(document, "noinputs")) == {"x": "1"}
 
 
-@pytest.mark.xfail(
-    reason="BUG: a property given as $ref to components.inputs has no 'type' of its own, "
-    "so it is not converted and validation then fails",
-    strict=True,
-)
 def test_property_ref_type_is_used_for_conversion(document: ArazzoDocument) -> None:
     assert parse_input_pairs(["limit=4"], workflow(document, "direct")) == {"limit": 4}
 
 
-@pytest.mark.xfail(
-    reason="BUG: inputs given as $ref: '#/components/inputs/x' (the spec's own example) "
-    "are not resolved when converting --input values",
-    strict=True,
-)
 def test_referenced_inputs_schema_is_used_for_conversion(document: ArazzoDocument) -> None:
     assert parse_input_pairs(["page=2"], workflow(document, "viaref")) == {"page": 2}
 
 
-@pytest.mark.xfail(
-    reason="BUG: inputs given as $ref are not resolved, so unknown names are not caught",
-    strict=True,
-)
 def test_referenced_inputs_schema_rejects_unknown_names(document: ArazzoDocument) -> None:
     with pytest.raises(InputError) as info:
         parse_input_pairs(["nope=2"], workflow(document, "viaref"))
@@ -376,10 +357,6 @@ def test_no_schema_no_defaults(document: ArazzoDocument) -> None:
     assert apply_defaults({"a": 1}, workflow(document, "noinputs")) == {"a": 1}
 
 
-@pytest.mark.xfail(
-    reason="BUG: defaults of an inputs schema given as $ref are not applied",
-    strict=True,
-)
 def test_defaults_of_a_referenced_inputs_schema(document: ArazzoDocument) -> None:
     assert apply_defaults({}, workflow(document, "viaref")) == {"page": 1, "size": 20}
 
@@ -466,11 +443,6 @@ def test_workflow_without_inputs_accepts_anything(document: ArazzoDocument) -> N
     validate_inputs({"x": 1}, workflow(document, "noinputs"), document)
 
 
-@pytest.mark.xfail(
-    reason="BUG: a $ref to a missing components.inputs entry escapes as a referencing "
-    "exception (a traceback) instead of an InputError",
-    strict=True,
-)
 def test_inputs_ref_to_a_missing_component_is_an_input_error(document: ArazzoDocument) -> None:
     error = invalid({}, document, "missingref")
     assert "#/components/inputs/missing" in error.message

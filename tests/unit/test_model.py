@@ -274,11 +274,6 @@ def test_duplicate_workflow_ids_say_where_the_first_is(build: Build) -> None:
     assert (pointer(error), at(error)) == ("/workflows/1/workflowId", (13, 17))
 
 
-@pytest.mark.xfail(
-    reason="BUG: a duplicate workflowId is scoped to the second workflow, so build_model "
-    "accepts the document and `w` silently names the first one",
-    strict=True,
-)
 def test_duplicate_workflow_ids_are_a_document_wide_error(build: Build) -> None:
     built = build(
         MINIMAL + "  - workflowId: w\n    steps:\n      - stepId: t\n        operationId: op\n"
@@ -502,12 +497,6 @@ def test_parameter_reference_to_the_wrong_kind_of_component(build: Build) -> Non
     )
 
 
-@pytest.mark.xfail(
-    reason="BUG: a referenced parameter keeps the component's pointer, so a duplicate is "
-    "reported at /components/... (document-wide, raised by build_model) instead of at "
-    "the step's reference",
-    strict=True,
-)
 def test_duplicate_through_a_reference_is_reported_at_the_step(build: Build) -> None:
     built = build(
         with_steps(
@@ -788,11 +777,6 @@ def test_unsupported_criterion_type_is_an_error(build: Build) -> None:
     assert error.hint == "use a simple condition or a regex instead"
 
 
-@pytest.mark.xfail(
-    reason="BUG: an error in a criterion's context is reported at its condition (wrong line "
-    "and column)",
-    strict=True,
-)
 def test_context_error_points_into_the_context(build: Build) -> None:
     built = build(
         criteria_doc("- condition: ^ok$\n  type: regex\n  context: $response.headers.X\n")
@@ -802,10 +786,6 @@ def test_context_error_points_into_the_context(build: Build) -> None:
     assert at(error) == (CRITERIA_LINE + 2, 22 + len("$response."))
 
 
-@pytest.mark.xfail(
-    reason="BUG: an unknown criterion type is reported at the condition, not at 'type'",
-    strict=True,
-)
 def test_unknown_criterion_type_points_at_the_type(build: Build) -> None:
     built = build(criteria_doc("- condition: $statusCode == 200\n  type: JSONPath\n"))
     error = built.error()
