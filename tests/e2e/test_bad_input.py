@@ -187,3 +187,34 @@ def test_session_token_never_printed_on_failure(sessions_server: Any) -> None:
     result = run_workflow(sessions_server)
     assert result.exit_code == 1
     assert stand_in.DEFAULT_TOKEN not in result.stdout + result.stderr
+
+
+def test_help_version_and_no_command() -> None:
+    version = run_cli("--version")
+    assert version.exit_code == 0
+    assert version.stdout.startswith("arazzo-runner ")
+    help_text = run_cli("run", "--help")
+    assert help_text.exit_code == 0
+    for option in ("--workflow", "--input", "--inputs", "--server", "--output", "--timeout"):
+        assert option in help_text.stdout
+    bare = run_cli()
+    assert bare.exit_code == 2
+    assert "run a workflow" in bare.stdout
+
+
+def test_bad_timeout_and_inputs_file() -> None:
+    assert_clean_failure(
+        run_cli("run", str(WORKFLOW), "--timeout", "0"), 2, "--timeout must be a positive"
+    )
+    assert_clean_failure(
+        run_cli("run", str(WORKFLOW), "--timeout", "soon"), 2, "invalid float value"
+    )
+    assert_clean_failure(
+        run_cli("run", str(WORKFLOW), "--inputs", "-", stdin="[1, 2]"), 2, "must hold a JSON object"
+    )
+    assert_clean_failure(
+        run_cli("run", str(WORKFLOW), "--inputs", "-", stdin="{oops"), 2, "is not valid JSON"
+    )
+    assert_clean_failure(
+        run_cli("run", str(WORKFLOW), "--inputs", "missing.json"), 2, "cannot read inputs file"
+    )
