@@ -78,6 +78,8 @@ class DocumentInvalid(DocumentError):
     """A document has one or more errors; all of them are reported at once."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        # In reading order, file by file, however they were found.
+        diagnostics = sorted(diagnostics, key=_reading_order)
         first = diagnostics[0]
         super().__init__(first.message, location=first.location, hint=first.hint)
         self.diagnostics = diagnostics
@@ -87,3 +89,10 @@ class DocumentInvalid(DocumentError):
         count = len(self.diagnostics)
         lines.append(f"{count} error{'s' if count != 1 else ''}; nothing was sent")
         return "\n".join(lines)
+
+
+def _reading_order(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    location = diagnostic.location
+    if location is None:
+        return ("", 0, 0)
+    return (location.file, location.line or 0, location.column or 0)
