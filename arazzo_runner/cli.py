@@ -144,7 +144,9 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         listener=listener if args.output == "text" else None,
     )
     if args.output == "json":
-        json.dump(result.to_json(), stdout, indent=2, ensure_ascii=False)
+        # default=str: YAML can hold values JSON cannot (!!binary), and a result
+        # must still be printed.
+        json.dump(result.to_json(), stdout, indent=2, ensure_ascii=False, default=str)
         stdout.write("\n")
     else:
         print_summary(result, stdout)
@@ -209,7 +211,7 @@ def print_summary(result: WorkflowResult, stream: TextIO) -> None:
     if result.outputs:
         print("outputs:", file=stream)
         for name, value in result.outputs.items():
-            print(f"  {name}: {json.dumps(value, ensure_ascii=False)}", file=stream)
+            print(f"  {name}: {json.dumps(value, ensure_ascii=False, default=str)}", file=stream)
 
 
 if __name__ == "__main__":  # pragma: no cover
