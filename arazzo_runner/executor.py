@@ -560,7 +560,11 @@ def _encode_body(value: Any, content_type: str) -> bytes:
             # A string payload for a JSON body is the JSON text itself (the spec's
             # "JSON Templated Example"), not a JSON string to be quoted again.
             return value.encode("utf-8")
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        try:
+            text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise StepFailure(f"the payload cannot be sent as JSON: {exc}") from None
+        return text.encode("utf-8")
     if media_type == "application/x-www-form-urlencoded":
         if isinstance(value, dict):
             return urlencode([(str(k), _scalar(v)) for k, v in value.items()]).encode("ascii")
