@@ -6,6 +6,7 @@ Exit codes (a stable contract, documented in the README):
 * 1 - the workflow ran and failed (criteria not met, HTTP or network error)
 * 2 - the command could not start (bad arguments, unreadable or invalid
   document, unknown workflow, invalid inputs); nothing was sent
+* 70 - an internal error: a bug in arazzo-runner (with a traceback to report)
 * 130 - interrupted (Ctrl-C)
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from urllib.parse import urlsplit
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from .results import StepResult, WorkflowResult
 
 EXIT_INTERRUPTED = 130
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -108,6 +111,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `arazzo run ... | head`
         return EXIT_OK
+    except Exception:
+        # Not a user error: a bug. Show everything needed to report it, and keep
+        # it apart from exit code 1, which means "the workflow failed".
+        traceback.print_exc(file=stderr)
+        print(
+            f"arazzo-runner {__version__} hit an internal error (a bug); please report it "
+            "with the traceback above",
+            file=stderr,
+        )
+        return EXIT_INTERNAL_ERROR
 
 
 def format_error(exc: ArazzoError) -> str:
