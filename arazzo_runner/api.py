@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .diagnostics import Diagnostics
 from .errors import UsageError
 from .executor import RunListener, RunOptions, WorkflowRunner
-from .inputs import apply_defaults, validate_inputs
+from .inputs import InputValidator, apply_defaults
 from .loader import load_document
 from .model import ArazzoDocument, Workflow, build_model, workflow_pointer_of
 from .results import WorkflowResult
@@ -31,6 +31,7 @@ class LoadedArazzo:
         self.document = document
         self.diagnostics = diagnostics
         self.sources = SourceRegistry(document, diagnostics)
+        self._input_validators: dict[str, InputValidator] = {}
 
     @property
     def workflows(self) -> list[Workflow]:
@@ -98,8 +99,15 @@ class LoadedArazzo:
         )
         runner.prepare(workflow)  # document problems first: inputs cannot fix those
         values = apply_defaults(dict(inputs or {}), workflow)
-        validate_inputs(values, workflow, self.document)
+        self._input_validator(workflow)(values)
         return runner.run(workflow, values)
+
+    def _input_validator(self, workflow: Workflow) -> InputValidator:
+        # Compiling a JSON Schema validator costs more than a local HTTP call;
+        # a workflow run many times compiles it once.
+        if workflow.workflow_id not in self._input_validators:
+            self._input_validators[workflow.workflow_id] = InputValidator(workflow, self.document)
+        return self._input_validators[workflow.workflow_id]
 
 
 def load(path: str, *, diagnostics: Diagnostics | None = None) -> LoadedArazzo:

@@ -177,51 +177,71 @@ def apply_defaults(inputs: dict[str, Any], workflow: Workflow) -> dict[str, Any]
     return merged
 
 
-def validate_inputs(inputs: dict[str, Any], workflow: Workflow, document: ArazzoDocument) -> None:
-    """Check inputs against the workflow's inputs schema; report every problem at once.
+class InputValidator:
+    """Checks inputs against one workflow's inputs schema; build once, call per run.
 
     The schema is evaluated as part of the whole Arazzo document, so that
     ``$ref: '#/components/inputs/...'`` resolves against the document root as
     the Arazzo spec intends.
     """
-    if workflow.inputs is None:
-        return
-    import jsonschema  # imported here: it is only needed once inputs exist
-    import referencing.exceptions
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
 
-    base_uri = "urn:arazzo-document"
-    resource = Resource.from_contents(document.document.data, default_specification=DRAFT202012)
-    registry = Registry().with_resource(base_uri, resource)
-    schema = {"$ref": f"{base_uri}#{workflow.pointer}/inputs"}
-    validator_class = jsonschema.Draft202012Validator
-    try:
-        validator_class.check_schema(workflow.inputs)
-    except jsonschema.SchemaError as exc:
-        raise InputError(
-            f"the inputs schema of workflow '{workflow.workflow_id}' is not a valid JSON "
-            f"Schema: {exc.message}",
-            location=document.location(f"{workflow.pointer}/inputs"),
-        ) from None
-    validator = validator_class(
-        schema, registry=registry, format_checker=validator_class.FORMAT_CHECKER
-    )
-    try:
-        problems = sorted(validator.iter_errors(inputs), key=lambda e: str(list(e.absolute_path)))
-    except referencing.exceptions.Unresolvable as exc:
-        raise InputError(
-            f"the inputs schema of workflow '{workflow.workflow_id}' refers to "
-            f"'{_reference_text(exc)}', which does not exist",
-            location=document.location(f"{workflow.pointer}/inputs"),
-            hint="define it under components.inputs",
-        ) from None
-    if problems:
-        lines = [_describe(problem) for problem in problems]
-        raise InputError(
-            f"invalid inputs for workflow '{workflow.workflow_id}':\n  - " + "\n  - ".join(lines),
-            hint="pass inputs with --input NAME=VALUE or --inputs FILE.json",
+    def __init__(self, workflow: Workflow, document: ArazzoDocument) -> None:
+        self.workflow = workflow
+        self.document = document
+        self._validator = self._compile() if workflow.inputs is not None else None
+
+    def _compile(self) -> Any:
+        import jsonschema  # imported here: it is only needed once inputs exist
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        base_uri = "urn:arazzo-document"
+        data = self.document.document.data
+        resource = Resource.from_contents(data, default_specification=DRAFT202012)
+        registry = Registry().with_resource(base_uri, resource)
+        validator_class = jsonschema.Draft202012Validator
+        try:
+            validator_class.check_schema(self.workflow.inputs)
+        except jsonschema.SchemaError as exc:
+            raise InputError(
+                f"the inputs schema of workflow '{self.workflow.workflow_id}' is not a valid "
+                f"JSON Schema: {exc.message}",
+                location=self.document.location(f"{self.workflow.pointer}/inputs"),
+            ) from None
+        schema = {"$ref": f"{base_uri}#{self.workflow.pointer}/inputs"}
+        return validator_class(
+            schema, registry=registry, format_checker=validator_class.FORMAT_CHECKER
         )
+
+    def __call__(self, inputs: dict[str, Any]) -> None:
+        """Raise :class:`InputError` listing every problem with ``inputs``."""
+        if self._validator is None:
+            return
+        import referencing.exceptions
+
+        try:
+            problems = sorted(
+                self._validator.iter_errors(inputs), key=lambda e: str(list(e.absolute_path))
+            )
+        except referencing.exceptions.Unresolvable as exc:
+            raise InputError(
+                f"the inputs schema of workflow '{self.workflow.workflow_id}' refers to "
+                f"'{_reference_text(exc)}', which does not exist",
+                location=self.document.location(f"{self.workflow.pointer}/inputs"),
+                hint="define it under components.inputs",
+            ) from None
+        if problems:
+            lines = [_describe(problem) for problem in problems]
+            raise InputError(
+                f"invalid inputs for workflow '{self.workflow.workflow_id}':\n  - "
+                + "\n  - ".join(lines),
+                hint="pass inputs with --input NAME=VALUE or --inputs FILE.json",
+            )
+
+
+def validate_inputs(inputs: dict[str, Any], workflow: Workflow, document: ArazzoDocument) -> None:
+    """Check inputs against the workflow's inputs schema; report every problem at once."""
+    InputValidator(workflow, document)(inputs)
 
 
 def _reference_text(exc: Exception) -> str:
