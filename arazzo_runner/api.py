@@ -1,9 +1,16 @@
-"""The Python API: load an Arazzo document, pick a workflow, run it.
+"""The Python API: load an Arazzo document, pick a workflow, run it::
 
->>> from arazzo_runner.api import load
->>> workflows = load("workflows/ibm-quantum-pause-session-and-confirm-workflow.yml")
->>> result = workflows.run(inputs={...}, server_overrides={"sessionsApi": "http://..."})
->>> result.status, result.outputs
+    from arazzo_runner.api import load
+
+    document = load("workflows/ibm-quantum-pause-session-and-confirm-workflow.yml")
+    result = document.run(
+        inputs={"accessToken": token, "sessionId": "...", ...},
+        server_overrides={"sessionsApi": "http://127.0.0.1:8080/api"},
+    )
+    print(result.status, result.outputs)
+
+Problems raise :class:`~arazzo_runner.errors.ArazzoError` subclasses before
+anything is sent; a run that fails returns a result whose status says so.
 """
 
 from __future__ import annotations
