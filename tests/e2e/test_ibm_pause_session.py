@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
-from ..support import WORKFLOW, CliResult, corpus_path, load_stand_in, run_cli
+from ..support import ROOT, WORKFLOW, CliResult, corpus_path, load_stand_in, run_cli
 
 stand_in = load_stand_in()
 SESSION = "demo-session-1"
@@ -141,18 +143,27 @@ def test_python_module_entry_point_and_workflow_flag(sessions_server: Any) -> No
     assert result.json()["status"] == "succeeded"
 
 
-def test_defective_public_openapi_file_runs_with_warnings(sessions_server: Any) -> None:
+@pytest.mark.parametrize("accepting_jobs", [False, True])
+def test_defective_public_openapi_file_runs_with_warnings(
+    sessions_server: Any, accepting_jobs: bool
+) -> None:
     """The published copy of the workflow and its OpenAPI file, both unchanged."""
     workflow = corpus_path(
         "api-evangelist/ibm-quantum/arazzo-7fd0387/ibm-quantum-pause-session-and-confirm-workflow.yml"
     )
     corpus_path("api-evangelist/ibm-quantum/openapi/ibm-quantum-runtime-sessions-openapi.yml")
 
-    result = run_workflow(sessions_server, "--output", "json", workflow=str(workflow))
+    flag = str(accepting_jobs).lower()
+    result = run_workflow(
+        sessions_server, "--output", "json", workflow=str(workflow), acceptingJobs=flag
+    )
 
     assert result.exit_code == 0, result.stderr
-    assert result.json()["outputs"] == {"finalAcceptingJobs": False, "finalState": "active"}
-    assert_three_requests(sessions_server, False)
+    assert result.json()["outputs"] == {
+        "finalAcceptingJobs": accepting_jobs,
+        "finalState": "active",
+    }
+    assert_three_requests(sessions_server, accepting_jobs)
     # What could not be resolved is reported, with where it is, once each.
     warnings = result.stderr
     assert "cannot resolve $ref '#/components/parameters/IBM-API-Version'" in warnings
@@ -160,3 +171,25 @@ def test_defective_public_openapi_file_runs_with_warnings(sessions_server: Any) 
     assert "security scheme 'IBMCloudAPIKey' (required by GET /v1/sessions/{id})" in warnings
     assert "security scheme 'IBMCloudAuth'" in warnings
     assert warnings.count("IBMCloudAuth") == 1
+
+
+def test_running_does_not_import_openapi_core(sessions_server: Any) -> None:
+    """openapi-core is slow to import; a plain run must not pay for it."""
+    args = [
+        "run", str(WORKFLOW), "--server", f"sessionsApi={sessions_server.base_url}",
+        "-i", f"accessToken={stand_in.DEFAULT_TOKEN}", "-i", "apiVersion=2026-03-15",
+        "-i", f"serviceCrn={stand_in.DEFAULT_SERVICE_CRN}", "-i", f"sessionId={SESSION}",
+        "-i", "acceptingJobs=true", "-o", "json",
+    ]  # fmt: skip
+    code = (
+        "import sys\n"
+        "from arazzo_runner.cli import main\n"
+        f"status = main({args!r})\n"
+        "print('openapi_core' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(status)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr.strip().splitlines()[-1] == "False"
