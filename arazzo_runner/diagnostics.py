@@ -66,9 +66,6 @@ class Diagnostics:
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(list(self._items))
 
-    def __len__(self) -> int:
-        return len(self._items)
-
     def raise_if_errors(self) -> None:
         if self.errors:
             raise DocumentInvalid(self.errors)

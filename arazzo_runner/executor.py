@@ -12,7 +12,7 @@ import copy
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit
@@ -53,17 +53,13 @@ class RunOptions:
 
 @dataclass
 class PreparedRequest:
-    """A step's request, fully built, plus the values ``$request.*`` exposes."""
+    """A step's request, fully built (``$request.*`` reads the context, not this)."""
 
     method: str
     url: str
     headers: list[tuple[str, str]]
     query: list[tuple[str, str]]
     content: bytes | None
-    header_values: dict[str, Any]
-    query_values: dict[str, Any]
-    path_values: dict[str, Any]
-    body_value: Any
 
     @property
     def full_url(self) -> str:
@@ -170,7 +166,8 @@ class WorkflowRunner:
                 )
         for parameter in operation.parameters(self.diagnostics):
             if parameter.required and (parameter.name, parameter.location) not in supplied:
-                if parameter.location == "header" and _has_header(supplied, parameter.name):
+                header_names = (n for n, location in supplied if location == "header")
+                if parameter.location == "header" and _has_header(header_names, parameter.name):
                     continue
                 if parameter.location != "path":
                     self.diagnostics.warning(
@@ -247,7 +244,7 @@ class WorkflowRunner:
             if self.listener:
                 self.listener.step_started(step, request)
             response = self._send(request)
-            self._record_response(step, request, response, context, result)
+            self._record_response(step, response, context, result)
         except StepFailure as exc:
             result.error = str(exc)
         result.duration_ms = (time.perf_counter() - started) * 1000
@@ -258,7 +255,6 @@ class WorkflowRunner:
     def _record_response(
         self,
         step: Step,
-        request: PreparedRequest,
         response: httpx2.Response,
         context: ExpressionContext,
         result: StepResult,
@@ -352,9 +348,9 @@ class WorkflowRunner:
             for pair in _serialize_query(name, value, _explode(specs, name, "query", True))
         ]
         content, content_type, body_value = self._build_body(step.request_body, operation, context)
-        if content_type and not _has_header({(n, "header") for n, _ in headers}, "content-type"):
+        if content_type and not _has_header((n for n, _ in headers), "content-type"):
             headers.append(("Content-Type", content_type))
-        if not _has_header({(n, "header") for n, _ in headers}, "user-agent"):
+        if not _has_header((n for n, _ in headers), "user-agent"):
             headers.append(("User-Agent", f"arazzo-runner/{__version__}"))
         request = PreparedRequest(
             method=operation.method.upper(),
@@ -362,10 +358,6 @@ class WorkflowRunner:
             headers=headers,
             query=query,
             content=content,
-            header_values=values["header"],
-            query_values=values["query"],
-            path_values=values["path"],
-            body_value=body_value,
         )
         context.url = request.full_url
         context.method = request.method
@@ -467,9 +459,10 @@ def _effective_parameters(workflow: Workflow, step: Step) -> list[Parameter]:
     return list(merged.values())
 
 
-def _has_header(supplied: set[tuple[str, str | None]], name: str) -> bool:
+def _has_header(names: Iterable[str], name: str) -> bool:
+    """Whether ``name`` is among header ``names`` (header names ignore case)."""
     lowered = name.lower()
-    return any(loc == "header" and n.lower() == lowered for n, loc in supplied)
+    return any(n.lower() == lowered for n in names)
 
 
 def _evaluate_parameter(parameter: Parameter, context: ExpressionContext) -> Any:

@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -186,7 +186,6 @@ class LoadedDocument:
     data: Any
     source_map: SourceMap
     is_json: bool = False
-    _pointer_cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def location(self, pointer: str = "", *, key: bool = False) -> SourceLocation:
         """A :class:`SourceLocation` for the node at ``pointer``."""
