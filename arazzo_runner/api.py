@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics
 from .errors import UsageError
-from .executor import RunListener, RunOptions, WorkflowRunner
+from .events import RunListener
+from .executor import RunOptions, WorkflowRunner
 from .inputs import InputValidator, apply_defaults
 from .loader import load_document
 from .model import ArazzoDocument, Workflow, build_model, workflow_pointer_of

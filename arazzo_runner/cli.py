@@ -13,21 +13,14 @@ Exit codes (a stable contract, documented in the README):
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
-from urllib.parse import urlsplit
+from typing import NoReturn
 
 from . import __version__
-from .errors import EXIT_CANNOT_START, EXIT_OK, EXIT_WORKFLOW_FAILED, ArazzoError, UsageError
-
-if TYPE_CHECKING:
-    from .diagnostics import Diagnostic
-    from .executor import PreparedRequest
-    from .model import Step
-    from .results import StepResult, WorkflowResult
+from .commands import command_module, command_modules
+from .errors import EXIT_CANNOT_START, EXIT_OK, ArazzoError, UsageError
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
@@ -49,49 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_ArgumentParser
     )
-    run = commands.add_parser(
-        "run",
-        help="run a workflow",
-        description="Run one workflow of an Arazzo document and print its outputs.",
-        epilog="exit codes: 0 succeeded, 1 workflow failed, 2 could not start, 130 interrupted",
-    )
-    run.add_argument("file", metavar="FILE", help="Arazzo document (YAML or JSON), path or URL")
-    run.add_argument(
-        "--workflow", "-w", metavar="ID", help="workflowId to run (optional if there is only one)"
-    )
-    run.add_argument(
-        "--input",
-        "-i",
-        metavar="NAME=VALUE",
-        action="append",
-        default=[],
-        help="a workflow input; VALUE is converted to the type the inputs schema declares "
-        "(repeatable; wins over --inputs)",
-    )
-    run.add_argument(
-        "--inputs", metavar="FILE", help="a JSON object of inputs, from a file or '-' for stdin"
-    )
-    run.add_argument(
-        "--server",
-        metavar="SOURCE=URL",
-        action="append",
-        default=[],
-        help="send the operations of source description SOURCE to base URL URL (repeatable)",
-    )
-    run.add_argument(
-        "--output",
-        "-o",
-        choices=("text", "json"),
-        default="text",
-        help="text (default): a line per step, then the outputs; json: one JSON document",
-    )
-    run.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        type=float,
-        default=None,
-        help="timeout for each HTTP request (default: 30)",
-    )
+    for module in command_modules():
+        module.add_parser(commands)
     return parser
 
 
@@ -102,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help(stdout)
             return EXIT_CANNOT_START
-        return _run(args, stdout, stderr)
+        return command_module(args.command).execute(args, stdout, stderr)
     except ArazzoError as exc:
         print(format_error(exc), file=stderr)
         return exc.exit_code
@@ -133,98 +85,6 @@ def format_error(exc: ArazzoError) -> str:
         location, _, rest = text.partition(": ")
         return f"{location}: error: {rest}"
     return f"error: {text}"
-
-
-def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .api import load
-    from .diagnostics import Diagnostics
-    from .inputs import parse_input_pairs, read_inputs_file
-
-    overrides = _parse_servers(args.server)
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
-    diagnostics = Diagnostics(on_add=lambda d: _print_warning(d, stderr))
-    loaded = load(args.file, diagnostics=diagnostics)
-    workflow = loaded.workflow(args.workflow)
-    inputs: dict[str, Any] = read_inputs_file(args.inputs) if args.inputs else {}
-    inputs.update(parse_input_pairs(args.input, workflow))
-    listener = TextProgress(stdout, [s.step_id for s in workflow.steps])
-    result = loaded.run(
-        workflow.workflow_id,
-        inputs,
-        server_overrides=overrides,
-        timeout=args.timeout,
-        listener=listener if args.output == "text" else None,
-    )
-    if args.output == "json":
-        # default=str: YAML can hold values JSON cannot (!!binary), and a result
-        # must still be printed.
-        json.dump(result.to_json(), stdout, indent=2, ensure_ascii=False, default=str)
-        stdout.write("\n")
-    else:
-        print_summary(result, stdout)
-    return EXIT_OK if result.succeeded else EXIT_WORKFLOW_FAILED
-
-
-def _parse_servers(pairs: list[str]) -> dict[str, str]:
-    overrides: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, url = pair.partition("=")
-        if not sep or not name or not url:
-            raise UsageError(
-                f"--server expects SOURCE=URL, got '{pair}'",
-                hint="for example: --server sessionsApi=http://127.0.0.1:8080/api",
-            )
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--server {name}: '{url}' is not an http(s) URL")
-        overrides[name] = url
-    return overrides
-
-
-def _print_warning(diagnostic: Diagnostic, stderr: TextIO) -> None:
-    from .diagnostics import Severity
-
-    if diagnostic.severity is Severity.WARNING:
-        print(diagnostic.render(), file=stderr, flush=True)
-
-
-class TextProgress:
-    """Prints one line per step as each step finishes."""
-
-    def __init__(self, stream: TextIO, step_ids: list[str]) -> None:
-        self.stream = stream
-        self.width = max((len(s) for s in step_ids), default=0)
-
-    def step_started(self, step: Step, request: PreparedRequest) -> None:
-        pass  # one line per step, written when its outcome is known
-
-    def step_finished(self, result: StepResult) -> None:
-        from .results import Status
-
-        verdict = "passed" if result.status is Status.SUCCEEDED else "FAILED"
-        code = str(result.status_code) if result.status_code is not None else "---"
-        duration = f"({result.duration_ms:.0f} ms)" if result.duration_ms is not None else ""
-        line = (
-            f"{result.step_id:<{self.width}}  {result.method or '':<6} {result.url or ''}  "
-            f"{code}  {verdict}  {duration}"
-        )
-        print(line.rstrip(), file=self.stream, flush=True)
-        if result.error:
-            print(f"    {result.error}", file=self.stream, flush=True)
-
-
-def print_summary(result: WorkflowResult, stream: TextIO) -> None:
-    from .results import Status
-
-    skipped = [s.step_id for s in result.steps if s.status is Status.SKIPPED]
-    if skipped:
-        print(f"skipped: {', '.join(skipped)}", file=stream)
-    print(f"workflow {result.workflow_id} {result.status}", file=stream)
-    if result.outputs:
-        print("outputs:", file=stream)
-        for name, value in result.outputs.items():
-            print(f"  {name}: {json.dumps(value, ensure_ascii=False, default=str)}", file=stream)
 
 
 if __name__ == "__main__":  # pragma: no cover

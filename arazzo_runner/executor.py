@@ -8,40 +8,30 @@ actions of the spec plug in at exactly that point.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote, urlencode, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-import jsonpointer
-
-from . import __version__
 from .diagnostics import Diagnostics
 from .errors import DocumentError
+from .events import RunListener
+from .exchange import PreparedRequest, StepFailure
 from .expressions import ExpressionContext, HttpMessage, UnresolvedReference
 from .loader import join_pointer
-from .model import ArazzoDocument, Parameter, RequestBody, Step, Workflow, check_workflow
+from .model import ArazzoDocument, Step, Workflow, check_workflow
 from .openapi import Operation
-from .results import RunError, Status, StepResult, WorkflowResult
+from .request_builder import PATH_TEMPLATE_NAMES, build_request, effective_parameters, has_header
+from .results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
 from .sources import SourceRegistry
 
 if TYPE_CHECKING:
     import httpx2
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
-_PATH_TEMPLATE_NAMES = r"\{([^{}]+)\}"
-
-
-class RunListener(Protocol):
-    """Receives progress events while a workflow runs."""
-
-    def step_started(self, step: Step, request: PreparedRequest) -> None: ...
-
-    def step_finished(self, result: StepResult) -> None: ...
 
 
 @dataclass
@@ -49,28 +39,6 @@ class RunOptions:
     server_overrides: Mapping[str, str] = field(default_factory=dict)
     """Source description name -> base URL that replaces the description's servers."""
     timeout: float = DEFAULT_TIMEOUT_SECONDS
-
-
-@dataclass
-class PreparedRequest:
-    """A step's request, fully built (``$request.*`` reads the context, not this)."""
-
-    method: str
-    url: str
-    headers: list[tuple[str, str]]
-    query: list[tuple[str, str]]
-    content: bytes | None
-
-    @property
-    def full_url(self) -> str:
-        if not self.query:
-            return self.url
-        separator = "&" if urlsplit(self.url).query else "?"
-        return self.url + separator + urlencode(self.query)
-
-
-class StepFailure(Exception):
-    """A step cannot go on: its request cannot be built, or sending it failed."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +123,8 @@ class WorkflowRunner:
     def _check_parameters(
         self, workflow: Workflow, step: Step, operation: Operation, problems: Diagnostics
     ) -> None:
-        supplied = {(p.name, p.location) for p in _effective_parameters(workflow, step)}
-        for name in re.findall(_PATH_TEMPLATE_NAMES, operation.path):
+        supplied = {(p.name, p.location) for p in effective_parameters(workflow, step)}
+        for name in re.findall(PATH_TEMPLATE_NAMES, operation.path):
             if (name, "path") not in supplied:
                 problems.error(
                     f"step '{step.step_id}' does not supply path parameter '{name}' required "
@@ -167,7 +135,7 @@ class WorkflowRunner:
         for parameter in operation.parameters(self.diagnostics):
             if parameter.required and (parameter.name, parameter.location) not in supplied:
                 header_names = (n for n, location in supplied if location == "header")
-                if parameter.location == "header" and _has_header(header_names, parameter.name):
+                if parameter.location == "header" and has_header(header_names, parameter.name):
                     continue
                 if parameter.location != "path":
                     self.diagnostics.warning(
@@ -219,7 +187,9 @@ class WorkflowRunner:
     def _after_step(self, workflow: Workflow, index: int, result: StepResult) -> Transition:
         # The single place where onSuccess / onFailure actions will choose a target.
         if result.status is Status.SUCCEEDED:
+            result.action = result.attempts[-1].action = ActionTaken("next")
             return Transition(index + 1)
+        result.action = result.attempts[-1].action = ActionTaken("fail")
         return Transition(None, failed=True)
 
     def _new_context(self, workflow: Workflow, inputs: Mapping[str, Any]) -> ExpressionContext:
@@ -239,7 +209,9 @@ class WorkflowRunner:
         context.url = context.method = context.status_code = None
         context.request = context.response = None
         try:
-            request = self._build_request(workflow, step, operation, context)
+            request = build_request(
+                workflow, step, operation, context, self._base_url(operation), self.diagnostics
+            )
             result.url = request.full_url
             if self.listener:
                 self.listener.step_started(step, request)
@@ -248,6 +220,9 @@ class WorkflowRunner:
         except StepFailure as exc:
             result.error = str(exc)
         result.duration_ms = (time.perf_counter() - started) * 1000
+        result.attempts.append(
+            Attempt(1, result.status, result.status_code, result.error, result.duration_ms)
+        )
         if self.listener:
             self.listener.step_finished(result)
         return result
@@ -322,78 +297,14 @@ class WorkflowRunner:
 
     # -- requests
 
-    def _build_request(
-        self, workflow: Workflow, step: Step, operation: Operation, context: ExpressionContext
-    ) -> PreparedRequest:
-        values: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "cookie": {}}
-        for parameter in _effective_parameters(workflow, step):
-            if parameter.location is None:
-                raise StepFailure(f"parameter '{parameter.name}' has no 'in'")
-            values[parameter.location][parameter.name] = _evaluate_parameter(parameter, context)
-        specs = {(p.name, p.location): p for p in operation.parameters(self.diagnostics)}
-        url = self._base_url(operation) + _expand_path(operation, values["path"], specs)
-        headers = [
-            (name, _serialize_simple(value, _explode(specs, name, "header")))
-            for name, value in values["header"].items()
-        ]
-        if values["cookie"]:
-            cookie = "; ".join(
-                f"{name}={_serialize_simple(value, False)}"
-                for name, value in values["cookie"].items()
-            )
-            headers.append(("Cookie", cookie))
-        query = [
-            pair
-            for name, value in values["query"].items()
-            for pair in _serialize_query(name, value, _explode(specs, name, "query", True))
-        ]
-        content, content_type, body_value = self._build_body(step.request_body, operation, context)
-        if content_type and not _has_header((n for n, _ in headers), "content-type"):
-            headers.append(("Content-Type", content_type))
-        if not _has_header((n for n, _ in headers), "user-agent"):
-            headers.append(("User-Agent", f"arazzo-runner/{__version__}"))
-        request = PreparedRequest(
-            method=operation.method.upper(),
-            url=url,
-            headers=headers,
-            query=query,
-            content=content,
-        )
-        context.url = request.full_url
-        context.method = request.method
-        context.request = HttpMessage(
-            headers={name: value for name, value in headers},
-            body=body_value,
-            query=values["query"],
-            path=values["path"],
-        )
-        return request
-
     def _base_url(self, operation: Operation) -> str:
         override = self.options.server_overrides.get(operation.description.name)
         if override is not None:
-            return override.rstrip("/")
+            return override
         try:
-            return operation.description.server_url(operation).rstrip("/")
+            return operation.description.server_url(operation)
         except DocumentError as exc:  # pragma: no cover - prepare() checked this
             raise StepFailure(exc.message) from None
-
-    def _build_body(
-        self, body: RequestBody | None, operation: Operation, context: ExpressionContext
-    ) -> tuple[bytes | None, str | None, Any]:
-        if body is None or not body.has_payload or body.payload is None:
-            return None, None, None
-        try:
-            value = body.payload.evaluate(context)
-            for replacement in body.replacements:
-                value = _replace(value, replacement.target, replacement.value.evaluate(context))
-        except UnresolvedReference as exc:
-            raise StepFailure(f"cannot build the request body: {exc}") from None
-        declared = operation.request_content_types()
-        content_type = body.content_type or (declared[0] if declared else None)
-        if content_type is None:
-            content_type = "text/plain" if isinstance(value, str) else "application/json"
-        return _encode_body(value, content_type), content_type, value
 
     def _ensure_client(self) -> httpx2.Client:
         import httpx2  # imported here: loading and validating documents do not need it
@@ -447,127 +358,6 @@ class WorkflowRunner:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _effective_parameters(workflow: Workflow, step: Step) -> list[Parameter]:
-    """Workflow-level parameters, overridden (never removed) by the step's own."""
-    merged: dict[tuple[str, str | None], Parameter] = {
-        (p.name, p.location): p for p in workflow.parameters
-    }
-    for parameter in step.parameters:
-        merged[(parameter.name, parameter.location)] = parameter
-    return list(merged.values())
-
-
-def _has_header(names: Iterable[str], name: str) -> bool:
-    """Whether ``name`` is among header ``names`` (header names ignore case)."""
-    lowered = name.lower()
-    return any(n.lower() == lowered for n in names)
-
-
-def _evaluate_parameter(parameter: Parameter, context: ExpressionContext) -> Any:
-    try:
-        return parameter.value.evaluate(context)
-    except UnresolvedReference as exc:
-        raise StepFailure(
-            f"cannot set {parameter.location} parameter '{parameter.name}': {exc}"
-        ) from None
-
-
-def _explode(
-    specs: Mapping[tuple[str, str], Any], name: str, location: str, default: bool = False
-) -> bool:
-    spec = specs.get((name, location))
-    return spec.explode if spec is not None else default
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return json.dumps(value)
-
-
-def _serialize_simple(value: Any, explode: bool) -> str:
-    """OpenAPI ``style: simple`` (path and header parameters)."""
-    if isinstance(value, list):
-        return ",".join(_scalar(v) for v in value)
-    if isinstance(value, dict):
-        if explode:
-            return ",".join(f"{k}={_scalar(v)}" for k, v in value.items())
-        return ",".join(f"{k},{_scalar(v)}" for k, v in value.items())
-    return _scalar(value)
-
-
-def _serialize_query(name: str, value: Any, explode: bool) -> list[tuple[str, str]]:
-    """OpenAPI ``style: form`` (the default for query parameters)."""
-    if isinstance(value, list):
-        if explode:
-            return [(name, _scalar(v)) for v in value]
-        return [(name, ",".join(_scalar(v) for v in value))]
-    if isinstance(value, dict):
-        if explode:
-            return [(str(k), _scalar(v)) for k, v in value.items()]
-        return [(name, ",".join(f"{k},{_scalar(v)}" for k, v in value.items()))]
-    return [(name, _scalar(value))]
-
-
-def _expand_path(
-    operation: Operation, values: Mapping[str, Any], specs: Mapping[tuple[str, str], Any]
-) -> str:
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in values:
-            raise StepFailure(f"no value for path parameter '{name}' of {operation.label}")
-        text = _serialize_simple(values[name], _explode(specs, name, "path"))
-        # Encode everything, '/' included, so a value can never add path segments;
-        # dot segments are encoded too, because servers would resolve them.
-        encoded = quote(text, safe="")
-        return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
-
-    return re.sub(_PATH_TEMPLATE_NAMES, substitute, operation.path)
-
-
-def _replace(payload: Any, target: str, value: Any) -> Any:
-    """Set ``value`` at JSON pointer ``target`` inside a copy of ``payload``."""
-    if not isinstance(payload, dict | list):
-        raise StepFailure(
-            f"payload replacement target '{target}' needs a JSON object or array payload"
-        )
-    document = copy.deepcopy(payload)
-    try:
-        return jsonpointer.set_pointer(document, target, value, inplace=True)
-    except (jsonpointer.JsonPointerException, TypeError, KeyError, IndexError) as exc:
-        raise StepFailure(f"payload replacement target '{target}': {exc}") from None
-
-
-def _encode_body(value: Any, content_type: str) -> bytes:
-    media_type = content_type.split(";")[0].strip().lower()
-    if isinstance(value, bytes):
-        return value
-    if media_type == "application/json" or media_type.endswith("+json"):
-        if isinstance(value, str):
-            # A string payload for a JSON body is the JSON text itself (the spec's
-            # "JSON Templated Example"), not a JSON string to be quoted again.
-            return value.encode("utf-8")
-        try:
-            text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise StepFailure(f"the payload cannot be sent as JSON: {exc}") from None
-        return text.encode("utf-8")
-    if media_type == "application/x-www-form-urlencoded":
-        if isinstance(value, dict):
-            return urlencode([(str(k), _scalar(v)) for k, v in value.items()]).encode("ascii")
-        if isinstance(value, str):
-            return value.encode("utf-8")
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    raise StepFailure(
-        f"cannot send a structured payload as '{content_type}' yet; give the payload as a string"
-    )
 
 
 def _check_header_values(headers: list[tuple[str, str]]) -> None:

@@ -14,6 +14,52 @@ class Status(StrEnum):
 
 
 @dataclass
+class ActionTaken:
+    """What happened after a step attempt: the action chosen, or the default."""
+
+    type: str
+    """``next`` (the default on success), ``end``, ``goto``, ``retry``, or ``fail`` (on failure)."""
+    name: str | None = None
+    """The action's ``name``; None for a default."""
+    step_id: str | None = None
+    workflow_id: str | None = None
+    retry_after: float | None = None
+    """Seconds waited before the retry (``Retry-After`` overrules ``retryAfter``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type, "name": self.name}
+        if self.step_id is not None:
+            data["stepId"] = self.step_id
+        if self.workflow_id is not None:
+            data["workflowId"] = self.workflow_id
+        if self.retry_after is not None:
+            data["retryAfter"] = self.retry_after
+        return data
+
+
+@dataclass
+class Attempt:
+    """One try of a step (its first run or a retry)."""
+
+    number: int
+    status: Status
+    status_code: int | None = None
+    error: str | None = None
+    duration_ms: float | None = None
+    action: ActionTaken | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attempt": self.number,
+            "status": str(self.status),
+            "statusCode": self.status_code,
+            "error": self.error,
+            "durationMs": round(self.duration_ms, 3) if self.duration_ms is not None else None,
+            "action": self.action.to_json() if self.action else None,
+        }
+
+
+@dataclass
 class StepResult:
     step_id: str
     status: Status
@@ -25,14 +71,28 @@ class StepResult:
     """Why the step failed: unmet criteria, a network error, a request that could not be built."""
     duration_ms: float | None = None
     warnings: list[str] = field(default_factory=list)
+    attempts: list[Attempt] = field(default_factory=list)
+    """Every try of the step, in order (more than one when it was retried)."""
+    action: ActionTaken | None = None
+    """The action taken after the last attempt."""
+    workflow_id: str | None = None
+    """The workflow this step belongs to."""
+    called_workflow: WorkflowResult | None = None
+    """For a step that calls a workflow: that workflow's result."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "stepId": self.step_id,
             "status": str(self.status),
             "statusCode": self.status_code,
             "outputs": self.outputs,
+            "error": self.error,
+            "attempts": [attempt.to_json() for attempt in self.attempts],
+            "action": self.action.to_json() if self.action else None,
         }
+        if self.called_workflow is not None:
+            data["workflow"] = self.called_workflow.to_json()
+        return data
 
 
 @dataclass
@@ -51,6 +111,8 @@ class WorkflowResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     steps: list[StepResult] = field(default_factory=list)
     error: RunError | None = None
+    dependencies: list[WorkflowResult] = field(default_factory=list)
+    """Results of the ``dependsOn`` workflows, run first, in order."""
 
     @property
     def succeeded(self) -> bool:
@@ -58,10 +120,13 @@ class WorkflowResult:
 
     def to_json(self) -> dict[str, Any]:
         """The ``--output json`` document (a stable, documented contract)."""
-        return {
+        data: dict[str, Any] = {
             "workflowId": self.workflow_id,
             "status": str(self.status),
             "outputs": self.outputs,
             "steps": [step.to_json() for step in self.steps],
             "error": self.error.to_json() if self.error else None,
         }
+        if self.dependencies:
+            data["dependencies"] = [d.to_json() for d in self.dependencies]
+        return data

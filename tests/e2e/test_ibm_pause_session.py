@@ -58,6 +58,13 @@ def test_runs_unchanged_workflow_json_output(sessions_server: Any, accepting_job
 
     assert result.exit_code == 0, result.stderr
     document = result.json()
+    for step in document["steps"]:
+        # Each step lists its tries and the action that followed (here: one try, then next).
+        (attempt,) = step.pop("attempts")
+        assert attempt["attempt"] == 1 and attempt["status"] == "succeeded"
+        assert attempt["statusCode"] == step["statusCode"] and attempt["durationMs"] >= 0
+        assert step.pop("action") == attempt["action"] == {"type": "next", "name": None}
+        assert step.pop("error") is None
     assert document == {
         "workflowId": "pause-session-and-confirm",
         "status": "succeeded",

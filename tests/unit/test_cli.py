@@ -7,6 +7,7 @@ import io
 import pytest
 
 from arazzo_runner import api, cli
+from arazzo_runner.commands import run as run_command
 from arazzo_runner.errors import DocumentError, SourceLocation, UsageError
 from arazzo_runner.results import RunError, Status, StepResult, WorkflowResult
 
@@ -43,7 +44,7 @@ def test_format_error_puts_the_location_first() -> None:
 
 def test_text_progress_and_summary() -> None:
     stream = io.StringIO()
-    progress = cli.TextProgress(stream, ["first", "second"])
+    progress = run_command.TextProgress(stream, ["first", "second"])
     progress.step_finished(
         StepResult("first", Status.SUCCEEDED, "GET", "http://h/x", 200, duration_ms=3.2)
     )
@@ -57,7 +58,7 @@ def test_text_progress_and_summary() -> None:
         [StepResult("first", Status.SUCCEEDED), StepResult("third", Status.SKIPPED)],
         RunError("cannot connect", "second"),
     )
-    cli.print_summary(result, stream)
+    run_command.print_summary(result, stream)
     assert stream.getvalue().splitlines() == [
         "first   GET    http://h/x  200  passed  (3 ms)",
         "second  POST   http://h/y  ---  FAILED",
