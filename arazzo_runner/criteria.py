@@ -1,25 +1,42 @@
-"""Criterion Objects: simple conditions and regex conditions.
+"""Criterion Objects: simple, regex, JSONPath and XPath conditions.
 
 A simple condition goes through a lexer (:class:`_Lexer`), a recursive-descent
 parser (:class:`_Parser`) that builds an AST of :class:`Condition` nodes, and an
 evaluator (the nodes' ``evaluate`` methods). Everything is parsed once by
 :func:`compile_criterion`; :meth:`CompiledCriterion.check` only evaluates.
 
+JSONPath queries are compiled by python-jsonpath (RFC 9535 in strict mode, its
+lenient mode for the Goessner draft), XPath 1.0 by lxml and XPath 2.0/3.0/3.1 by
+elementpath; :func:`compile_jsonpath` and :func:`compile_xpath` are the entry points
+the criteria and the compliance tests share.
+
 Every rule this module follows where the specification leaves room (precedence,
 how mixed types compare, what counts as passing, what happens to missing data) is
-recorded, with examples, in ``docs/semantics.md`` ("Criteria").
+recorded, with examples, in ``docs/semantics.md`` ("Criteria" and "Criteria: jsonpath
+and xpath").
 """
 
 from __future__ import annotations
 
+import json
+import math
 import operator
 import re
 import string
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import Enum, auto
 from typing import Any, Protocol
+
+from elementpath import ElementPathError, XPath2Parser, XPathContext
+from elementpath.xpath30 import XPath30Parser
+from elementpath.xpath31 import XPath31Parser
+from jsonpath import CompoundJSONPath, JSONPath, JSONPathEnvironment, JSONPathError, JSONPathMatch
+from jsonpath.filter import BaseExpression, FilterQuery
+from jsonpath.segments import JSONPathChildSegment
+from jsonpath.selectors import Filter, NameSelector
+from lxml import etree
 
 from arazzo_runner.errors import ExpressionError
 from arazzo_runner.expressions import (
@@ -30,6 +47,7 @@ from arazzo_runner.expressions import (
     compile_template,
     parse_expression,
     scan_expression,
+    template_placeholders,
     value_to_text,
 )
 
@@ -40,13 +58,17 @@ __all__ = [
     "Condition",
     "CriterionOutcome",
     "Index",
+    "JsonPathQuery",
     "Literal",
     "Member",
     "Not",
     "Or",
     "Reference",
+    "XPathQuery",
     "compare",
     "compile_criterion",
+    "compile_jsonpath",
+    "compile_xpath",
     "parse_condition",
 ]
 
@@ -805,6 +827,479 @@ class _RegexCriterion:
         return [self.context, *embedded]
 
 
+# --------------------------------------------------------------------------- jsonpath
+
+_GOESSNER = "draft-goessner-dispatch-jsonpath-00"
+_MAX_SHOWN_NODES = 3
+
+
+class _GoessnerEnvironment(JSONPathEnvironment):
+    """The lenient dialect for ``draft-goessner-dispatch-jsonpath-00``.
+
+    Goessner's article predates RFC 9535 and tools written against it accept
+    surrounding whitespace, ``?(...)`` filters and ``@.length``; the library's
+    non-strict mode covers all but the last, which :func:`_enable_length` adds.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(strict=False)
+
+
+_JSONPATH_ENVIRONMENTS: Mapping[str | None, JSONPathEnvironment] = {
+    None: JSONPathEnvironment(strict=True),
+    _GOESSNER: _GoessnerEnvironment(),
+}
+
+
+class _LengthName(NameSelector):
+    """``.length`` that also reads the length of an array or string (Goessner style)."""
+
+    __slots__ = ()
+
+    def resolve(self, node: JSONPathMatch) -> Iterable[JSONPathMatch]:
+        value = node.obj
+        if isinstance(value, list | str):
+            match = node.new_child(len(value), self.name)
+            node.add_child(match)
+            yield match
+            return
+        yield from super().resolve(node)
+
+
+def _enable_length(path: JSONPath | CompoundJSONPath) -> None:
+    """Make every ``.length`` member name in ``path`` (filters included) length-aware."""
+    paths = [path] if isinstance(path, JSONPath) else [path.path, *(p for _, p in path.paths)]
+    for each in paths:
+        for segment in each.segments:
+            for selector in segment.selectors:
+                _enable_length_in_selector(selector)
+
+
+def _enable_length_in_selector(selector: object) -> None:
+    if type(selector) is NameSelector and selector.name == "length":
+        # Same slots, so the instance can change class in place.
+        selector.__class__ = _LengthName
+    elif isinstance(selector, Filter):
+        _enable_length_in_expression(selector.expression)
+
+
+def _enable_length_in_expression(expression: BaseExpression) -> None:
+    if isinstance(expression, FilterQuery):
+        _enable_length(expression.path)
+    for child in expression.children():
+        _enable_length_in_expression(child)
+
+
+@dataclass(frozen=True)
+class JsonPathQuery:
+    """A compiled JSONPath query.
+
+    :meth:`select` is the plain RFC 9535 evaluation (the compliance suite runs
+    through it); criteria add the root-filter reading on top (see
+    :class:`_JsonPathCriterion`).
+    """
+
+    text: str
+    path: JSONPath | CompoundJSONPath
+
+    def select(self, value: Any) -> list[Any]:
+        """The values of the nodelist the query selects from ``value``."""
+        if isinstance(value, str):
+            # The library would parse a string argument as JSON text. A JSON string
+            # has no children, so only the bare root query selects anything from it.
+            return [value] if isinstance(self.path, JSONPath) and not self.path.segments else []
+        return [match.obj for match in self.path.finditer(value)]
+
+    def starts_with_filter(self) -> bool:
+        """Whether the first segment is ``[?...]`` on the root (``$[?@.a == 1]``)."""
+        if not isinstance(self.path, JSONPath) or not self.path.segments:
+            return False
+        first = self.path.segments[0]
+        return isinstance(first, JSONPathChildSegment) and all(
+            isinstance(selector, Filter) for selector in first.selectors
+        )
+
+    def select_root_itself(self, value: Any) -> list[Any]:
+        """Evaluate with the root's filter applied to the root value itself.
+
+        ``$[?count(@.pets) > 0]`` on ``{"pets": [...]}``: the root becomes the only
+        element of a one-element array, so ``@`` in the first filter is the body.
+        """
+        return [match.obj for match in self.path.finditer([value])]
+
+
+def compile_jsonpath(text: str, version: str | None = None) -> JsonPathQuery:
+    """Compile an RFC 9535 query (or a Goessner one for that version); ExpressionError if bad."""
+    environment = _JSONPATH_ENVIRONMENTS[version]
+    try:
+        path = environment.compile(text)
+    except (JSONPathError, RecursionError) as exc:
+        raise _jsonpath_error(text, exc) from None
+    if version == _GOESSNER:
+        _enable_length(path)
+    return JsonPathQuery(text, path)
+
+
+def _jsonpath_error(text: str, exc: Exception) -> ExpressionError:
+    token = getattr(exc, "token", None)
+    position = token.index if token is not None and token.path == text else None
+    if position is not None and not 0 <= position <= len(text):
+        position = len(text)  # the end-of-query token has no real offset
+    message = str(exc.args[0]) if exc.args else type(exc).__name__
+    return ExpressionError(
+        f"invalid JSONPath query: {message}",
+        text=text,
+        position=position,
+        hint=_jsonpath_hint(text),
+    )
+
+
+_COMPARISON_OUTSIDE_FILTER = re.compile(r"^\$[^?]*?(==|!=|<=|>=|<|>)")
+
+
+def _jsonpath_hint(text: str) -> str:
+    if _COMPARISON_OUTSIDE_FILTER.match(text):
+        return (
+            "a JSONPath query selects nodes and cannot compare on its own; put the test in "
+            "a filter, e.g. $[?@.ok == true], or use a simple condition: $response.body#/ok == true"
+        )
+    return "JSONPath follows RFC 9535, e.g. $.pets[?@.status == 'available']"
+
+
+def _shown_nodes(nodes: list[Any]) -> str:
+    shown = ", ".join(_render(node) for node in nodes[:_MAX_SHOWN_NODES])
+    more = len(nodes) - _MAX_SHOWN_NODES
+    return f"[{shown}{f', ... {more} more' if more > 0 else ''}]"
+
+
+def _node_count(nodes: list[Any]) -> str:
+    return f"{len(nodes)} node{'' if len(nodes) == 1 else 's'}"
+
+
+class _Unusable(Exception):
+    """The context value cannot be queried (missing, null, not JSON/XML): the check fails."""
+
+
+@dataclass(frozen=True)
+class _JsonPathCriterion:
+    context: RuntimeExpression
+    version: str | None
+    # Compiled once when the condition is fixed, else rebuilt from `template` per check.
+    query: JsonPathQuery | None
+    template: CompiledValue | None
+
+    def check(self, ctx: ExpressionContext) -> CriterionOutcome:
+        try:
+            value = _json_context(self.context, ctx)
+            query = self.query or _substituted_jsonpath(self.template, ctx, self.version)
+        except (UnresolvedReference, _Unusable) as exc:
+            return _failure(str(exc))
+        try:
+            nodes = query.select(value)
+            # Arazzo's own example filters the root object itself; see select_root_itself.
+            if not nodes and query.starts_with_filter() and isinstance(value, Mapping):
+                return self._root_filter(query, value)
+        except (JSONPathError, RecursionError) as exc:
+            # e.g. the descendant segment's depth limit on a deeply nested body.
+            message = str(exc.args[0]) if exc.args else type(exc).__name__
+            return _failure(f"evaluating {_render_query(query)} failed: {message}")
+        if nodes:
+            return CriterionOutcome(
+                True, f"{_render_query(query)} selected {_node_count(nodes)}: {_shown_nodes(nodes)}"
+            )
+        return _failure(
+            f"{_render_query(query)} selected nothing from {self.context.text} "
+            f"({_render(value)}); a JSONPath criterion passes when the nodelist is not empty"
+        )
+
+    def _root_filter(self, query: JsonPathQuery, value: Any) -> CriterionOutcome:
+        nodes = query.select_root_itself(value)
+        if nodes:
+            return CriterionOutcome(
+                True,
+                f"{_render_query(query)} matched {self.context.text} itself "
+                f"(its filter applied to the root object): {_shown_nodes(nodes)}",
+            )
+        return _failure(
+            f"{_render_query(query)} selected nothing from {self.context.text} "
+            f"({_render(value)}), neither among its members nor the object itself"
+        )
+
+    def expressions(self) -> list[RuntimeExpression]:
+        embedded = self.template.expressions() if self.template is not None else []
+        return [self.context, *embedded]
+
+
+def _render_query(query: JsonPathQuery) -> str:
+    return _render(query.text)
+
+
+def _json_context(context: RuntimeExpression, ctx: ExpressionContext) -> Any:
+    """The value a JSONPath query runs against; JSON text is parsed first."""
+    value = context.evaluate(ctx)
+    if value is None:
+        raise _Unusable(f"{context.text} is null, so there is nothing to query")
+    if isinstance(value, bytes | bytearray):
+        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
+        # A body whose content type was not recognised as JSON arrives as text.
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise _Unusable(
+                f"{context.text} is text that is not JSON ({_render(value)}), "
+                "so a JSONPath query cannot run on it"
+            ) from None
+    return value
+
+
+def _substituted_jsonpath(
+    template: CompiledValue | None, ctx: ExpressionContext, version: str | None
+) -> JsonPathQuery:
+    assert template is not None
+    text = template.evaluate(ctx)
+    try:
+        return compile_jsonpath(text, version)
+    except ExpressionError as exc:
+        raise _Unusable(f"{_render(text)} is not a valid JSONPath query: {exc.message}") from None
+
+
+# Stands in for each {$...} when a templated condition is syntax-checked at load time:
+# a number is valid both as a JSONPath/XPath operand and inside a quoted string.
+_PLACEHOLDER = "0"
+
+
+# --------------------------------------------------------------------------- xpath
+
+# XPath 3.1 is the default the Criterion Expression Type Object names; it is the
+# version used when a criterion says just ``type: xpath``.
+_XPATH_DEFAULT = "xpath-31"
+_ELEMENTPATH_PARSERS: Mapping[str, type[XPath2Parser]] = {
+    "xpath-20": XPath2Parser,
+    "xpath-30": XPath30Parser,
+    "xpath-31": XPath31Parser,
+}
+_XPATH_NAMES: Mapping[str, str] = {
+    "xpath-10": "XPath 1.0",
+    "xpath-20": "XPath 2.0",
+    "xpath-30": "XPath 3.0",
+    "xpath-31": "XPath 3.1",
+}
+_ERROR_AT = re.compile(r"at line (\d+), column (\d+)")
+_UNDECLARED_PREFIX = re.compile(r"prefix '([^']*)' is not declared")
+_MAX_PREFIXES = 32
+
+# Prefix bindings of the document root, as a hashable cache key.
+_Namespaces = tuple[tuple[str, str], ...]
+
+
+class _XPathFailed(Exception):
+    """Evaluating an XPath expression raised an error (the check fails, with this text)."""
+
+
+@dataclass(frozen=True)
+class XPathQuery:
+    """An XPath expression compiled for one version.
+
+    Prefixes resolve against the namespaces declared on the document's root
+    element, which are only known per document: the expression is compiled once
+    per distinct set of declarations and the compiled form cached.
+    """
+
+    text: str
+    version: str
+    _compiled: dict[_Namespaces, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def evaluate(self, tree: etree._ElementTree) -> tuple[bool, str]:
+        """The criterion outcome for ``tree`` and a short rendering of the raw result."""
+        namespaces = _root_namespaces(tree)
+        try:
+            compiled = self._compiled.get(namespaces)
+            if compiled is None:
+                compiled = self._compiled[namespaces] = _compile_xpath(
+                    self.text, self.version, dict(namespaces)
+                )
+            if self.version == "xpath-10":
+                result = compiled(tree)
+                return _xpath1_boolean(result), _render_xpath(result)
+            context = XPathContext(root=tree, item=tree.getroot())
+            result = compiled.evaluate(context)
+            return bool(compiled.boolean_value(result)), _render_xpath(result)
+        except (etree.XPathError, ElementPathError) as exc:
+            raise _XPathFailed(_xpath_message(exc)) from None
+
+
+def compile_xpath(text: str, version: str | None = None) -> XPathQuery:
+    """Syntax-check ``text`` for ``version`` (default XPath 3.1); ExpressionError if bad."""
+    chosen = version or _XPATH_DEFAULT
+    namespaces: dict[str, str] = {}
+    # Prefixes are bound by the document, unknown here: bind each one the parser
+    # complains about to a stand-in URI so the rest of the syntax is still checked.
+    for _ in range(_MAX_PREFIXES):
+        try:
+            _compile_xpath(text, chosen, namespaces)
+            return XPathQuery(text, chosen)
+        except ElementPathError as exc:
+            prefix = _UNDECLARED_PREFIX.search(str(exc))
+            if prefix is None or prefix.group(1) in namespaces:
+                raise _xpath_error(text, chosen, exc) from None
+            namespaces[prefix.group(1)] = f"urn:arazzo-runner:prefix:{prefix.group(1)}"
+        except etree.XPathError as exc:
+            raise _xpath_error(text, chosen, exc) from None
+    raise ExpressionError(f"too many namespace prefixes in {text!r}", text=text)
+
+
+def _compile_xpath(text: str, version: str, namespaces: dict[str, str]) -> Any:
+    if version == "xpath-10":
+        return etree.XPath(text, namespaces=namespaces or None)
+    # Parser instances keep state while parsing, so each compilation gets its own.
+    return _ELEMENTPATH_PARSERS[version](namespaces=namespaces).parse(text)
+
+
+def _xpath_error(text: str, version: str, exc: Exception) -> ExpressionError:
+    return ExpressionError(
+        f"invalid {_XPATH_NAMES[version]} expression: {_xpath_message(exc)}",
+        text=text,
+        position=_xpath_position(text, exc),
+        hint="for example: count(/root/pets/*) > 0, or /root/pets",
+    )
+
+
+def _xpath_message(exc: Exception) -> str:
+    if isinstance(exc, ElementPathError):
+        return str(exc.message)
+    return str(exc) or type(exc).__name__
+
+
+def _xpath_position(text: str, exc: Exception) -> int | None:
+    if isinstance(exc, etree.XPathSyntaxError):
+        last = exc.error_log.last_error
+        return min(last.column, len(text)) if last is not None else None
+    found = _ERROR_AT.search(str(exc))
+    if found is None:
+        return None
+    line, column = int(found.group(1)), int(found.group(2))
+    lines = text.split("\n")
+    offset = sum(len(before) + 1 for before in lines[: line - 1])
+    return min(offset + column - 1, len(text))
+
+
+def _root_namespaces(tree: etree._ElementTree) -> _Namespaces:
+    # The default namespace (key None) has no prefix to write in XPath 1.0; it is
+    # left out for every version so an expression means the same in all of them.
+    nsmap = tree.getroot().nsmap
+    return tuple(sorted((prefix, uri) for prefix, uri in nsmap.items() if prefix))
+
+
+def _xpath1_boolean(result: Any) -> bool:
+    """XPath 1.0 boolean(): node-sets non-empty, numbers non-zero and not NaN, strings non-empty."""
+    if isinstance(result, bool):
+        return result
+    if isinstance(result, float):
+        return result != 0 and not math.isnan(result)
+    if isinstance(result, str):
+        return bool(result)
+    return len(result) > 0
+
+
+def _render_xpath(result: Any) -> str:
+    if isinstance(result, list):
+        shown = ", ".join(_render_xpath_item(item) for item in result[:_MAX_SHOWN_NODES])
+        more = len(result) - _MAX_SHOWN_NODES
+        count = f"{len(result)} item{'' if len(result) == 1 else 's'}"
+        return f"{count} [{shown}{f', ... {more} more' if more > 0 else ''}]"
+    return _render_xpath_item(result)
+
+
+def _render_xpath_item(item: Any) -> str:
+    element = getattr(item, "elem", item)
+    if isinstance(element, etree._Element):
+        return f"<{etree.QName(element).localname}>" if isinstance(element.tag, str) else "node"
+    value = getattr(item, "value", item)
+    if isinstance(value, str):
+        return _render(str(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _render(value) if isinstance(value, int | float) else _render(str(value))
+
+
+def _parse_xml(context: RuntimeExpression, value: Any) -> etree._ElementTree:
+    """The document an XPath expression runs against; never resolves entities or fetches."""
+    if isinstance(value, etree._ElementTree):
+        return value
+    if isinstance(value, etree._Element):
+        return value.getroottree()
+    if isinstance(value, str):
+        # Text already decoded: its encoding declaration, if any, no longer applies.
+        data, encoding = value.encode("utf-8"), "utf-8"
+    elif isinstance(value, bytes | bytearray):
+        data, encoding = bytes(value), None
+    elif value is None:
+        raise _Unusable(f"{context.text} is null, so there is no XML document to query")
+    else:
+        raise _Unusable(
+            f"{context.text} is {_render(value)}, not XML text, so an XPath expression "
+            "cannot run on it"
+        )
+    parser = etree.XMLParser(
+        encoding=encoding,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+    try:
+        return etree.ElementTree(etree.fromstring(data, parser))
+    except etree.XMLSyntaxError as exc:
+        raise _Unusable(
+            f"{context.text} is not well-formed XML ({exc.msg}): {_render(value_to_text(value))}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class _XPathCriterion:
+    context: RuntimeExpression
+    version: str | None
+    # Compiled once when the condition is fixed, else rebuilt from `template` per check.
+    query: XPathQuery | None
+    template: CompiledValue | None
+
+    def check(self, ctx: ExpressionContext) -> CriterionOutcome:
+        query: XPathQuery | None = self.query
+        try:
+            tree = _parse_xml(self.context, self.context.evaluate(ctx))
+            query = query or _substituted_xpath(self.template, ctx, self.version)
+            passed, shown = query.evaluate(tree)
+        except (UnresolvedReference, _Unusable) as exc:
+            return _failure(str(exc))
+        except _XPathFailed as exc:
+            assert query is not None
+            return _failure(f"{_render(query.text)} could not be evaluated: {exc}")
+        name = _XPATH_NAMES[query.version]
+        if passed:
+            return CriterionOutcome(True, f"{_render(query.text)} gave {shown}")
+        return _failure(
+            f"{_render(query.text)} on {self.context.text} gave {shown}, which is false as "
+            f"an {name} boolean"
+        )
+
+    def expressions(self) -> list[RuntimeExpression]:
+        embedded = self.template.expressions() if self.template is not None else []
+        return [self.context, *embedded]
+
+
+def _substituted_xpath(
+    template: CompiledValue | None, ctx: ExpressionContext, version: str | None
+) -> XPathQuery:
+    assert template is not None
+    text = template.evaluate(ctx)
+    try:
+        return compile_xpath(text, version)
+    except ExpressionError as exc:
+        raise _Unusable(f"{_render(text)} is not a valid XPath expression: {exc.message}") from None
+
+
 _Compiler = Callable[[str, str | None, str | None], CompiledCriterion]
 
 
@@ -839,30 +1334,67 @@ def _compile_pattern(condition: str) -> re.Pattern[str]:
         ) from None
 
 
-def _not_supported_yet(kind: str) -> _Compiler:
-    def compile_unsupported(
-        condition: str, context: str | None, version: str | None
-    ) -> CompiledCriterion:
+def _require_context(kind: str, context: str | None) -> RuntimeExpression:
+    # Both specification versions say the context MUST be given once a type is; a
+    # guessed default could silently query the wrong value.
+    if context is None:
         raise ExpressionError(
-            f"criterion type '{kind}' is not supported yet",
-            hint="use a simple condition or a regex instead",
-            field="type",
+            f"a {kind} criterion needs a context: the value the {kind} condition is applied to",
+            hint="add for example: context: $response.body",
+            field="context",
         )
+    return _parse_context(context)
 
-    return compile_unsupported
+
+def _compile_jsonpath_criterion(
+    condition: str, context: str | None, version: str | None
+) -> CompiledCriterion:
+    parsed_context = _require_context("jsonpath", context)
+    # Only braced {$...} expressions are substituted: a bare '$' is the JSONPath root.
+    template = compile_template(condition, bare=False)
+    if template.expressions():
+        _check_skeleton(condition, lambda text: compile_jsonpath(text, version))
+        return _JsonPathCriterion(parsed_context, version, None, template)
+    return _JsonPathCriterion(parsed_context, version, compile_jsonpath(condition, version), None)
+
+
+def _compile_xpath_criterion(
+    condition: str, context: str | None, version: str | None
+) -> CompiledCriterion:
+    parsed_context = _require_context("xpath", context)
+    template = compile_template(condition, bare=False)
+    if template.expressions():
+        _check_skeleton(condition, lambda text: compile_xpath(text, version))
+        return _XPathCriterion(parsed_context, version, None, template)
+    return _XPathCriterion(parsed_context, version, compile_xpath(condition, version), None)
+
+
+def _check_skeleton(condition: str, compile_query: Callable[[str], object]) -> None:
+    """Syntax-check a templated condition with each ``{$...}`` replaced by a placeholder."""
+    skeleton = template_placeholders(condition, _PLACEHOLDER, bare=False)
+    try:
+        compile_query(skeleton)
+    except ExpressionError as exc:
+        raise ExpressionError(
+            f"{exc.message} (checked with each {{$...}} replaced by {_PLACEHOLDER})",
+            text=skeleton,
+            position=exc.position,
+            hint=exc.hint,
+        ) from None
 
 
 # One entry per criterion type; supporting a new one means replacing its entry.
 _COMPILERS: dict[str, _Compiler] = {
     "simple": _compile_simple,
     "regex": _compile_regex,
-    "jsonpath": _not_supported_yet("jsonpath"),
-    "xpath": _not_supported_yet("xpath"),
+    "jsonpath": _compile_jsonpath_criterion,
+    "xpath": _compile_xpath_criterion,
 }
 
-# The versions a Criterion Expression Type Object may name (Arazzo 1.0.1).
+# The versions a Criterion Expression Type Object may name (Arazzo 1.0.1). Without
+# the object, jsonpath means RFC 9535 and xpath means XPath 3.1.
 _VERSIONS: Mapping[str, tuple[str, ...]] = {
-    "jsonpath": ("draft-goessner-dispatch-jsonpath-00",),
+    "jsonpath": (_GOESSNER,),
     "xpath": ("xpath-30", "xpath-20", "xpath-10"),
 }
 

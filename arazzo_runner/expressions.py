@@ -42,6 +42,7 @@ __all__ = [
     "compile_value",
     "parse_expression",
     "scan_expression",
+    "template_placeholders",
     "value_to_text",
 ]
 
@@ -873,6 +874,16 @@ def compile_template(text: str, *, bare: bool = True) -> CompiledValue:
     if not any(isinstance(part, RuntimeExpression) for part in parts):
         return _Literal(text)
     return _Template(tuple(parts))
+
+
+def template_placeholders(text: str, placeholder: str, *, bare: bool = True) -> str:
+    """``text`` with each embedded expression replaced by ``placeholder``.
+
+    Lets a condition whose final text is only known at run time (a JSONPath or XPath
+    query with ``{$...}`` inside) still be syntax-checked when the document loads.
+    """
+    parts = _template_parts(text, bare=bare)
+    return "".join(part if isinstance(part, str) else placeholder for part in parts)
 
 
 _EMBED_START = re.compile(r"\{\$|\$")

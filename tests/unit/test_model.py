@@ -770,11 +770,11 @@ def test_output_expression_error_points_into_the_scalar(build: Build) -> None:
     assert at(error) == (FIRST_STEP_LINE + 3, 15 + len("pre {"))
 
 
-def test_unsupported_criterion_type_is_an_error(build: Build) -> None:
-    built = build(criteria_doc("- condition: $.a\n  type: jsonpath\n  context: $response.body\n"))
+def test_malformed_jsonpath_criterion_is_an_error_at_its_condition(build: Build) -> None:
+    built = build(criteria_doc("- condition: $.a[\n  type: jsonpath\n  context: $response.body\n"))
     error = built.error()
-    assert error.message == "criterion type 'jsonpath' is not supported yet"
-    assert error.hint == "use a simple condition or a regex instead"
+    assert "invalid JSONPath query" in error.message
+    assert pointer(error) == "/workflows/0/steps/0/successCriteria/0/condition"
 
 
 def test_context_error_points_into_the_context(build: Build) -> None:
