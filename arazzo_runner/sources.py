@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostics
 from .errors import DocumentError
-from .loader import display_path, join_pointer
+from .loader import FetchRefused, LoadOptions, display_path, join_pointer
 from .model import ArazzoDocument, SourceDescription, Step
 from .openapi import DocumentCache, OpenAPIDescription, Operation
 
@@ -25,16 +26,19 @@ class SourceRegistry:
         document: ArazzoDocument,
         diagnostics: Diagnostics,
         cache: DocumentCache | None = None,
+        *,
+        options: LoadOptions | None = None,
     ) -> None:
         self.document = document
         self.diagnostics = diagnostics
-        self.cache = cache or DocumentCache()
+        self.cache = cache or DocumentCache(options=options)
         self._openapi: dict[str, OpenAPIDescription] = {}
 
     def openapi(self, source: SourceDescription) -> OpenAPIDescription:
         if source.name not in self._openapi:
-            uri = self.document.document.resolve_uri(source.url)
+            uri = source.url
             try:
+                uri = self.document.document.resolve_uri(source.url)
                 loaded = self.cache.get(uri)
             except DocumentError as exc:
                 where = self.document.location(join_pointer(source.pointer, "url"))
@@ -42,7 +46,10 @@ class SourceRegistry:
                 raise DocumentError(
                     f"cannot load source description '{source.name}': {inner}: {exc.message}",
                     location=where,
-                    hint="a relative url is resolved against the Arazzo document's location",
+                    # With --offline the relative-url hint would mislead; the loader's is right.
+                    hint=exc.hint
+                    if isinstance(exc, FetchRefused)
+                    else "a relative url is resolved against the Arazzo document's location",
                 ) from None
             self._openapi[source.name] = OpenAPIDescription(
                 source.name, loaded, self.cache, self.diagnostics
@@ -70,6 +77,7 @@ class SourceRegistry:
                     f"source description '{source.name}' has no operation with operationId "
                     f"'{match.group(2)}'",
                     location=where,
+                    hint=_did_you_mean(self.openapi(source), match.group(2)),
                 )
             return found
         candidates = self._openapi_sources()
@@ -91,10 +99,12 @@ class SourceRegistry:
             if found is not None:
                 return found
         names = ", ".join(s.name for s in candidates) or "none"
+        hints = [_did_you_mean(self.openapi(s), operation_id) for s in candidates]
         raise DocumentError(
             f"no operation with operationId '{operation_id}' in the source descriptions ({names})",
             location=where,
-            hint="check the spelling against the OpenAPI description's operationIds",
+            hint=next((h for h in hints if h.startswith("did")), None)
+            or "check the spelling against the OpenAPI description's operationIds",
         )
 
     def _by_path(self, step: Step) -> Operation:
@@ -136,3 +146,13 @@ class SourceRegistry:
                 location=self.document.location(join_pointer(step.pointer, field)),
             )
         return source
+
+
+def _did_you_mean(description: OpenAPIDescription, operation_id: str) -> str:
+    """A suggestion for a mistyped operationId (operationIds are case-sensitive)."""
+    known = [op.operation_id for op in description.operations() if op.operation_id]
+    same_but_case = [name for name in known if name.lower() == operation_id.lower()]
+    close = same_but_case or difflib.get_close_matches(operation_id, known, n=1)
+    if close:
+        return f"did you mean '{close[0]}'? operationIds are case-sensitive"
+    return "check the spelling against the OpenAPI description's operationIds"

@@ -208,7 +208,7 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     assert document.source_map.locate("/a") == (1, 4)
 
 
-def test_non_utf8_file_names_the_byte_offset_and_line(
+def test_non_utf8_file_names_the_byte_offset_line_and_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -216,20 +216,38 @@ def test_non_utf8_file_names_the_byte_offset_and_line(
     with pytest.raises(DocumentError) as info:
         load_document("latin1.yaml")
     assert info.value.message == "not valid UTF-8 (byte 0xe9 at offset 11)"
-    assert info.value.location == SourceLocation("latin1.yaml", 2)
-    assert info.value.hint == "save the file as UTF-8"
+    assert info.value.location == SourceLocation("latin1.yaml", 2, 7)
     assert str(info.value) == (
-        "latin1.yaml:2: not valid UTF-8 (byte 0xe9 at offset 11)\n  hint: save the file as UTF-8"
+        "latin1.yaml:2:7: not valid UTF-8 (byte 0xe9 at offset 11)\n"
+        "  hint: save the file as UTF-8 (it may be in Latin-1 or Windows-1252)"
     )
 
 
-def test_utf16_file_is_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    write(tmp_path / "wide.yaml", "a: 1\n".encode("utf-16"))
+def test_invalid_utf8_column_counts_characters_not_bytes(tmp_path: Path) -> None:
+    write(tmp_path / "doc.yaml", "a: 1\nb: \u00e9\u00e9".encode() + b"\xff\n")
     with pytest.raises(DocumentError) as info:
-        load_document("wide.yaml")
-    assert info.value.message == "not valid UTF-8 (byte 0xff at offset 0)"
-    assert info.value.location == SourceLocation("wide.yaml", 1)
+        load_document(str(tmp_path / "doc.yaml"), display_name="doc.yaml")
+    assert info.value.location == SourceLocation("doc.yaml", 2, 6)
+    assert "offset 12" in info.value.message  # bytes, while the column counts characters
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
+                                   "utf-32-be", "utf-8-sig"])  # fmt: skip
+def test_utf16_and_utf32_are_read_with_or_without_a_bom(tmp_path: Path, codec: str) -> None:
+    # YAML 1.2 (5.2): a byte order mark, or the zero bytes around the first
+    # character, name the encoding.
+    write(tmp_path / "wide.yaml", "a: caf\u00e9\nb: [1, 2]\n".encode(codec))
+    document = load_document(str(tmp_path / "wide.yaml"))
+    assert document.data == {"a": "caf\u00e9", "b": [1, 2]}
+    assert document.source_map.locate("/b/1") == (2, 8)
+
+
+def test_truncated_utf16_is_a_located_error(tmp_path: Path) -> None:
+    write(tmp_path / "wide.yaml", "a: 1\nb: 2\n".encode("utf-16-le") + b"x")
+    with pytest.raises(DocumentError) as info:
+        load_document(str(tmp_path / "wide.yaml"), display_name="wide.yaml")
+    assert info.value.message == "not valid UTF-16-LE (byte 0x78 at offset 20)"
+    assert info.value.location == SourceLocation("wide.yaml", 3, 1)
 
 
 def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -452,3 +470,187 @@ def test_a_remote_document_cannot_refer_to_local_files() -> None:
         "'file:///etc/passwd' is a local file, and a remote document "
         "(https://example.test/arazzo.yaml) cannot refer to local files"
     )
+
+
+# --------------------------------------------------------------------------- limits
+
+from arazzo_runner.loader import (  # noqa: E402 - grouped with the tests that use them
+    DocumentLimits,
+    FetchRefused,
+    LoadOptions,
+    find_schema_cycle,
+)
+
+
+def limited(text: str, **limits: int) -> DocumentError:
+    with pytest.raises(DocumentError) as info:
+        parse_document(text, uri="/specs/doc.yaml", display_name="doc.yaml",
+                       limits=DocumentLimits(**limits))  # fmt: skip
+    return info.value
+
+
+def test_aliases_within_the_budget_load_and_share_values() -> None:
+    data = parse("a: &x [1, 2]\nb: *x\nc: *x\n").data
+    assert data == {"a": [1, 2], "b": [1, 2], "c": [1, 2]}
+
+
+def test_aliases_over_the_node_budget_are_refused_where_they_blow_up() -> None:
+    text = "a: &a [1, 2, 3]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n"
+    error = limited(text, max_alias_nodes=20)
+    assert "aliases expand this document by more than 20 nodes" in error.message
+    assert error.location == SourceLocation("doc.yaml", 3, 4)
+    assert error.hint is not None and "$ref" in error.hint
+
+
+def test_aliases_over_the_character_budget_are_refused() -> None:
+    text = "a: &a '" + "x" * 100 + "'\nb: [*a, *a, *a, *a]\n"
+    error = limited(text, max_alias_chars=250)
+    assert "more than 250 characters" in error.message
+    assert error.location == SourceLocation("doc.yaml", 2, 4)
+
+
+def test_a_document_without_aliases_is_never_an_alias_bomb() -> None:
+    text = "".join(f"k{i}: [1, 2, 3]\n" for i in range(50))
+    parse_document(text, uri="/d.yaml", display_name="d.yaml",
+                   limits=DocumentLimits(max_alias_nodes=0, max_alias_chars=0))  # fmt: skip
+
+
+def test_recursive_alias_is_refused_at_its_anchor() -> None:
+    error = limited("a: &x\n  b: *x\n")
+    assert "refers to a node that contains it" in error.message
+    assert error.location == SourceLocation("doc.yaml", 1, 4)
+
+
+@pytest.mark.parametrize(
+    "text", ["[[[[1]]]]", '{"a": {"b": {"c": {"d": 1}}}}', "a:\n b:\n  c:\n   d: [1]\n"]
+)
+def test_nesting_deeper_than_the_limit_is_refused(text: str) -> None:
+    error = limited(text, max_depth=3)
+    assert error.message == "the document is nested more than 3 levels deep"
+    assert error.location is not None and error.location.line is not None
+
+
+def test_nesting_at_the_limit_is_accepted() -> None:
+    document = parse_document("[[[1]]]", uri="/d.json", display_name="d.json",
+                              limits=DocumentLimits(max_depth=3))  # fmt: skip
+    assert document.data == [[[1]]]
+
+
+def test_nesting_made_deep_by_aliases_is_refused() -> None:
+    error = limited("a: &a [[1]]\nb: [[*a]]\n", max_depth=3)
+    assert "nested more than 3 levels deep" in error.message
+
+
+def test_deep_json_in_a_json_file_is_located() -> None:
+    error = parse_error("[" * 5000 + "]" * 5000, "doc.json")
+    assert error.message == "the document is nested more than 100 levels deep"
+    assert error.location == SourceLocation("doc.json", 1, 101)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [("a: !!int abc\n", 1, 4), ("a: !!bool maybe\n", 1, 4), ("a:\n  - !!float ''\n", 2, 5),
+     ("n: " + "1" * 5000 + "\n", 1, 4)],
+)  # fmt: skip
+def test_values_the_constructors_reject_are_located_errors(
+    text: str, line: int, column: int
+) -> None:
+    error = parse_error(text)
+    assert error.message.startswith("invalid YAML: cannot read this value as ")
+    assert error.location == SourceLocation("doc.yaml", line, column)
+
+
+def test_long_integer_in_json_is_located_by_the_yaml_reader() -> None:
+    error = parse_error('{"n": ' + "1" * 5000 + "}", "doc.json")
+    assert error.location == SourceLocation("doc.json", 1, 7)
+
+
+def test_file_over_the_size_limit(tmp_path: Path) -> None:
+    write(tmp_path / "doc.yaml", "a: 1\n" * 10)
+    with pytest.raises(DocumentError) as info:
+        load_document(str(tmp_path / "doc.yaml"), display_name="doc.yaml",
+                      options=LoadOptions(limits=DocumentLimits(max_bytes=20)))  # fmt: skip
+    assert info.value.message == "document is too large (50 bytes; the limit is 20 bytes)"
+
+
+def test_fetched_body_over_the_size_limit() -> None:
+    with pytest.raises(DocumentError) as info:
+        load_document("https://h.test/doc.yaml", fetch=lambda url: b"a: 1\n" * 10,
+                      options=LoadOptions(limits=DocumentLimits(max_bytes=20)))  # fmt: skip
+    assert "document is too large" in info.value.message
+
+
+def test_offline_refuses_before_fetching() -> None:
+    fetched: list[str] = []
+    with pytest.raises(FetchRefused) as info:
+        load_document("https://h.test/doc.yaml", fetch=lambda url: fetched.append(url) or b"",
+                      options=LoadOptions(offline=True))  # fmt: skip
+    assert fetched == []
+    assert info.value.message == (
+        "not fetching https://h.test/doc.yaml: remote documents are not fetched with --offline"
+    )
+    assert info.value.hint is not None and "--offline" in info.value.hint
+
+
+def test_offline_still_reads_local_files(tmp_path: Path) -> None:
+    write(tmp_path / "doc.yaml", "a: 1\n")
+    document = load_document(str(tmp_path / "doc.yaml"), options=LoadOptions(offline=True))
+    assert document.data == {"a": 1}
+
+
+@pytest.mark.parametrize("reference", ["ftp://h.test/api.yaml", "data:text/plain,a", "gopher://x"])
+def test_unsupported_schemes_are_refused(reference: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        resolve_reference("/specs/doc.yaml", reference)
+    assert "which is not supported" in info.value.message
+
+
+def test_remote_absolute_path_stays_on_the_remote_server() -> None:
+    assert resolve_reference("https://h.test/a/doc.yaml", "/etc/passwd") == (
+        "https://h.test/etc/passwd"
+    )
+
+
+# --------------------------------------------------------------------------- schema cycles
+
+SCHEMAS = {
+    "components": {
+        "inputs": {
+            "a": {"$ref": "#/components/inputs/b"},
+            "b": {"anyOf": [{"type": "null"}, {"$ref": "#/components/inputs/a"}]},
+            "self": {"$ref": "#/components/inputs/self"},
+            "tree": {"properties": {"kids": {"items": {"$ref": "#/components/inputs/tree"}}}},
+            "negated": {"not": {"$ref": "#/components/inputs/negated"}},
+            "fine": {"$ref": "#/components/inputs/tree"},
+            "broken": {"$ref": "#/components/inputs/nowhere"},
+            "default": {"default": {"$ref": "#/components/inputs/default"}},
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "cycle"),
+    [
+        ("a", ["/components/inputs/a", "/components/inputs/b", "/components/inputs/b/anyOf/1",
+               "/components/inputs/a"]),
+        ("self", ["/components/inputs/self", "/components/inputs/self"]),
+        ("negated", ["/components/inputs/negated", "/components/inputs/negated/not",
+                     "/components/inputs/negated"]),
+    ],
+)  # fmt: skip
+def test_in_place_reference_cycles_are_found(name: str, cycle: list[str]) -> None:
+    assert find_schema_cycle(SCHEMAS, f"/components/inputs/{name}") == cycle
+
+
+@pytest.mark.parametrize("name", ["tree", "fine", "broken", "default"])
+def test_recursion_through_properties_and_data_is_not_a_cycle(name: str) -> None:
+    assert find_schema_cycle(SCHEMAS, f"/components/inputs/{name}") is None
+
+
+def test_a_cycle_below_properties_is_still_found() -> None:
+    document = {"s": {"properties": {"x": {"$ref": "#/components/inputs/self"}}}, **SCHEMAS}
+    assert find_schema_cycle(document, "/s") == [
+        "/components/inputs/self",
+        "/components/inputs/self",
+    ]
