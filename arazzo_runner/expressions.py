@@ -926,3 +926,12 @@ def _embedded_at(
     if not bare or (at > 0 and text[at - 1] in _WORD_CHARS):
         return None
     return scan_expression(text, at)
+
+
+# Public names for code that walks compiled values, e.g. payload evaluation,
+# which treats absent references differently from other values.
+LiteralValue = _Literal
+WholeValue = _Whole
+TemplateValue = _Template
+ObjectValue = _Object
+ArrayValue = _Array

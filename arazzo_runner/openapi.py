@@ -15,8 +15,17 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostics
-from .errors import DocumentError
-from .loader import LoadedDocument, is_url, join_pointer, load_document, resolve_pointer
+from .errors import DocumentError, SourceLocation
+from .loader import (
+    FetchRefused,
+    LoadedDocument,
+    LoadOptions,
+    is_url,
+    join_pointer,
+    load_document,
+    resolve_pointer,
+)
+from .serialization import STYLES, ParameterStyle, default_style
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_REF_HOPS = 64  # a longer chain of $ref to $ref is a cycle in practice
@@ -32,18 +41,35 @@ class UnresolvableReference(Exception):
 
 
 class DocumentCache:
-    """Loads each document once, by absolute URI, for ``$ref`` resolution."""
+    """Loads each document once, by absolute URI, for ``$ref`` resolution.
 
-    def __init__(self, loader: Callable[[str], LoadedDocument] | None = None) -> None:
+    A document that cannot be loaded is not tried again: twenty references to
+    a server that times out cost one timeout, not twenty.
+    """
+
+    def __init__(
+        self,
+        loader: Callable[[str], LoadedDocument] | None = None,
+        *,
+        options: LoadOptions | None = None,
+    ) -> None:
         self._documents: dict[str, LoadedDocument] = {}
-        self._load = loader or (lambda uri: load_document(uri))
+        self._failures: dict[str, DocumentError] = {}
+        self.options = options or LoadOptions()
+        self._load = loader or (lambda uri: load_document(uri, options=self.options))
 
     def add(self, document: LoadedDocument) -> None:
         self._documents.setdefault(document.uri, document)
 
     def get(self, uri: str) -> LoadedDocument:
+        if uri in self._failures:
+            raise self._failures[uri]
         if uri not in self._documents:
-            self._documents[uri] = self._load(uri)
+            try:
+                self._documents[uri] = self._load(uri)
+            except DocumentError as exc:
+                self._failures[uri] = exc
+                raise
         return self._documents[uri]
 
 
@@ -64,20 +90,41 @@ class Located:
 
 
 def dereference(node: Located, cache: DocumentCache) -> Located:
-    """Follow ``$ref`` chains from ``node`` until a non-reference value."""
-    seen: set[tuple[str, str]] = set()
+    """Follow ``$ref`` chains from ``node`` until a non-reference value.
+
+    A chain that comes back to a place it has been (``a -> b -> a``, a
+    ``$ref`` to itself, or a loop across files) is reported as circular at its
+    first ``$ref``; places are compared after resolution, so ``./a.yaml#/x``
+    and ``a.yaml#/x`` are the same place.
+    """
+    seen = {(node.document.uri, node.pointer)}
+    chain: list[str] = []
     current = node
     for _ in range(_MAX_REF_HOPS):
         value = current.value
         if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
             return current
         ref = value["$ref"]
-        key = (current.document.uri, ref)
-        if key in seen:
-            raise UnresolvableReference(ref, "the reference is circular")
-        seen.add(key)
-        current = _follow(ref, current.document, cache)
-    raise UnresolvableReference(node.value.get("$ref", "?"), "the reference chain is too long")
+        chain.append(ref)
+        current = _follow_located(ref, current, cache)
+        place = (current.document.uri, current.pointer)
+        if place in seen:
+            raise UnresolvableReference(chain[0], "the reference is circular")
+        seen.add(place)
+    raise UnresolvableReference(chain[0], "the reference chain is too long")
+
+
+def _follow_located(ref: str, holder: Located, cache: DocumentCache) -> Located:
+    try:
+        return _follow(ref, holder.document, cache)
+    except FetchRefused as exc:
+        # Not a broken $ref to skip with a warning: the run would differ from
+        # the one the description asks for, so stop, at the $ref.
+        raise FetchRefused(
+            f"$ref '{ref}': {exc.message}",
+            location=holder.document.location(join_pointer(holder.pointer, "$ref")),
+            hint=exc.hint,
+        ) from None
 
 
 def _follow(ref: str, document: LoadedDocument, cache: DocumentCache) -> Located:
@@ -86,6 +133,8 @@ def _follow(ref: str, document: LoadedDocument, cache: DocumentCache) -> Located
     if target:
         try:
             document = cache.get(document.resolve_uri(target))
+        except FetchRefused:
+            raise
         except DocumentError as exc:
             raise UnresolvableReference(ref, exc.message) from None
     return Located(_resolve_pointer(document.data, pointer, ref), document, pointer)
@@ -108,6 +157,30 @@ class OperationParameter:
     @property
     def explode(self) -> bool:
         return bool(self.raw.get("explode", self.style == "form"))
+
+    @property
+    def allow_reserved(self) -> bool:
+        # OpenAPI: allowReserved applies to query parameters only.
+        return self.location == "query" and self.raw.get("allowReserved") is True
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type of a parameter described with ``content`` instead of a schema."""
+        content = self.raw.get("content")
+        if isinstance(content, dict) and content:
+            return str(next(iter(content)))
+        return None
+
+    @property
+    def style_is_valid(self) -> bool:
+        return self.style in STYLES.get(self.location, ())
+
+    def serialization(self) -> ParameterStyle:
+        """How to serialize the parameter; a style its location does not allow is replaced
+        by that location's default (check :attr:`style_is_valid` to report it)."""
+        if not self.style_is_valid:
+            return default_style(self.location)
+        return ParameterStyle(self.style, self.explode, self.allow_reserved, self.content_type)
 
 
 @dataclass
@@ -211,18 +284,36 @@ class Operation:
         return [{"url": "/"}], None
 
     def request_content_types(self) -> list[str]:
+        return [str(key) for key in self._request_content()]
+
+    def request_encoding(self, content_type: str) -> dict[str, dict[str, Any]]:
+        """The ``encoding`` map of the request body's media type ``content_type``.
+
+        Media types compare without their parameters and case-insensitively; an
+        ``encoding`` entry that is a ``$ref`` or not an object is ignored.
+        """
+        wanted = _essence(content_type)
+        for key, media in self._request_content().items():
+            if _essence(str(key)) != wanted or not isinstance(media, dict):
+                continue
+            encoding = media.get("encoding")
+            if isinstance(encoding, dict):
+                return {str(k): v for k, v in encoding.items() if isinstance(v, dict)}
+        return {}
+
+    def _request_content(self) -> dict[str, Any]:
         body = self.raw.get("requestBody")
         if body is None:
-            return []
+            return {}
         try:
             node = dereference(
                 Located(body, self.document, join_pointer(self.written_at, "requestBody")),
                 self.description.cache,
             )
         except UnresolvableReference:
-            return []
+            return {}
         content = node.value.get("content") if isinstance(node.value, dict) else None
-        return [str(key) for key in content] if isinstance(content, dict) else []
+        return content if isinstance(content, dict) else {}
 
     def check_security(self, diagnostics: Diagnostics) -> None:
         """Warn about security requirements naming schemes the description lacks."""
@@ -247,6 +338,11 @@ class Operation:
                     "components.securitySchemes; it is ignored",
                     document.location(where),
                 )
+
+
+def _essence(content_type: str) -> str:
+    """A media type without its parameters, lower-cased (``application/json``)."""
+    return content_type.split(";")[0].strip().lower()
 
 
 class OpenAPIDescription:
@@ -350,27 +446,78 @@ class OpenAPIDescription:
     def server_url(self, operation: Operation) -> str:
         """The base URL of the operation's first server, variables set to their defaults.
 
-        A relative server URL is resolved against the description's own URL.
+        Servers are the operation's, else its path item's, else the document's,
+        else ``/``. A relative server URL (``/v1``, ``./api``, ``//host/x``) is
+        resolved (RFC 3986) against the URL of the document it is written in; a
+        local file has no host to resolve against, which is an error.
         """
         servers, where = operation._servers()
         server = servers[0]
-        url = str(server["url"])
-        variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
-        for name, spec in (variables or {}).items():
-            default = spec.get("default") if isinstance(spec, dict) else None
-            if default is not None:
-                url = url.replace("{" + str(name) + "}", str(default))
+        # The server's position in the list it was written in, to point at it.
+        written = where.value if where is not None else []
+        index = next((i for i, item in enumerate(written) if item is server), None)
+        url = self._substitute_variables(server, where, index)
         if urlsplit(url).scheme:
             return url
-        if is_url(self.document.uri):
-            return urljoin(self.document.uri, url)
+        base = where.document if where is not None else self.document
+        if is_url(base.uri):
+            return urljoin(base.uri, url)
         raise DocumentError(
             f"the server URL '{url}' of source description '{self.name}' is relative, and the "
             "description is a local file, so there is no host to send requests to",
             location=(
-                where.document.location(join_pointer(where.pointer, 0, "url"))
-                if where is not None
-                else self.document.location()
+                where.document.location(join_pointer(where.pointer, index, "url"))
+                if where is not None and index is not None
+                else base.location(where.pointer if where is not None else "")
             ),
             hint=f"pass --server {self.name}=https://host/base-path",
+        )
+
+    def _substitute_variables(
+        self, server: dict[str, Any], where: Located | None, index: int | None
+    ) -> str:
+        """``server['url']`` with each ``{variable}`` replaced by its default."""
+        url = str(server["url"])
+        raw_variables = server.get("variables")
+        variables = raw_variables if isinstance(raw_variables, dict) else {}
+
+        def location(*parts: str | int) -> SourceLocation:
+            if where is None or index is None:
+                return self.document.location()
+            return where.document.location(join_pointer(where.pointer, index, *parts))
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            spec = variables.get(name)
+            if not isinstance(spec, dict):
+                raise DocumentError(
+                    f"the server URL '{url}' of source description '{self.name}' uses "
+                    f"variable '{name}', which its 'variables' do not define",
+                    location=location("url"),
+                    hint=f"pass --server {self.name}=https://host/base-path",
+                )
+            default = spec.get("default")
+            if default is None:
+                raise DocumentError(
+                    f"server variable '{name}' of source description '{self.name}' has no "
+                    "'default', so the server URL cannot be built",
+                    location=location("variables", name),
+                    hint=f"pass --server {self.name}=https://host/base-path",
+                )
+            self._check_enum(name, spec, location("variables", name, "default"))
+            return str(default)
+
+        return re.sub(r"\{([^{}]+)\}", substitute, url)
+
+    def _check_enum(self, name: str, spec: dict[str, Any], location: SourceLocation) -> None:
+        enum = spec.get("enum")
+        if not isinstance(enum, list) or spec.get("default") in enum:
+            return
+        if self.diagnostics is None:
+            return
+        # Diagnostics are de-duplicated, so steps sharing the server warn once.
+        self.diagnostics.warning(
+            f"the default '{spec.get('default')}' of server variable '{name}' is not one of "
+            "its enum values; it is used anyway",
+            location,
         )

@@ -1,29 +1,42 @@
 """Building a step's HTTP request: parameters, body and URL.
 
-Parameters are serialized the OpenAPI way (``style``/``explode``), path values
-are percent-encoded so that they can never change the path's structure, and
-the body is encoded for its content type.
+Parameters are serialized the OpenAPI way (``style``/``explode``, see
+:mod:`arazzo_runner.serialization`), path values are percent-encoded so that
+they can never change the path's structure, and the body is encoded for its
+content type (:mod:`arazzo_runner.bodies`).
+
+The query string is built here, percent-encoded, and sent as part of the URL:
+the HTTP client would otherwise re-encode it with its own rules (``+`` for a
+space, ``|`` and brackets left as they are).
 """
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, urlencode
-
-import jsonpointer
 
 from . import __version__
+from .bodies import Replacement, choose_content_type, is_json, prepare_body
 from .diagnostics import Diagnostics
 from .exchange import PreparedRequest, StepFailure
 from .expressions import ExpressionContext, HttpMessage, UnresolvedReference
-from .model import Parameter, RequestBody, Step, Workflow
-from .openapi import Operation
+from .model import Parameter, Step, Workflow
+from .openapi import Operation, OperationParameter
+from .payloads import evaluate_payload, is_text_template
+from .serialization import (
+    ParameterStyle,
+    default_style,
+    query_escape,
+    serialize_cookie,
+    serialize_form_query,
+    serialize_header,
+    serialize_path_value,
+)
 
 PATH_TEMPLATE_NAMES = r"\{([^{}]+)\}"
+
+Styles = Mapping[tuple[str, str], ParameterStyle]
 
 
 def build_request(
@@ -40,33 +53,25 @@ def build_request(
         if parameter.location is None:
             raise StepFailure(f"parameter '{parameter.name}' has no 'in'")
         values[parameter.location][parameter.name] = _evaluate_parameter(parameter, context)
-    specs = {(p.name, p.location): p for p in operation.parameters(diagnostics)}
-    url = base_url.rstrip("/") + _expand_path(operation, values["path"], specs)
+    styles = _styles(operation, diagnostics)
+    url = base_url.rstrip("/") + _expand_path(operation, values["path"], styles)
+    query = _query_string(values["query"], styles)
+    if query:
+        url += ("&" if "?" in url else "?") + query
     headers = [
-        (name, _serialize_simple(value, _explode(specs, name, "header")))
+        (name, serialize_header(value, _style(styles, name, "header")))
         for name, value in values["header"].items()
     ]
-    if values["cookie"]:
-        cookie = "; ".join(
-            f"{name}={_serialize_simple(value, False)}" for name, value in values["cookie"].items()
-        )
+    cookie = _cookie_header(values["cookie"], styles)
+    if cookie:
         headers.append(("Cookie", cookie))
-    query = [
-        pair
-        for name, value in values["query"].items()
-        for pair in _serialize_query(name, value, _explode(specs, name, "query", True))
-    ]
-    content, content_type, body_value = _build_body(step.request_body, operation, context)
+    content, content_type, body_value = _build_body(step, operation, context, diagnostics)
     if content_type and not has_header((n for n, _ in headers), "content-type"):
         headers.append(("Content-Type", content_type))
     if not has_header((n for n, _ in headers), "user-agent"):
         headers.append(("User-Agent", f"arazzo-runner/{__version__}"))
     request = PreparedRequest(
-        method=operation.method.upper(),
-        url=url,
-        headers=headers,
-        query=query,
-        content=content,
+        method=operation.method.upper(), url=url, headers=headers, query=[], content=content
     )
     context.url = request.full_url
     context.method = request.method
@@ -77,24 +82,6 @@ def build_request(
         path=values["path"],
     )
     return request
-
-
-def _build_body(
-    body: RequestBody | None, operation: Operation, context: ExpressionContext
-) -> tuple[bytes | None, str | None, Any]:
-    if body is None or not body.has_payload or body.payload is None:
-        return None, None, None
-    try:
-        value = body.payload.evaluate(context)
-        for replacement in body.replacements:
-            value = _replace(value, replacement.target, replacement.value.evaluate(context))
-    except UnresolvedReference as exc:
-        raise StepFailure(f"cannot build the request body: {exc}") from None
-    declared = operation.request_content_types()
-    content_type = body.content_type or (declared[0] if declared else None)
-    if content_type is None:
-        content_type = "text/plain" if isinstance(value, str) else "application/json"
-    return _encode_body(value, content_type), content_type, value
 
 
 def effective_parameters(workflow: Workflow, step: Step) -> list[Parameter]:
@@ -122,97 +109,105 @@ def _evaluate_parameter(parameter: Parameter, context: ExpressionContext) -> Any
         ) from None
 
 
-def _explode(
-    specs: Mapping[tuple[str, str], Any], name: str, location: str, default: bool = False
-) -> bool:
-    spec = specs.get((name, location))
-    return spec.explode if spec is not None else default
+# --------------------------------------------------------------------------- parameters
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return json.dumps(value)
+def _styles(operation: Operation, diagnostics: Diagnostics) -> Styles:
+    """The serialization of each parameter the operation describes."""
+    styles: dict[tuple[str, str], ParameterStyle] = {}
+    for spec in operation.parameters(diagnostics):
+        if not spec.style_is_valid:
+            _warn_style(operation, spec, diagnostics)
+        styles[(spec.name, spec.location)] = spec.serialization()
+    return styles
 
 
-def _serialize_simple(value: Any, explode: bool) -> str:
-    """OpenAPI ``style: simple`` (path and header parameters)."""
-    if isinstance(value, list):
-        return ",".join(_scalar(v) for v in value)
-    if isinstance(value, dict):
-        if explode:
-            return ",".join(f"{k}={_scalar(v)}" for k, v in value.items())
-        return ",".join(f"{k},{_scalar(v)}" for k, v in value.items())
-    return _scalar(value)
+def _warn_style(operation: Operation, spec: OperationParameter, diagnostics: Diagnostics) -> None:
+    default = default_style(spec.location).style
+    diagnostics.warning(
+        f"{spec.location} parameter '{spec.name}' of {operation.label} has style "
+        f"'{spec.style}', which OpenAPI does not define for {spec.location} parameters; "
+        f"'{default}' is used"
+    )
 
 
-def _serialize_query(name: str, value: Any, explode: bool) -> list[tuple[str, str]]:
-    """OpenAPI ``style: form`` (the default for query parameters)."""
-    if isinstance(value, list):
-        if explode:
-            return [(name, _scalar(v)) for v in value]
-        return [(name, ",".join(_scalar(v) for v in value))]
-    if isinstance(value, dict):
-        if explode:
-            return [(str(k), _scalar(v)) for k, v in value.items()]
-        return [(name, ",".join(f"{k},{_scalar(v)}" for k, v in value.items()))]
-    return [(name, _scalar(value))]
+def _style(styles: Styles, name: str, location: str) -> ParameterStyle:
+    # A parameter the operation does not describe gets OpenAPI's default style.
+    if location == "header":
+        # Header names ignore case, in OpenAPI as in HTTP.
+        lowered = name.lower()
+        matches = (s for (n, loc), s in styles.items() if loc == location and n.lower() == lowered)
+        return next(matches, None) or default_style(location)
+    return styles.get((name, location)) or default_style(location)
 
 
-def _expand_path(
-    operation: Operation, values: Mapping[str, Any], specs: Mapping[tuple[str, str], Any]
-) -> str:
+def _query_string(values: Mapping[str, Any], styles: Styles) -> str:
+    pieces: list[str] = []
+    for name, value in values.items():
+        style = _style(styles, name, "query")
+        pieces += serialize_form_query(name, value, style, query_escape(style.allow_reserved))
+    return "&".join(pieces)
+
+
+def _cookie_header(values: Mapping[str, Any], styles: Styles) -> str:
+    pairs: list[str] = []
+    for name, value in values.items():
+        pairs += serialize_cookie(name, value, _style(styles, name, "cookie"))
+    return "; ".join(pairs)
+
+
+def _expand_path(operation: Operation, values: Mapping[str, Any], styles: Styles) -> str:
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:
             raise StepFailure(f"no value for path parameter '{name}' of {operation.label}")
-        text = _serialize_simple(values[name], _explode(specs, name, "path"))
-        # Encode everything, '/' included, so a value can never add path segments;
-        # dot segments are encoded too, because servers would resolve them.
-        encoded = quote(text, safe="")
-        return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+        return serialize_path_value(name, values[name], _style(styles, name, "path"))
 
-    return re.sub(PATH_TEMPLATE_NAMES, substitute, operation.path)
-
-
-def _replace(payload: Any, target: str, value: Any) -> Any:
-    """Set ``value`` at JSON pointer ``target`` inside a copy of ``payload``."""
-    if not isinstance(payload, dict | list):
-        raise StepFailure(
-            f"payload replacement target '{target}' needs a JSON object or array payload"
-        )
-    document = copy.deepcopy(payload)
-    try:
-        return jsonpointer.set_pointer(document, target, value, inplace=True)
-    except (jsonpointer.JsonPointerException, TypeError, KeyError, IndexError) as exc:
-        raise StepFailure(f"payload replacement target '{target}': {exc}") from None
+    # Segment by segment: the values are encoded ('/' included), so segments
+    # can only come from the template, and a segment that the values turned
+    # into '.' or '..' is encoded too, since servers would resolve it.
+    segments = []
+    for segment in operation.path.split("/"):
+        expanded = re.sub(PATH_TEMPLATE_NAMES, substitute, segment)
+        if expanded in (".", "..") and expanded != segment:
+            expanded = expanded.replace(".", "%2E")
+        segments.append(expanded)
+    return "/".join(segments)
 
 
-def _encode_body(value: Any, content_type: str) -> bytes:
-    media_type = content_type.split(";")[0].strip().lower()
-    if isinstance(value, bytes):
-        return value
-    if media_type == "application/json" or media_type.endswith("+json"):
-        if isinstance(value, str):
-            # A string payload for a JSON body is the JSON text itself (the spec's
-            # "JSON Templated Example"), not a JSON string to be quoted again.
-            return value.encode("utf-8")
-        try:
-            text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise StepFailure(f"the payload cannot be sent as JSON: {exc}") from None
-        return text.encode("utf-8")
-    if media_type == "application/x-www-form-urlencoded":
-        if isinstance(value, dict):
-            return urlencode([(str(k), _scalar(v)) for k, v in value.items()]).encode("ascii")
-        if isinstance(value, str):
-            return value.encode("utf-8")
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    raise StepFailure(
-        f"cannot send a structured payload as '{content_type}' yet; give the payload as a string"
+# --------------------------------------------------------------------------- body
+
+
+def _build_body(
+    step: Step, operation: Operation, context: ExpressionContext, diagnostics: Diagnostics
+) -> tuple[bytes | None, str | None, Any]:
+    body = step.request_body
+    if body is None or not body.has_payload or body.payload is None:
+        return None, None, None
+
+    def warn_absent(exc: UnresolvedReference) -> None:
+        diagnostics.warning(f"step '{step.step_id}': the request body has null where {exc}")
+
+    declared = operation.request_content_types()
+    text_template = is_text_template(body.payload)
+    if text_template:
+        content_type = choose_content_type(body.content_type, declared, "")
+    value = evaluate_payload(
+        body.payload,
+        context,
+        json_text=text_template and is_json(content_type),
+        on_missing=warn_absent,
     )
+    if not text_template:
+        content_type = choose_content_type(body.content_type, declared, value)
+    replacements = [
+        Replacement(
+            r.target,
+            evaluate_payload(r.value, context, json_text=False, on_missing=warn_absent),
+        )
+        for r in body.replacements
+    ]
+    encoded = prepare_body(
+        value, content_type, replacements, operation.request_encoding(content_type)
+    )
+    return encoded.content, encoded.content_type, encoded.value

@@ -658,6 +658,13 @@ def test_qualified_operation_id_not_in_that_source(registry: Registry) -> None:
     assert str(error.location) == f"specs/wf.arazzo.yaml:{STEP_LINE}:22"
 
 
+def test_operation_id_differing_only_in_case_gets_a_suggestion(registry: Registry) -> None:
+    error = registry.fail("operationId: $sourceDescriptions.pets.GETPET")
+    assert error.hint == "did you mean 'getPet'? operationIds are case-sensitive"
+    error = registry.fail("operationId: getPets")
+    assert error.hint is not None and error.hint.startswith("did you mean 'getPet'?")
+
+
 def test_ambiguous_plain_operation_id(registry: Registry) -> None:
     error = registry.fail("operationId: shared")
     assert (

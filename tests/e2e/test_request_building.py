@@ -1,0 +1,364 @@
+"""Requests as they arrive at a real HTTP server: the exact bytes of every part.
+
+A small ``http.server`` on 127.0.0.1 records each request it receives (the
+request target as sent, the headers and the body) and serves OpenAPI
+descriptions, so that relative server URLs resolve against a real URL.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from arazzo_runner.api import load
+from arazzo_runner.results import WorkflowResult
+
+from ..support import run_cli
+
+
+@dataclass
+class Received:
+    method: str
+    target: str
+    """The request target exactly as it was sent: path and query, still encoded."""
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return next((v for n, v in self.headers if n.lower() == name.lower()), None)
+
+
+@dataclass
+class Recorder:
+    url: str = ""
+    received: list[Received] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """Documents served by path (``/specs/openapi.yaml``) instead of being recorded."""
+
+
+def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if self.command == "GET" and self.path in recorder.files:
+                self._send(200, recorder.files[self.path].encode(), "application/yaml")
+                return
+            recorder.received.append(
+                Received(self.command, self.path, list(self.headers.items()), body)
+            )
+            self._send(200, b'{"ok": true}', "application/json")
+
+        def _send(self, status: int, content: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        do_GET = do_POST = do_PUT = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    state = Recorder()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+OK = {"200": {"description": "ok"}}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Styles", "version": "1"},
+    "servers": [{"url": "/relative-needs-an-override"}],
+    "paths": {
+        "/items/{id}/x{label}/y{matrix}": {
+            "get": {
+                "operationId": "styles",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True},
+                    {"name": "label", "in": "path", "required": True, "style": "label"},
+                    {"name": "matrix", "in": "path", "required": True, "style": "matrix",
+                     "explode": True},
+                    {"name": "tags", "in": "query", "explode": False},
+                    {"name": "words", "in": "query", "style": "spaceDelimited"},
+                    {"name": "ids", "in": "query", "style": "pipeDelimited"},
+                    {"name": "filter", "in": "query", "style": "deepObject", "explode": True},
+                    {"name": "next", "in": "query", "allowReserved": True},
+                    {"name": "where", "in": "query",
+                     "content": {"application/json": {"schema": {"type": "object"}}}},
+                    {"name": "X-Dims", "in": "header", "explode": True},
+                    {"name": "prefs", "in": "cookie", "explode": False},
+                ],
+                "responses": OK,
+            }
+        },
+        "/upload": {
+            "post": {
+                "operationId": "upload",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "encoding": {"picture": {"contentType": "image/png"}}
+                        }
+                    }
+                },
+                "responses": OK,
+            }
+        },
+        "/token": {
+            "post": {
+                "operationId": "token",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "encoding": {"claims": {"contentType": "application/json"}}
+                        }
+                    }
+                },
+                "responses": OK,
+            }
+        },
+        "/orders": {
+            "post": {
+                "operationId": "order",
+                "requestBody": {"content": {"application/xml": {}, "text/plain": {}}},
+                "responses": OK,
+            }
+        },
+    },
+}  # fmt: skip
+
+
+def write_workflow(tmp_path: Path, steps: list[dict[str, Any]], source_url: str) -> Path:
+    document = {
+        "arazzo": "1.0.1",
+        "info": {"title": "requests", "version": "1"},
+        "sourceDescriptions": [{"name": "api", "url": source_url, "type": "openapi"}],
+        "workflows": [{"workflowId": "w", "steps": steps}],
+    }
+    path = tmp_path / "requests.arazzo.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+def run_local(tmp_path: Path, recorder: Recorder, step: dict[str, Any]) -> Received:
+    """Run one step against a local OpenAPI file, its server overridden to the recorder."""
+    return run_local_result(tmp_path, recorder, step)[0]
+
+
+def run_local_result(
+    tmp_path: Path, recorder: Recorder, step: dict[str, Any]
+) -> tuple[Received, WorkflowResult]:
+    (tmp_path / "api.openapi.yaml").write_text(yaml.safe_dump(OPENAPI, sort_keys=False))
+    path = write_workflow(tmp_path, [step], "api.openapi.yaml")
+    result: WorkflowResult = load(str(path)).run(
+        "w", {}, server_overrides={"api": recorder.url + "/base"}
+    )
+    assert result.succeeded, result.error
+    assert len(recorder.received) == 1
+    return recorder.received[0], result
+
+
+def test_path_query_header_and_cookie_styles_on_the_wire(
+    tmp_path: Path, recorder: Recorder
+) -> None:
+    step = {
+        "stepId": "styles",
+        "operationId": "styles",
+        "parameters": [
+            {"name": "id", "in": "path", "value": ["a/b", "c d"]},
+            {"name": "label", "in": "path", "value": ["x", "y"]},
+            {"name": "matrix", "in": "path", "value": {"lat": 1.5, "lng": -2}},
+            {"name": "tags", "in": "query", "value": ["red", "a,b"]},
+            {"name": "words", "in": "query", "value": ["big", "dog"]},
+            {"name": "ids", "in": "query", "value": [1, 2]},
+            {"name": "filter", "in": "query", "value": {"color": "red", "size": "L"}},
+            {"name": "next", "in": "query", "value": "/page?n=2&s=a+b"},
+            {"name": "where", "in": "query", "value": {"a": 1}},
+            {"name": "undeclared", "in": "query", "value": ["u v", "w"]},
+            {"name": "X-Dims", "in": "header", "value": {"w": 3, "h": 4}},
+            {"name": "X-Undeclared", "in": "header", "value": [1, 2]},
+            {"name": "prefs", "in": "cookie", "value": ["dark", "compact"]},
+            {"name": "session", "in": "cookie", "value": "a b;c"},
+        ],
+    }
+    received = run_local(tmp_path, recorder, step)
+    assert received.method == "GET"
+    assert received.target == (
+        "/base/items/a%2Fb,c%20d/x.x.y/y;lat=1.5;lng=-2"
+        "?tags=red,a%2Cb"
+        "&words=big%20dog"
+        "&ids=1%7C2"
+        "&filter%5Bcolor%5D=red&filter%5Bsize%5D=L"
+        "&next=/page?n=2&s=a+b"
+        "&where=%7B%22a%22%3A1%7D"
+        "&undeclared=u%20v&undeclared=w"
+    )
+    assert received.header("X-Dims") == "w=3,h=4"
+    assert received.header("X-Undeclared") == "1,2"
+    assert received.header("Cookie") == "prefs=dark,compact; session=a%20b%3Bc"
+
+
+def test_multipart_upload_on_the_wire(tmp_path: Path, recorder: Recorder) -> None:
+    step = {
+        "stepId": "upload",
+        "operationId": "upload",
+        "requestBody": {
+            "payload": {"title": "Rex", "meta": {"age": 3}, "picture": "PNGDATA"},
+        },
+    }
+    received = run_local(tmp_path, recorder, step)
+    content_type = received.header("Content-Type")
+    assert content_type is not None and content_type.startswith("multipart/form-data; boundary=")
+    boundary = content_type.split("boundary=")[1]
+    assert (
+        received.body
+        == (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="title"\r\n'
+            "Content-Type: text/plain\r\n\r\n"
+            "Rex\r\n"
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="meta"\r\n'
+            "Content-Type: application/json\r\n\r\n"
+            '{"age":3}\r\n'
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="picture"; filename="picture"\r\n'
+            "Content-Type: image/png\r\n\r\n"
+            "PNGDATA\r\n"
+            f"--{boundary}--\r\n"
+        ).encode()
+    )
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.message_from_bytes(head + received.body, policy=email.policy.HTTP)
+    assert [part.get_content_type() for part in message.iter_parts()] == [  # type: ignore[attr-defined]
+        "text/plain",
+        "application/json",
+        "image/png",
+    ]
+
+
+def test_form_body_on_the_wire(tmp_path: Path, recorder: Recorder) -> None:
+    step = {
+        "stepId": "token",
+        "operationId": "token",
+        "requestBody": {
+            "payload": {
+                "grant_type": "client_credentials",
+                "scope": ["read all", "write"],
+                "claims": {"sub": "me"},
+                "redirect": "https://app.test/cb?x=1",
+            },
+        },
+    }
+    received = run_local(tmp_path, recorder, step)
+    assert received.header("Content-Type") == "application/x-www-form-urlencoded"
+    assert received.body == (
+        b"grant_type=client_credentials&scope=read+all&scope=write"
+        b"&claims=%7B%22sub%22%3A%22me%22%7D&redirect=https%3A%2F%2Fapp.test%2Fcb%3Fx%3D1"
+    )
+
+
+def test_xml_body_with_an_xpath_replacement_on_the_wire(tmp_path: Path, recorder: Recorder) -> None:
+    step = {
+        "stepId": "order",
+        "operationId": "order",
+        "requestBody": {
+            "payload": '<order id="0"><pet>dog</pet><qty>1</qty></order>',
+            "replacements": [
+                {"target": "/order/qty", "value": 3},
+                {"target": "/order/@id", "value": "o-7"},
+            ],
+        },
+        "outputs": {"sent": "$request.body"},
+    }
+    received, result = run_local_result(tmp_path, recorder, step)
+    # The first declared media type: none of them is JSON.
+    assert received.header("Content-Type") == "application/xml"
+    assert received.body == b'<order id="o-7"><pet>dog</pet><qty>3</qty></order>'
+    # $request.body is the payload after its replacements.
+    assert result.steps[0].outputs == {"sent": received.body.decode()}
+
+
+def test_relative_server_resolves_against_the_description_url(
+    tmp_path: Path, recorder: Recorder
+) -> None:
+    description = {
+        "openapi": "3.0.3",
+        "info": {"title": "Ping", "version": "1"},
+        "servers": [{"url": "../api/{version}", "variables": {"version": {"default": "v1"}}}],
+        "paths": {"/ping": {"get": {"operationId": "ping", "responses": OK}}},
+    }
+    recorder.files["/specs/ping.yaml"] = yaml.safe_dump(description)
+    step = {"stepId": "ping", "operationId": "ping",
+            "parameters": [{"name": "q", "in": "query", "value": "a b"}]}  # fmt: skip
+    path = write_workflow(tmp_path, [step], f"{recorder.url}/specs/ping.yaml")
+    result = run_cli("run", str(path), "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [(r.method, r.target) for r in recorder.received] == [("GET", "/api/v1/ping?q=a%20b")]
+
+
+def test_relative_server_of_a_local_description_asks_for_an_override(
+    tmp_path: Path, recorder: Recorder
+) -> None:
+    (tmp_path / "api.openapi.yaml").write_text(yaml.safe_dump(OPENAPI, sort_keys=False))
+    step = {"stepId": "order", "operationId": "order", "requestBody": {"payload": "<a/>"}}
+    path = write_workflow(tmp_path, [step], "api.openapi.yaml")
+    result = run_cli("run", str(path))
+    assert result.exit_code == 2
+    assert "the server URL '/relative-needs-an-override'" in result.stderr
+    assert "--server api=" in result.stderr
+    assert recorder.received == []
+
+
+def test_style_not_defined_for_the_location_is_a_warning_and_the_default(
+    tmp_path: Path, recorder: Recorder
+) -> None:
+    description = {
+        "openapi": "3.1.0",
+        "info": {"title": "Odd", "version": "1"},
+        "paths": {
+            "/odd": {
+                "get": {
+                    "operationId": "odd",
+                    "parameters": [{"name": "q", "in": "query", "style": "matrix"}],
+                    "responses": OK,
+                }
+            }
+        },
+    }
+    (tmp_path / "odd.yaml").write_text(yaml.safe_dump(description))
+    step = {"stepId": "odd", "operationId": "odd",
+            "parameters": [{"name": "q", "in": "query", "value": ["a", "b"]}]}  # fmt: skip
+    loaded = load(str(write_workflow(tmp_path, [step], "odd.yaml")))
+    result = loaded.run("w", {}, server_overrides={"api": recorder.url})
+    assert result.succeeded, result.error
+    assert [r.target for r in recorder.received] == ["/odd?q=a&q=b"]
+    assert any(
+        "has style 'matrix', which OpenAPI does not define for query parameters; 'form' is used"
+        in w.message
+        for w in loaded.diagnostics.warnings
+    )
