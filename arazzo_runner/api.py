@@ -16,15 +16,17 @@ anything is sent; a run that fails returns a result whose status says so.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics
-from .errors import UsageError
+from .errors import DocumentError, UsageError
 from .events import RunListener
 from .executor import RunOptions, WorkflowRunner
 from .inputs import InputValidator, apply_defaults
-from .loader import load_document
-from .model import ArazzoDocument, Workflow, build_model, workflow_pointer_of
+from .lint import prepare_document
+from .loader import DocumentLimits, LoadOptions, find_schema_cycle, load_document
+from .model import ArazzoDocument, Workflow, workflow_pointer_of
 from .results import WorkflowResult
 from .sources import SourceRegistry
 
@@ -35,11 +37,18 @@ if TYPE_CHECKING:
 class LoadedArazzo:
     """An Arazzo document ready to run, with the warnings found while loading it."""
 
-    def __init__(self, document: ArazzoDocument, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        document: ArazzoDocument,
+        diagnostics: Diagnostics,
+        options: LoadOptions | None = None,
+    ) -> None:
         self.document = document
         self.diagnostics = diagnostics
-        self.sources = SourceRegistry(document, diagnostics)
-        self._input_validators: dict[str, InputValidator] = {}
+        # How source descriptions and the documents they refer to are read.
+        self.options = options or LoadOptions()
+        self.sources = SourceRegistry(document, diagnostics, options=self.options)
+        self._input_validators: dict[tuple[int, str], InputValidator] = {}
 
     @property
     def workflows(self) -> list[Workflow]:
@@ -87,11 +96,68 @@ class LoadedArazzo:
         timeout: float | None = None,
         listener: RunListener | None = None,
         client: httpx2.Client | None = None,
+        options: RunOptions | None = None,
     ) -> WorkflowResult:
-        """Validate ``inputs`` and run the workflow; nothing is sent if anything is invalid."""
+        """Validate ``inputs`` and run the workflow; nothing is sent if anything is invalid.
+
+        ``options`` sets every run option at once (limits, redirects, ...);
+        ``server_overrides`` and ``timeout`` are shortcuts that win over it.
+        """
+        workflow, runner, values = self._start(
+            workflow_id, inputs, server_overrides, timeout, listener, client, options
+        )
+        return runner.run(workflow, values)
+
+    async def arun(
+        self,
+        workflow_id: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        *,
+        server_overrides: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        listener: RunListener | None = None,
+        client: httpx2.AsyncClient | None = None,
+        options: RunOptions | None = None,
+    ) -> WorkflowResult:
+        """:meth:`run` on an asyncio event loop; pass a shared ``client`` to reuse connections."""
+        workflow, runner, values = self._start(
+            workflow_id, inputs, server_overrides, timeout, listener, None, options
+        )
+        return await runner.arun(workflow, values, client)
+
+    def _start(
+        self,
+        workflow_id: str | None,
+        inputs: Mapping[str, Any] | None,
+        server_overrides: Mapping[str, str] | None,
+        timeout: float | None,
+        listener: RunListener | None,
+        client: httpx2.Client | None,
+        options: RunOptions | None,
+    ) -> tuple[Workflow, WorkflowRunner, dict[str, Any]]:
         workflow = self.workflow(workflow_id)
         self._warn_about_other_workflows(workflow)
-        for name in server_overrides or {}:
+        options = replace(options) if options is not None else RunOptions()
+        if server_overrides is not None:
+            options.server_overrides = dict(server_overrides)
+        if timeout is not None:
+            options.timeout = timeout
+        self._check_overrides(options.server_overrides)
+        runner = WorkflowRunner(
+            self.document,
+            self.sources,
+            self.diagnostics,
+            options,
+            client,
+            listener,
+            inputs_preparer=self._prepare_inputs,
+        )
+        runner.prepare(workflow)  # document problems first: inputs cannot fix those
+        values = self._prepare_inputs(workflow, self.document, inputs or {})
+        return workflow, runner, values
+
+    def _check_overrides(self, server_overrides: Mapping[str, str]) -> None:
+        for name in server_overrides:
             if self.document.source(name) is None:
                 names = ", ".join(s.name for s in self.document.source_descriptions)
                 raise UsageError(
@@ -99,28 +165,58 @@ class LoadedArazzo:
                     "define",
                     hint=f"source descriptions: {names}",
                 )
-        options = RunOptions(server_overrides=dict(server_overrides or {}))
-        if timeout is not None:
-            options.timeout = timeout
-        runner = WorkflowRunner(
-            self.document, self.sources, self.diagnostics, options, client, listener
-        )
-        runner.prepare(workflow)  # document problems first: inputs cannot fix those
-        values = apply_defaults(dict(inputs or {}), workflow)
-        self._input_validator(workflow)(values)
-        return runner.run(workflow, values)
 
-    def _input_validator(self, workflow: Workflow) -> InputValidator:
+    def _prepare_inputs(
+        self, workflow: Workflow, document: ArazzoDocument, inputs: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        values = apply_defaults(dict(inputs), workflow)
+        self._input_validator(workflow, document)(values)
+        return values
+
+    def _input_validator(self, workflow: Workflow, document: ArazzoDocument) -> InputValidator:
         # Compiling a JSON Schema validator costs more than a local HTTP call;
         # a workflow run many times compiles it once.
-        if workflow.workflow_id not in self._input_validators:
-            self._input_validators[workflow.workflow_id] = InputValidator(workflow, self.document)
-        return self._input_validators[workflow.workflow_id]
+        key = (id(document), workflow.workflow_id)
+        if key not in self._input_validators:
+            _refuse_endless_schema(workflow, document)
+            self._input_validators[key] = InputValidator(workflow, document)
+        return self._input_validators[key]
 
 
-def load(path: str, *, diagnostics: Diagnostics | None = None) -> LoadedArazzo:
-    """Load and check an Arazzo document from a file path or URL."""
+def _refuse_endless_schema(workflow: Workflow, document: ArazzoDocument) -> None:
+    # A validator would recurse until the stack runs out on a cycle of $refs
+    # (a -> b -> a) that never descends into the inputs; say so instead.
+    pointer = f"{workflow.pointer}/inputs"
+    cycle = find_schema_cycle(document.document.data, pointer)
+    if cycle is not None:
+        chain = " -> ".join(f"#{step}" for step in cycle)
+        raise DocumentError(
+            f"the inputs schema of workflow '{workflow.workflow_id}' refers to itself "
+            f"without end: {chain}",
+            location=document.location(cycle[0]),
+            hint="a schema may refer to itself only below properties or items",
+        )
+
+
+def load(
+    path: str,
+    *,
+    diagnostics: Diagnostics | None = None,
+    offline: bool = False,
+    limits: DocumentLimits | None = None,
+) -> LoadedArazzo:
+    """Load and check an Arazzo document from a file path or URL.
+
+    ``offline`` forbids fetching any document over the network (the workflow's
+    own API calls are not affected); ``limits`` bound the size, nesting and
+    fetch time of every document read, :data:`~arazzo_runner.loader.DEFAULT_LIMITS`
+    when omitted.
+    """
     if diagnostics is None:
         diagnostics = Diagnostics()
-    document = build_model(load_document(path, display_name=path), diagnostics)
-    return LoadedArazzo(document, diagnostics)
+    options = LoadOptions(limits=limits, offline=offline)
+    # The checks of `arazzo validate`: a document with errors sends nothing.
+    document = prepare_document(
+        load_document(path, display_name=path, options=options), diagnostics, options
+    )
+    return LoadedArazzo(document, diagnostics, options)

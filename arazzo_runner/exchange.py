@@ -72,4 +72,30 @@ class Exchange:
     error: str | None = None
     """Why no response arrived (timeout, refused connection, ...)."""
     elapsed_ms: float = 0.0
-    checks: list[str] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    """Response checks run on this exchange (see :mod:`arazzo_runner.response_checks`)."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one response check of one exchange."""
+
+    name: str
+    """The check's name, e.g. ``status-code-declared`` or ``body-schema``."""
+    outcome: str
+    """``passed``, ``failed``, or ``skipped`` (the check could not apply: no schema, no body...)."""
+    severity: str
+    """``error`` or ``warn``: what a failure does to the step."""
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "failed"
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "outcome": self.outcome,
+            "severity": self.severity,
+            "message": self.message,
+        }

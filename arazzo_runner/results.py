@@ -25,6 +25,10 @@ class ActionTaken:
     workflow_id: str | None = None
     retry_after: float | None = None
     """Seconds waited before the retry (``Retry-After`` overrules ``retryAfter``)."""
+    retry_number: int | None = None
+    """For ``retry``: which retry of this action this is (1 for the first)."""
+    retry_limit: int | None = None
+    """For ``retry``: the action's ``retryLimit`` (1 when it has none)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": self.type, "name": self.name}
@@ -47,9 +51,11 @@ class Attempt:
     error: str | None = None
     duration_ms: float | None = None
     action: ActionTaken | None = None
+    called_workflow: WorkflowResult | None = None
+    """The workflow a retry action ran before the next attempt, if any."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "attempt": self.number,
             "status": str(self.status),
             "statusCode": self.status_code,
@@ -57,6 +63,9 @@ class Attempt:
             "durationMs": round(self.duration_ms, 3) if self.duration_ms is not None else None,
             "action": self.action.to_json() if self.action else None,
         }
+        if self.called_workflow is not None:
+            data["workflow"] = self.called_workflow.to_json()
+        return data
 
 
 @dataclass
@@ -87,6 +96,7 @@ class StepResult:
             "statusCode": self.status_code,
             "outputs": self.outputs,
             "error": self.error,
+            "warnings": self.warnings,
             "attempts": [attempt.to_json() for attempt in self.attempts],
             "action": self.action.to_json() if self.action else None,
         }

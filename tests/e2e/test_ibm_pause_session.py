@@ -65,6 +65,7 @@ def test_runs_unchanged_workflow_json_output(sessions_server: Any, accepting_job
         assert attempt["statusCode"] == step["statusCode"] and attempt["durationMs"] >= 0
         assert step.pop("action") == attempt["action"] == {"type": "next", "name": None}
         assert step.pop("error") is None
+        assert step.pop("warnings") == []
     assert document == {
         "workflowId": "pause-session-and-confirm",
         "status": "succeeded",
