@@ -20,6 +20,8 @@ class Diagnostic:
     message: str
     location: SourceLocation | None = None
     hint: str | None = None
+    rule: str | None = None
+    """A stable identifier of the check that found it (``duplicate-step-id``...)."""
 
     def render(self) -> str:
         prefix = f"{self.location}: " if self.location else ""
@@ -46,14 +48,24 @@ class Diagnostics:
                 self._on_add(diagnostic)
 
     def error(
-        self, message: str, location: SourceLocation | None = None, hint: str | None = None
+        self,
+        message: str,
+        location: SourceLocation | None = None,
+        hint: str | None = None,
+        *,
+        rule: str | None = None,
     ) -> None:
-        self.add(Diagnostic(Severity.ERROR, message, location, hint))
+        self.add(Diagnostic(Severity.ERROR, message, location, hint, rule))
 
     def warning(
-        self, message: str, location: SourceLocation | None = None, hint: str | None = None
+        self,
+        message: str,
+        location: SourceLocation | None = None,
+        hint: str | None = None,
+        *,
+        rule: str | None = None,
     ) -> None:
-        self.add(Diagnostic(Severity.WARNING, message, location, hint))
+        self.add(Diagnostic(Severity.WARNING, message, location, hint, rule))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -209,13 +209,25 @@ class ModelBuilder:
 
     # -- reporting
 
-    def error(self, pointer: str, message: str, hint: str | None = None, key: bool = False) -> None:
-        self.diagnostics.error(message, self.document.location(pointer, key=key), hint)
+    def error(
+        self,
+        pointer: str,
+        message: str,
+        hint: str | None = None,
+        key: bool = False,
+        rule: str | None = None,
+    ) -> None:
+        self.diagnostics.error(message, self.document.location(pointer, key=key), hint, rule=rule)
 
     def warning(
-        self, pointer: str, message: str, hint: str | None = None, key: bool = False
+        self,
+        pointer: str,
+        message: str,
+        hint: str | None = None,
+        key: bool = False,
+        rule: str | None = None,
     ) -> None:
-        self.diagnostics.warning(message, self.document.location(pointer, key=key), hint)
+        self.diagnostics.warning(message, self.document.location(pointer, key=key), hint, rule=rule)
 
     # -- typed field access
 
@@ -223,7 +235,7 @@ class ModelBuilder:
         if isinstance(value, dict):
             self._check_fields(value, pointer, what)
             return value
-        self.error(pointer, f"{what} must be an object, not {_type_name(value)}")
+        self.error(pointer, f"{what} must be an object, not {_type_name(value)}", rule="wrong-type")
         return None
 
     def _check_fields(self, value: dict[str, Any], pointer: str, what: str) -> None:
@@ -232,7 +244,7 @@ class ModelBuilder:
             return
         for name in value:
             if not isinstance(name, str):
-                self.error(pointer, f"{what} has a non-string key {name!r}")
+                self.error(pointer, f"{what} has a non-string key {name!r}", rule="non-string-key")
             elif name not in known and not name.startswith("x-"):
                 close = _closest(name, known)
                 hint = f"did you mean '{close}'?" if close else "remove it or prefix it with 'x-'"
@@ -241,6 +253,7 @@ class ModelBuilder:
                     f"unknown field '{name}' in {what} is ignored",
                     hint,
                     key=True,
+                    rule="unknown-field",
                 )
 
     def string(
@@ -248,13 +261,17 @@ class ModelBuilder:
     ) -> str | None:
         if name not in obj:
             if required:
-                self.error(pointer, f"{what} is missing the required field '{name}'")
+                self.error(
+                    pointer, f"{what} is missing the required field '{name}'", rule="required-field"
+                )
             return None
         value = obj[name]
         if isinstance(value, str):
             return value
         self.error(
-            join_pointer(pointer, name), f"'{name}' must be a string, not {_type_name(value)}"
+            join_pointer(pointer, name),
+            f"'{name}' must be a string, not {_type_name(value)}",
+            rule="wrong-type",
         )
         return None
 
@@ -263,12 +280,18 @@ class ModelBuilder:
     ) -> list[Any]:
         if name not in obj:
             if required:
-                self.error(pointer, f"{what} is missing the required field '{name}'")
+                self.error(
+                    pointer, f"{what} is missing the required field '{name}'", rule="required-field"
+                )
             return []
         value = obj[name]
         if isinstance(value, list):
             return value
-        self.error(join_pointer(pointer, name), f"'{name}' must be a list, not {_type_name(value)}")
+        self.error(
+            join_pointer(pointer, name),
+            f"'{name}' must be a list, not {_type_name(value)}",
+            rule="wrong-type",
+        )
         return []
 
     # -- the document
@@ -276,7 +299,11 @@ class ModelBuilder:
     def build(self) -> ArazzoDocument | None:
         root = self.document.data
         if not isinstance(root, dict):
-            self.error("", f"an Arazzo document must be an object, not {_type_name(root)}")
+            self.error(
+                "",
+                f"an Arazzo document must be an object, not {_type_name(root)}",
+                rule="wrong-type",
+            )
             return None
         version = self._version(root)
         self._check_fields(root, "", "document")
@@ -293,9 +320,14 @@ class ModelBuilder:
             if (workflow := self._workflow(raw, join_pointer("/workflows", index))) is not None
         ]
         if "workflows" in root and isinstance(root["workflows"], list) and not root["workflows"]:
-            self.error("/workflows", "'workflows' must list at least one workflow")
+            self.error(
+                "/workflows", "'workflows' must list at least one workflow", rule="empty-list"
+            )
         self._check_unique(
-            [(w.workflow_id, w.pointer) for w in workflows], "workflowId", "workflows"
+            [(w.workflow_id, w.pointer) for w in workflows],
+            "workflowId",
+            "workflows",
+            "duplicate-workflow-id",
         )
         self.workflows = workflows
         if version is None or info is None:
@@ -307,7 +339,12 @@ class ModelBuilder:
             hint = None
             if "openapi" in root or "swagger" in root:
                 hint = "this looks like an OpenAPI description; pass the Arazzo document instead"
-            self.error("", "not an Arazzo document: the 'arazzo' field is missing", hint)
+            self.error(
+                "",
+                "not an Arazzo document: the 'arazzo' field is missing",
+                hint,
+                rule="required-field",
+            )
             return None
         version = root["arazzo"]
         if not isinstance(version, str):
@@ -316,6 +353,7 @@ class ModelBuilder:
                 f"'arazzo' must be a version string such as '1.0.1', not {_type_name(version)}"
                 f" ({json.dumps(version)})",
                 hint="quote the version: arazzo: '1.0.1'",
+                rule="wrong-type",
             )
             return None
         if not SUPPORTED_VERSION.match(version):
@@ -323,13 +361,16 @@ class ModelBuilder:
                 "/arazzo",
                 f"unsupported Arazzo version '{version}': this runner implements Arazzo 1.0.x",
                 hint="use a document written for Arazzo 1.0.0 or 1.0.1",
+                rule="unsupported-version",
             )
             return None
         return version
 
     def _info(self, root: dict[str, Any]) -> Info | None:
         if "info" not in root:
-            self.error("", "the document is missing the required field 'info'")
+            self.error(
+                "", "the document is missing the required field 'info'", rule="required-field"
+            )
             return None
         info = self.mapping(root["info"], "/info", "info")
         if info is None:
@@ -346,7 +387,11 @@ class ModelBuilder:
     def _sources(self, root: dict[str, Any]) -> list[SourceDescription]:
         raw_list = self.sequence(root, "sourceDescriptions", "", "the document", required=True)
         if "sourceDescriptions" in root and isinstance(raw_list, list) and not raw_list:
-            self.error("/sourceDescriptions", "'sourceDescriptions' must list at least one source")
+            self.error(
+                "/sourceDescriptions",
+                "'sourceDescriptions' must list at least one source",
+                rule="empty-list",
+            )
         sources = []
         for index, raw in enumerate(raw_list):
             pointer = join_pointer("/sourceDescriptions", index)
@@ -361,13 +406,21 @@ class ModelBuilder:
                     join_pointer(pointer, "type"),
                     f"unknown source description type '{kind}'",
                     hint="use 'openapi' or 'arazzo'",
+                    rule="invalid-value",
                 )
             if name is not None and url is not None:
                 sources.append(SourceDescription(name, url, kind, pointer))
-        self._check_unique([(s.name, s.pointer) for s in sources], "name", "source descriptions")
+        self._check_unique(
+            [(s.name, s.pointer) for s in sources],
+            "name",
+            "source descriptions",
+            "duplicate-source-name",
+        )
         return sources
 
-    def _check_unique(self, items: list[tuple[str, str]], field_name: str, what: str) -> None:
+    def _check_unique(
+        self, items: list[tuple[str, str]], field_name: str, what: str, rule: str
+    ) -> None:
         seen: dict[str, str] = {}
         for value, pointer in items:
             if value in seen:
@@ -376,6 +429,7 @@ class ModelBuilder:
                     join_pointer(pointer, field_name),
                     f"duplicate {field_name} '{value}' among {what} (first defined at line "
                     f"{first.line})",
+                    rule=rule,
                 )
             else:
                 seen[value] = pointer
@@ -395,11 +449,21 @@ class ModelBuilder:
             if (step := self._step(raw_step, join_pointer(pointer, "steps", index))) is not None
         ]
         if isinstance(obj.get("steps"), list) and not obj["steps"]:
-            self.error(join_pointer(pointer, "steps"), "'steps' must list at least one step")
-        self._check_unique([(s.step_id, s.pointer) for s in steps], "stepId", "steps")
+            self.error(
+                join_pointer(pointer, "steps"),
+                "'steps' must list at least one step",
+                rule="empty-list",
+            )
+        self._check_unique(
+            [(s.step_id, s.pointer) for s in steps], "stepId", "steps", "duplicate-step-id"
+        )
         inputs = obj.get("inputs")
         if inputs is not None and not isinstance(inputs, dict | bool):
-            self.error(join_pointer(pointer, "inputs"), "'inputs' must be a JSON Schema object")
+            self.error(
+                join_pointer(pointer, "inputs"),
+                "'inputs' must be a JSON Schema object",
+                rule="wrong-type",
+            )
             inputs = None
         depends_on = [
             item
@@ -451,6 +515,7 @@ class ModelBuilder:
                     join_pointer(pointer, "$ref"),
                     f"the inputs schema refers to '{ref}', which does not exist: {exc}",
                     hint="define it under components.inputs",
+                    rule="unresolved-input-reference",
                 )
                 return None
             pointer = ref[1:]
@@ -459,7 +524,7 @@ class ModelBuilder:
     def _is_string(self, value: Any, pointer: str, what: str) -> bool:
         if isinstance(value, str):
             return True
-        self.error(pointer, f"{what} must be a string, not {_type_name(value)}")
+        self.error(pointer, f"{what} must be a string, not {_type_name(value)}", rule="wrong-type")
         return False
 
     def _step(self, raw: Any, pointer: str) -> Step | None:
@@ -473,6 +538,7 @@ class ModelBuilder:
                 pointer,
                 f"step '{step_id}' names no target",
                 hint="give exactly one of operationId, operationPath or workflowId",
+                rule="missing-step-target",
             )
         elif len(targets) > 1:
             self.error(
@@ -480,6 +546,7 @@ class ModelBuilder:
                 f"step '{step_id}' has both {targets[0]} and {targets[1]}",
                 hint="operationId, operationPath and workflowId are mutually exclusive",
                 key=True,
+                rule="conflicting-step-target",
             )
         calls_workflow = "workflowId" in obj
         request_body = self._request_body(obj, pointer)
@@ -488,6 +555,7 @@ class ModelBuilder:
                 join_pointer(pointer, "requestBody"),
                 "a step that calls a workflow cannot have a requestBody",
                 key=True,
+                rule="workflow-step-request-body",
             )
         if step_id is None:
             return None
@@ -526,6 +594,7 @@ class ModelBuilder:
                     parameter.pointer,
                     f"duplicate parameter '{parameter.name}'{where}",
                     hint="a parameter is identified by its name and 'in'; list each once",
+                    rule="duplicate-parameter",
                 )
             seen.add(identity)
         return parameters
@@ -547,9 +616,14 @@ class ModelBuilder:
             self.error(
                 join_pointer(pointer, "in"),
                 f"parameter 'in' must be one of {', '.join(PARAMETER_LOCATIONS)}, not '{location}'",
+                rule="invalid-value",
             )
         if "value" not in obj:
-            self.error(pointer, f"parameter '{name}' is missing the required field 'value'")
+            self.error(
+                pointer,
+                f"parameter '{name}' is missing the required field 'value'",
+                rule="required-field",
+            )
             return None
         value = self.compiled(obj["value"], join_pointer(pointer, "value"))
         if name is None or value is None:
@@ -583,6 +657,7 @@ class ModelBuilder:
             self.error(
                 ref_pointer,
                 f"'reference' must be a $components.{kind}.<name> expression, not {reference!r}",
+                rule="invalid-reference",
             )
             return None
         name = match.group(2)
@@ -593,6 +668,7 @@ class ModelBuilder:
                 ref_pointer,
                 f"'{reference}' does not exist in components.{kind}",
                 hint=f"available: {', '.join(available)}" if available else None,
+                rule="unresolved-component",
             )
             return None
         return join_pointer("/components", kind, name), section[name]
@@ -619,7 +695,11 @@ class ModelBuilder:
         try:
             compiled = compile_criterion(condition, kind, context)
         except ExpressionError as exc:
-            self._expression_error(exc, join_pointer(pointer, exc.field or "condition"))
+            self._expression_error(
+                exc,
+                join_pointer(pointer, exc.field or "condition"),
+                "invalid-criterion-type" if exc.field == "type" else "invalid-criterion",
+            )
             return None
         return Criterion(condition, kind, context, compiled, pointer)
 
@@ -649,18 +729,31 @@ class ModelBuilder:
             self.error(
                 join_pointer(pointer, "type"),
                 f"{what} type must be one of {', '.join(allowed)}, not '{kind}'",
+                rule="invalid-value",
             )
         if "workflowId" in obj and "stepId" in obj:
-            self.error(pointer, f"{what} '{name}' has both workflowId and stepId")
+            self.error(
+                pointer,
+                f"{what} '{name}' has both workflowId and stepId",
+                rule="conflicting-action-target",
+            )
         if kind == "goto" and "workflowId" not in obj and "stepId" not in obj:
-            self.error(pointer, f"goto action '{name}' needs a stepId or a workflowId")
+            self.error(
+                pointer,
+                f"goto action '{name}' needs a stepId or a workflowId",
+                rule="missing-goto-target",
+            )
         retry_after = obj.get("retryAfter")
         if retry_after is not None and (
             not isinstance(retry_after, int | float)
             or isinstance(retry_after, bool)
             or retry_after < 0
         ):
-            self.error(join_pointer(pointer, "retryAfter"), "'retryAfter' must be a number >= 0")
+            self.error(
+                join_pointer(pointer, "retryAfter"),
+                "'retryAfter' must be a number >= 0",
+                rule="invalid-value",
+            )
             retry_after = None
         retry_limit = obj.get("retryLimit")
         if isinstance(retry_limit, float) and retry_limit.is_integer():
@@ -668,7 +761,11 @@ class ModelBuilder:
         if retry_limit is not None and (
             not isinstance(retry_limit, int) or isinstance(retry_limit, bool) or retry_limit < 0
         ):
-            self.error(join_pointer(pointer, "retryLimit"), "'retryLimit' must be an integer >= 0")
+            self.error(
+                join_pointer(pointer, "retryLimit"),
+                "'retryLimit' must be an integer >= 0",
+                rule="invalid-value",
+            )
             retry_limit = None
         if name is None or kind is None:
             return None
@@ -689,7 +786,11 @@ class ModelBuilder:
             return {}
         outputs_pointer = join_pointer(pointer, "outputs")
         if not isinstance(raw, dict):
-            self.error(outputs_pointer, "'outputs' must be a map of names to expressions")
+            self.error(
+                outputs_pointer,
+                "'outputs' must be a map of names to expressions",
+                rule="wrong-type",
+            )
             return {}
         outputs = {}
         for name, value in raw.items():
@@ -699,6 +800,7 @@ class ModelBuilder:
                     value_pointer,
                     f"output name '{name}' must match ^[a-zA-Z0-9.\\-_]+$",
                     key=True,
+                    rule="invalid-name",
                 )
             compiled = self.compiled(value, value_pointer)
             if compiled is not None:
@@ -726,7 +828,9 @@ class ModelBuilder:
             target = self.string(item, "target", item_pointer, "payload replacement", required=True)
             if "value" not in item:
                 self.error(
-                    item_pointer, "payload replacement is missing the required field 'value'"
+                    item_pointer,
+                    "payload replacement is missing the required field 'value'",
+                    rule="required-field",
                 )
                 continue
             value = self.compiled(item["value"], join_pointer(item_pointer, "value"))
@@ -747,13 +851,15 @@ class ModelBuilder:
             self._expression_error(exc, pointer)
             return None
 
-    def _expression_error(self, exc: ExpressionError, pointer: str) -> None:
+    def _expression_error(
+        self, exc: ExpressionError, pointer: str, rule: str = "invalid-expression"
+    ) -> None:
         message = exc.message
         location = self.document.location(pointer)
         if exc.text and exc.position is not None:
             message += f"\n    {exc.text}\n    {' ' * min(exc.position, len(exc.text))}^"
             location = self._point_into_scalar(location, exc.text, exc.position)
-        self.diagnostics.error(message, location, exc.hint)
+        self.diagnostics.error(message, location, exc.hint, rule=rule)
 
     def _point_into_scalar(
         self, location: SourceLocation, text: str, position: int

@@ -1,0 +1,99 @@
+"""The rules ``arazzo validate`` checks: a stable id, a default severity, a summary.
+
+Rule ids are part of the command's contract: CI configurations, SARIF viewers
+and the corpus expectations refer to them, so an id is never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..diagnostics import Severity
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    group: str
+
+
+_TABLE: tuple[tuple[str, Severity, str, str], ...] = (
+    # -- reading
+    ("unreadable-file", ERROR, "reading", "The file cannot be read or is not valid YAML/JSON."),
+    # -- structure (the Arazzo schema and the model)
+    ("required-field", ERROR, "structure", "A required field is missing."),
+    ("wrong-type", ERROR, "structure", "A field has the wrong JSON type."),
+    ("unknown-field", ERROR, "structure", "A field the specification does not define."),
+    ("invalid-value", ERROR, "structure", "A value outside the allowed set or range."),
+    ("unsupported-version", ERROR, "structure", "The 'arazzo' version is not 1.0.x."),
+    ("empty-list", ERROR, "structure", "A list that must have at least one entry is empty."),
+    ("duplicate-item", ERROR, "structure", "A list holds the same item twice."),
+    ("invalid-name", ERROR, "structure", "A map key does not match ^[a-zA-Z0-9.\\-_]+$."),
+    ("non-string-key", ERROR, "structure", "A YAML mapping key is not a string."),
+    ("invalid-structure", ERROR, "structure", "An object matches none of its allowed shapes."),
+    ("missing-step-target", ERROR, "structure", "A step has no operationId/operationPath/..."),
+    ("conflicting-step-target", ERROR, "structure", "A step has more than one target."),
+    ("missing-goto-target", ERROR, "structure", "A goto action names no stepId or workflowId."),
+    ("conflicting-action-target", ERROR, "structure", "An action has a stepId and a workflowId."),
+    ("missing-criterion-context", ERROR, "structure", "A typed criterion has no context."),
+    ("workflow-step-request-body", ERROR, "structure", "A workflow call has a requestBody."),
+    ("invalid-inputs-schema", ERROR, "structure", "A workflow's inputs is not a JSON Schema."),
+    # -- uniqueness
+    ("duplicate-workflow-id", ERROR, "uniqueness", "Two workflows share a workflowId."),
+    ("duplicate-step-id", ERROR, "uniqueness", "Two steps of a workflow share a stepId."),
+    ("duplicate-source-name", ERROR, "uniqueness", "Two source descriptions share a name."),
+    ("duplicate-parameter", ERROR, "uniqueness", "A parameter (name + in) is listed twice."),
+    ("duplicate-action-name", ERROR, "uniqueness", "Two actions of one list share a name."),
+    # -- references
+    ("unknown-source", ERROR, "references", "A source description name that is not defined."),
+    ("invalid-operation-path", ERROR, "references", "An operationPath of the wrong form."),
+    ("unresolved-operation", ERROR, "references", "No operation with that operationId/path."),
+    ("ambiguous-operation-id", ERROR, "references", "An operationId found in several sources."),
+    ("unqualified-operation-id", WARNING, "references", "Bare operationId, several sources."),
+    ("unknown-workflow", ERROR, "references", "A workflowId that names no workflow."),
+    ("unknown-step", ERROR, "references", "A stepId that names no step of the workflow."),
+    ("unknown-dependency", ERROR, "references", "A dependsOn entry that names no workflow."),
+    ("dependency-cycle", ERROR, "references", "Workflows that depend on each other in a loop."),
+    ("invalid-reference", ERROR, "references", "A Reusable Object reference of the wrong form."),
+    ("unresolved-component", ERROR, "references", "A $components reference to nothing."),
+    ("unresolved-input-reference", ERROR, "references", "An inputs $ref to nothing."),
+    # -- expressions
+    ("invalid-expression", ERROR, "expressions", "A runtime expression that does not parse."),
+    ("invalid-criterion", ERROR, "expressions", "A criterion condition/context that is invalid."),
+    ("invalid-criterion-type", ERROR, "expressions", "A criterion type/version pair not allowed."),
+    ("unknown-input", ERROR, "expressions", "$inputs.X where the workflow declares no X."),
+    ("missing-inputs-schema", WARNING, "expressions", "$inputs.X in a workflow without inputs."),
+    ("unknown-step-output", ERROR, "expressions", "$steps.X.outputs.Y where X has no output Y."),
+    ("unknown-workflow-output", ERROR, "expressions", "$workflows.X.outputs.Y, no output Y."),
+    ("bare-expression", WARNING, "expressions", "An expression inside text without {braces}."),
+    # -- source descriptions
+    ("source-not-found", ERROR, "sources", "A source description url that cannot be loaded."),
+    ("unreadable-source", ERROR, "sources", "A source description that does not parse."),
+    ("invalid-source-type", ERROR, "sources", "A source that is not OpenAPI 3.x / Arazzo."),
+    ("unsupported-openapi-version", WARNING, "sources", "An OpenAPI version read as 3.1."),
+    (
+        "broken-ref",
+        WARNING,
+        "sources",
+        "A $ref in an OpenAPI description that resolves to nothing.",
+    ),
+    ("missing-path-parameter", ERROR, "operations", "A path parameter the step does not supply."),
+    ("missing-required-parameter", WARNING, "operations", "A required parameter not supplied."),
+    ("unknown-parameter", WARNING, "operations", "A path/query parameter the operation lacks."),
+    # -- flow and style
+    ("unreachable-step", WARNING, "flow", "A step no execution path can reach."),
+    ("naming-convention", WARNING, "style", "An id or name outside [A-Za-z0-9_-]+ (a SHOULD)."),
+)
+
+RULES: dict[str, Rule] = {
+    rule_id: Rule(rule_id, severity, summary, group) for rule_id, severity, group, summary in _TABLE
+}
+
+
+def severity_of(rule_id: str) -> Severity:
+    return RULES[rule_id].severity

@@ -1,0 +1,115 @@
+"""Every Arazzo document of the shared corpus validates without a crash, with the
+diagnostics recorded in corpus_expectations.json.
+
+Regenerate the expectations after an intended change with::
+
+    ARAZZO_UPDATE_EXPECTATIONS=1 .venv/bin/python -m pytest tests/lint/test_corpus.py
+
+and review the diff: every new entry must be a real defect of that document.
+Nothing is fetched: remote source descriptions are left unchecked (offline).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from arazzo_runner import loader
+from arazzo_runner.diagnostics import Diagnostics
+from arazzo_runner.errors import DocumentError
+from arazzo_runner.lint import validate_document
+
+from ..support import CORPUS
+
+EXPECTATIONS = Path(__file__).with_name("corpus_expectations.json")
+UPDATE = os.environ.get("ARAZZO_UPDATE_EXPECTATIONS") == "1"
+_TOP_LEVEL_ARAZZO = re.compile(r'^(arazzo\s*:|\{?\s*"arazzo"\s*:)', re.MULTILINE)
+
+
+def corpus_documents() -> list[Path]:
+    """Files whose top level has an ``arazzo`` field."""
+    if not CORPUS.exists():
+        return []
+    found = []
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+            continue
+        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+        if _TOP_LEVEL_ARAZZO.search(head) and _is_arazzo(path):
+            found.append(path)
+    return found
+
+
+def _is_arazzo(path: Path) -> bool:
+    try:
+        data = loader.load_document(str(path)).data
+    except DocumentError:
+        return True  # unreadable: validation must still report it
+    return isinstance(data, dict) and "arazzo" in data
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(url: str, **_: object) -> bytes:
+        raise DocumentError("not fetched in tests")
+
+    monkeypatch.setattr(loader, "fetch_url", refuse)
+
+
+def summarize(path: Path) -> list[str]:
+    diagnostics = Diagnostics()
+    validate_document(str(path), diagnostics, offline=True)
+    entries = []
+    for diagnostic in diagnostics:
+        location = diagnostic.location
+        assert location is not None and location.line is not None, diagnostic.render()
+        assert diagnostic.rule, diagnostic.render()
+        entries.append(f"{diagnostic.rule}@{location.line}:{location.column}")
+    return sorted(entries)
+
+
+def test_corpus_matches_the_expectations() -> None:
+    documents = corpus_documents()
+    if not documents:
+        pytest.skip("the shared corpus is not available")
+    actual = {str(p.relative_to(CORPUS)): summarize(p) for p in documents}
+    if UPDATE:
+        EXPECTATIONS.write_text(json.dumps(actual, indent=1, sort_keys=True) + "\n")
+    expected = json.loads(EXPECTATIONS.read_text())
+    changed = {
+        name: {"expected": expected.get(name), "actual": entries}
+        for name, entries in actual.items()
+        if expected.get(name) != entries
+    }
+    assert not changed, json.dumps(changed, indent=1)[:4000]
+    assert set(expected) == set(actual)
+
+
+def test_known_defects_are_reported() -> None:
+    if not CORPUS.exists():
+        pytest.skip("the shared corpus is not available")
+    expected = json.loads(EXPECTATIONS.read_text())
+    ibm = (
+        "api-evangelist/ibm-quantum/arazzo/"
+        "ibm-quantum-audit-workloads-and-drill-into-job-workflow.yml"
+    )
+    # The IBM Quantum OpenAPI files refer to #/components/parameters/IBM-API-Version,
+    # which they do not define.
+    assert any(e.startswith("broken-ref@") for e in expected[ibm])
+    # jentic's source urls resolve from the repository root, not from the document.
+    jentic = [name for name in expected if name.startswith("jentic-public-apis/workflows/")]
+    assert jentic and all(
+        any(e.startswith("source-not-found@") for e in expected[name]) for name in jentic
+    )
+
+
+def test_clean_documents_stay_clean() -> None:
+    if not CORPUS.exists():
+        pytest.skip("the shared corpus is not available")
+    expected = json.loads(EXPECTATIONS.read_text())
+    clean = [name for name, entries in expected.items() if not entries]
+    assert len(clean) >= 5, "some corpus documents have no defect at all"
