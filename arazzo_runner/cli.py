@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .secrets import reset_current_masker
+
+    try:
+        return _main(argv)
+    finally:
+        reset_current_masker()  # a run sets its masker; the next call starts without one
+
+
+def _main(argv: Sequence[str] | None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     try:
         args = build_parser().parse_args(argv)
@@ -66,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         # Not a user error: a bug. Show everything needed to report it, and keep
         # it apart from exit code 1, which means "the workflow failed".
-        traceback.print_exc(file=stderr)
+        from .secrets import current_masker
+
+        stderr.write(current_masker().mask(traceback.format_exc()))
         print(
             f"arazzo-runner {__version__} hit an internal error (a bug); please report it "
             "with the traceback above",
@@ -76,6 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def format_error(exc: ArazzoError) -> str:
+    """The error as printed, secrets masked by the masker of the run that raised it."""
+    from .secrets import current_masker
+
+    return current_masker().mask(_format_error(exc))
+
+
+def _format_error(exc: ArazzoError) -> str:
     from .diagnostics import DocumentInvalid
 
     if isinstance(exc, DocumentInvalid):

@@ -7,9 +7,11 @@ import io
 import pytest
 
 from arazzo_runner import api, cli
-from arazzo_runner.commands import run as run_command
 from arazzo_runner.errors import DocumentError, SourceLocation, UsageError
-from arazzo_runner.results import RunError, Status, StepResult, WorkflowResult
+from arazzo_runner.model import Step, Workflow
+from arazzo_runner.reporting.progress import Progress, print_summary
+from arazzo_runner.results import Attempt, RunError, Status, StepResult, WorkflowResult
+from arazzo_runner.secrets import SecretMasker, reset_current_masker, set_current_masker
 
 
 def test_an_internal_error_is_reported_as_a_bug_with_exit_code_70(
@@ -42,12 +44,35 @@ def test_format_error_puts_the_location_first() -> None:
     assert cli.format_error(UsageError("no")) == "error: no"
 
 
+def test_format_error_masks_the_secrets_of_the_run() -> None:
+    masker = SecretMasker()
+    masker.add("tok-SECRET-1234567890")
+    token = set_current_masker(masker)
+    try:
+        error = UsageError("bad value 'Bearer tok-SECRET-1234567890'")
+        assert cli.format_error(error) == "error: bad value 'Bearer ***'"
+    finally:
+        reset_current_masker(token)
+    assert "tok-SECRET" in cli.format_error(error)  # no run, no masker
+
+
 def test_text_progress_and_summary() -> None:
     stream = io.StringIO()
-    progress = run_command.TextProgress(stream, ["first", "second"])
+    progress = Progress(stream, live=False, colour=False)
+    first, second = Step("first", "/first"), Step("second", "/second")
+    progress.workflow_started(Workflow("w", "/w", [first, second]), {})
+    progress.step_started(first, None)
     progress.step_finished(
-        StepResult("first", Status.SUCCEEDED, "GET", "http://h/x", 200, duration_ms=3.2)
+        StepResult(
+            "first",
+            Status.SUCCEEDED,
+            "GET",
+            "http://h/x",
+            200,
+            attempts=[Attempt(1, Status.SUCCEEDED, 200, duration_ms=3.2)],
+        )
     )
+    progress.step_started(second, None)
     progress.step_finished(
         StepResult("second", Status.FAILED, "POST", "http://h/y", None, error="cannot connect")
     )
@@ -58,7 +83,8 @@ def test_text_progress_and_summary() -> None:
         [StepResult("first", Status.SUCCEEDED), StepResult("third", Status.SKIPPED)],
         RunError("cannot connect", "second"),
     )
-    run_command.print_summary(result, stream)
+    progress.workflow_finished(result)
+    print_summary(result, stream)
     assert stream.getvalue().splitlines() == [
         "first   GET    http://h/x  200  passed  (3 ms)",
         "second  POST   http://h/y  ---  FAILED",
@@ -69,4 +95,10 @@ def test_text_progress_and_summary() -> None:
         "  count: 2",
         '  name: "x"',
         "  none: null",
+    ]
+    quiet = io.StringIO()
+    print_summary(result, quiet, quiet=True)
+    assert quiet.getvalue().splitlines()[:2] == [
+        "workflow w failed",
+        "  step second: cannot connect",
     ]

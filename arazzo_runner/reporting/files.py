@@ -1,0 +1,116 @@
+"""``--report KIND=FILE``: which reports to write, checked before the run, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..results import WorkflowResult
+    from ..secrets import SecretMasker
+    from .recorder import RunRecorder
+
+Renderer = Callable[["WorkflowResult", "RunRecorder", "SecretMasker"], str]
+KINDS = ("json", "junit", "har")
+
+
+class ReportWriteError(Exception):
+    """A report could not be written after the run."""
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    kind: str
+    path: Path
+
+    def renderer(self) -> Renderer:
+        from . import har, json_report, junit
+
+        return {"json": json_report.render, "junit": junit.render, "har": har.render}[self.kind]
+
+
+def parse_report_specs(values: list[str]) -> list[ReportSpec]:
+    """Parse and check ``--report`` values; a report that cannot be written fails here (exit 2)."""
+    specs: list[ReportSpec] = []
+    for value in values:
+        kind, sep, file_name = value.partition("=")
+        kind = kind.strip().lower()
+        if not sep or not file_name:
+            raise UsageError(
+                f"--report expects KIND=FILE, got '{value}'",
+                hint="for example: --report junit=results.xml (kinds: json, junit, har)",
+            )
+        if kind not in KINDS:
+            raise UsageError(
+                f"--report: unknown report kind '{kind}'", hint="kinds: json, junit, har"
+            )
+        path = Path(file_name)
+        directory = path.parent
+        if not directory.is_dir():
+            raise UsageError(
+                f"--report {kind}: cannot write {file_name}: directory '{directory}' does not exist"
+            )
+        if path.is_dir():
+            raise UsageError(f"--report {kind}: cannot write {file_name}: it is a directory")
+        if not os.access(directory, os.W_OK):
+            raise UsageError(
+                f"--report {kind}: cannot write {file_name}: directory '{directory}' is not "
+                "writable"
+            )
+        if any(s.path.resolve() == path.resolve() for s in specs):
+            raise UsageError(f"--report: {file_name} is named by more than one report")
+        specs.append(ReportSpec(kind, path))
+    return specs
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path``, then rename it over ``path``.
+
+    A reader never sees a half-written report, and a failure leaves any
+    earlier report in place.
+    """
+    directory = path.parent
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=directory or Path(".")
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # as open() would create it
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_reports(
+    specs: list[ReportSpec],
+    result: WorkflowResult,
+    recorder: RunRecorder,
+    masker: SecretMasker,
+) -> list[str]:
+    """Write every report; returns one message per report that could not be written."""
+    problems = []
+    for spec in specs:
+        try:
+            write_atomically(spec.path, spec.renderer()(result, recorder, masker))
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            problems.append(f"cannot write the {spec.kind} report to {spec.path}: {reason}")
+    return problems

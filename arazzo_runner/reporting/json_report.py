@@ -1,0 +1,70 @@
+"""``--report json=FILE``: the ``--output json`` document plus every HTTP exchange.
+
+The document is exactly what ``--output json`` prints, with one more member,
+``exchanges``: every attempt of every step (retries and nested workflows
+included), in the order they were sent::
+
+    {"workflowId": ..., "status": ..., "outputs": ..., "steps": [...], "error": ...,
+     "exchanges": [
+       {"workflowId": "w", "stepId": "s", "attempt": 1,
+        "startedDateTime": "2026-03-15T10:00:00.123Z", "elapsedMs": 12.5, "error": null,
+        "request": {"method": "GET", "url": "...", "headers": [{"name": ..., "value": ...}],
+                    "body": null | {"size": 17, "text": "..."} | {"size": 3, "base64": "..."}},
+        "response": null | {"statusCode": 200, "reason": "OK", "httpVersion": "HTTP/1.1",
+                            "headers": [...], "body": ...}}]}
+
+Secrets are masked everywhere in it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..secrets import SecretMasker
+from .common import encode_body, header_list, iso_time
+
+if TYPE_CHECKING:
+    from ..exchange import Exchange
+    from ..results import WorkflowResult
+    from .recorder import RunRecorder
+
+
+def exchange_json(exchange: Exchange, masker: SecretMasker) -> dict[str, Any]:
+    request = exchange.request
+    response = exchange.response
+    data: dict[str, Any] = {
+        "workflowId": exchange.workflow_id,
+        "stepId": exchange.step_id,
+        "attempt": exchange.attempt,
+        "startedDateTime": iso_time(exchange.started),
+        "elapsedMs": round(exchange.elapsed_ms, 3),
+        "error": exchange.error,
+        "request": {
+            "method": request.method.upper(),
+            "url": masker.mask_url(request.full_url),
+            "headers": header_list(request.headers, masker),
+            "body": encode_body(request.content, masker),
+        },
+        "response": None,
+    }
+    if response is not None:
+        data["response"] = {
+            "statusCode": response.status_code,
+            "reason": response.reason,
+            "httpVersion": response.http_version,
+            "headers": header_list(response.headers, masker),
+            "body": encode_body(response.content, masker),
+        }
+    return data
+
+
+def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> dict[str, Any]:
+    document = result.to_json()
+    document["exchanges"] = [exchange_json(e, masker) for e in recorder.exchanges]
+    return masker.mask_value(document)
+
+
+def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:
+    # default=str: YAML can hold values JSON cannot (!!binary), as for --output json.
+    return json.dumps(build(result, recorder, masker), indent=2, ensure_ascii=False, default=str)

@@ -1,0 +1,133 @@
+"""``--report junit=FILE``: JUnit XML, as CI systems read it.
+
+One ``<testsuite>`` per workflow run (nested ones included: dependencies,
+workflows called by steps, goto and retry targets), one ``<testcase>`` per
+step execution (``classname`` = workflowId, ``name`` = stepId; a step that a
+goto runs again appears again; retries of a step are one execution, listed
+in its ``<system-out>``). A failed step has ``<failure message="reason">``,
+a step that did not run ``<skipped/>``; times are in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from ..results import Status
+from ..secrets import SecretMasker
+from .common import iso_time
+from .progress import describe_action, format_duration
+
+if TYPE_CHECKING:
+    from ..results import StepResult, WorkflowResult
+    from .recorder import RunRecorder
+
+# Characters XML 1.0 cannot hold, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def workflow_runs(result: WorkflowResult) -> list[WorkflowResult]:
+    """Every workflow run in ``result``: dependencies first, then it, then what its steps ran."""
+    runs: list[WorkflowResult] = []
+    seen: set[int] = set()
+
+    def visit(run: WorkflowResult) -> None:
+        if id(run) in seen:
+            return
+        seen.add(id(run))
+        for dependency in run.dependencies:
+            visit(dependency)
+        runs.append(run)
+        for step in run.steps:
+            for attempt in step.attempts:
+                if attempt.called_workflow is not None:
+                    visit(attempt.called_workflow)
+            if step.called_workflow is not None:
+                visit(step.called_workflow)
+
+    visit(result)
+    return runs
+
+
+def _seconds(ms: float | None) -> str:
+    return f"{(ms or 0.0) / 1000:.3f}"
+
+
+def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> ET.Element:
+    def text(value: str) -> str:
+        return _NOT_XML.sub("\ufffd", masker.mask(value))
+
+    root = ET.Element("testsuites", name="arazzo")
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    total_ms = 0.0
+    for run in workflow_runs(result):
+        suite = ET.SubElement(root, "testsuite", name=text(run.workflow_id))
+        timing = recorder.timing(run)
+        duration = timing.duration_ms if timing else sum(s.duration_ms or 0 for s in run.steps)
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="status", value=str(run.status))
+        for step in run.steps:
+            counts["tests"] += 1
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=text(run.workflow_id),
+                name=text(step.step_id),
+                time=_seconds(step.duration_ms),
+            )
+            if step.status is Status.SKIPPED:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message="not run")
+                continue
+            if step.status is Status.FAILED:
+                counts["failures"] += 1
+                failure = ET.SubElement(
+                    case, "failure", message=text(step.error or "failed"), type="StepFailed"
+                )
+                failure.text = text(step.error or "failed")
+            ET.SubElement(case, "system-out").text = text(_step_details(step))
+        if run.error is not None and not run.succeeded:
+            where = f"step {run.error.step_id}: " if run.error.step_id else ""
+            ET.SubElement(suite, "system-err").text = text(where + run.error.message)
+        suite.set("tests", str(counts["tests"]))
+        suite.set("failures", str(counts["failures"]))
+        suite.set("errors", "0")
+        suite.set("skipped", str(counts["skipped"]))
+        suite.set("time", _seconds(duration))
+        if timing is not None:
+            suite.set("timestamp", iso_time(timing.started) or "")
+        for key in totals:
+            totals[key] += counts[key]
+        if run is result:
+            total_ms = duration
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("errors", "0")
+    root.set("time", _seconds(total_ms))
+    return root
+
+
+def _step_details(step: StepResult) -> str:
+    lines = []
+    if step.method or step.url:
+        lines.append(f"{step.method or ''} {step.url or ''}".strip())
+    for attempt in step.attempts:
+        code = attempt.status_code if attempt.status_code is not None else "---"
+        action = describe_action(attempt.action)
+        line = f"attempt {attempt.number}: {code} {attempt.status}"
+        if attempt.duration_ms is not None:
+            line += f" ({format_duration(attempt.duration_ms)})"
+        if action:
+            line += f", {action}"
+        if attempt.error and attempt.number < len(step.attempts):
+            line += f": {attempt.error}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:
+    root = build(result, recorder, masker)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

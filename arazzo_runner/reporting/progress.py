@@ -1,0 +1,398 @@
+"""Terminal progress for ``arazzo run``: live on a terminal, plain lines in a pipe.
+
+On a terminal (a TTY whose ``TERM`` is not ``dumb``) each step shows a
+"running" line as it starts, rewritten in place (carriage return and
+erase-line, no curses) when it ends. Piped, there are no control characters:
+one line per step attempt as it ends. Colour is used only on a terminal and
+never when ``NO_COLOR`` is set. Steps of nested workflows (called by a step,
+``dependsOn``, goto and retry targets) are indented under a ``workflow`` line.
+
+Verbosity: :data:`QUIET` prints nothing while running (only the final result,
+see :func:`print_summary`); :data:`VERBOSE` adds every request and response
+(method, URL, headers, a bounded body preview).
+
+Every line goes through the run's :class:`~arazzo_runner.secrets.SecretMasker`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..events import RunListener
+from ..secrets import SecretMasker
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ..exchange import Exchange, PreparedRequest
+    from ..model import Step, Workflow
+    from ..results import ActionTaken, StepResult, WorkflowResult
+
+QUIET = -1
+NORMAL = 0
+VERBOSE = 1
+
+BODY_PREVIEW_BYTES = 2048
+INDENT = "  "
+
+_RESET = "\x1b[0m"
+_STYLES = {"ok": "\x1b[32m", "fail": "\x1b[31m", "retry": "\x1b[33m", "dim": "\x1b[2m"}
+_CLEAR_LINE = "\r\x1b[2K"
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty()) and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def wants_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
+    return is_terminal(stream) and not os.environ.get("NO_COLOR")
+
+
+def format_duration(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    return f"{ms / 1000:.1f} s"
+
+
+def format_seconds(seconds: float | None) -> str:
+    seconds = seconds or 0.0
+    return f"{seconds:g} s"
+
+
+def describe_action(action: ActionTaken | None) -> str:
+    """The action as a progress line shows it: ``goto x``, ``end``, ``retry 2/3 after 1 s``."""
+    if action is None:
+        return ""
+    if action.type == "retry":
+        count = ""
+        if action.retry_number is not None and action.retry_limit is not None:
+            count = f" {action.retry_number}/{action.retry_limit}"
+        return f"retry{count} after {format_seconds(action.retry_after)}"
+    if action.type == "goto":
+        if action.step_id is not None:
+            return f"goto {action.step_id}"
+        return f"goto workflow {action.workflow_id}"
+    if action.type == "end":
+        return "end"
+    return ""  # next, fail and return are what a line already says
+
+
+@dataclass
+class _OpenStep:
+    step_id: str
+    depth: int
+    width: int
+    method: str = ""
+    target: str = ""
+    exchange: Exchange | None = None
+    attempt: int = 1
+    details: list[str] = field(default_factory=list)
+    """``-v`` lines of the attempt, printed under its line when it ends."""
+
+
+@dataclass
+class _OpenWorkflow:
+    workflow: Workflow
+    width: int
+    children: list[str] = field(default_factory=list)
+
+
+class Progress(RunListener):
+    """Prints the progress of a run (see the module documentation)."""
+
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        verbosity: int = NORMAL,
+        live: bool | None = None,
+        colour: bool | None = None,
+        masker: SecretMasker | None = None,
+        body_limit: int = BODY_PREVIEW_BYTES,
+    ) -> None:
+        self.stream = stream
+        self.verbosity = verbosity
+        self.live = is_terminal(stream) if live is None else live
+        self.colour = wants_colour(stream) if colour is None else colour
+        self.masker = masker or SecretMasker(enabled=False)
+        self.body_limit = body_limit
+        self._workflows: list[_OpenWorkflow] = []
+        self._steps: list[_OpenStep] = []
+        self._running_shown = False
+
+    # -- events
+
+    def workflow_started(self, workflow: Workflow, inputs: Mapping[str, Any]) -> None:
+        width = max((len(s.step_id) for s in workflow.steps), default=0)
+        if self._workflows and self.verbosity > QUIET:
+            self._line(f"{self._indent(len(self._workflows))}workflow {workflow.workflow_id}")
+        self._workflows.append(_OpenWorkflow(workflow, width))
+        self._redraw()
+
+    def workflow_finished(self, result: WorkflowResult) -> None:
+        if self._workflows:
+            self._workflows.pop()
+        if self._workflows and self.verbosity > QUIET:
+            verdict = self._style("ok" if result.succeeded else "fail", str(result.status))
+            self._line(
+                f"{self._indent(len(self._workflows))}workflow {result.workflow_id} {verdict}"
+            )
+        self._redraw()
+
+    def step_started(self, step: Step, request: PreparedRequest | None) -> None:
+        depth = max(len(self._workflows) - 1, 0)
+        width = self._workflows[-1].width if self._workflows else len(step.step_id)
+        open_step = _OpenStep(step.step_id, depth, width)
+        if request is not None:
+            open_step.method = request.method.upper()
+            open_step.target = request.full_url
+        elif step.workflow_id is not None:
+            open_step.target = f"workflow {step.workflow_id}"
+        self._steps.append(open_step)
+        self._redraw()
+
+    def exchange(self, exchange: Exchange) -> None:
+        open_step = self._find(exchange.step_id)
+        if open_step is not None:
+            open_step.exchange = exchange
+            open_step.method = exchange.request.method.upper()
+            open_step.target = exchange.request.full_url
+        if self.verbosity >= VERBOSE:
+            depth = open_step.depth if open_step is not None else 0
+            lines = self._exchange_lines(exchange, self._indent(depth) + "    ")
+            if open_step is not None:
+                open_step.details += lines
+            else:  # pragma: no cover - an exchange always belongs to an open step
+                self._lines(lines)
+
+    def action_taken(self, step: Step, action: ActionTaken) -> None:
+        if action.type != "retry":
+            return
+        open_step = self._find(step.step_id)
+        if open_step is None or self.verbosity <= QUIET:
+            return
+        exchange = open_step.exchange
+        code = self._code(exchange.response.status_code if exchange and exchange.response else None)
+        elapsed = format_duration(exchange.elapsed_ms) if exchange is not None else ""
+        self._line(
+            self._step_line(
+                open_step,
+                code,
+                self._style("fail", "FAILED"),
+                elapsed,
+                self._style("retry", describe_action(action)),
+            )
+        )
+        if exchange is not None and exchange.error:
+            self._line(f"{self._indent(open_step.depth)}    {exchange.error}")
+        self._lines(open_step.details)
+        open_step.details = []
+        open_step.attempt += 1
+        open_step.exchange = None
+        self._redraw()
+
+    def step_finished(self, result: StepResult) -> None:
+        from ..results import Status
+
+        open_step = self._pop(result.step_id)
+        if self.verbosity <= QUIET:
+            return
+        if open_step is None:  # pragma: no cover - events always pair up
+            open_step = _OpenStep(result.step_id, max(len(self._workflows) - 1, 0), 0)
+        if result.method:
+            open_step.method = result.method
+        if result.url:
+            open_step.target = result.url
+        passed = result.status is Status.SUCCEEDED
+        verdict = self._style("ok", "passed") if passed else self._style("fail", "FAILED")
+        last = result.attempts[-1] if result.attempts else None
+        duration = last.duration_ms if last is not None else result.duration_ms
+        extra = describe_action(result.action)
+        if len(result.attempts) > 1:
+            total = f"{len(result.attempts)} attempts, {format_duration(result.duration_ms)} total"
+            extra = f"{extra}  ({total})" if extra else f"({total})"
+        code = self._code(result.status_code) if open_step.method else ""
+        self._line(self._step_line(open_step, code, verdict, format_duration(duration), extra))
+        if result.error:
+            self._line(f"{self._indent(open_step.depth)}    {result.error}")
+        self._lines(open_step.details)
+        self._redraw()
+
+    # -- lines
+
+    def _step_line(
+        self, open_step: _OpenStep, code: str, verdict: str, duration: str, extra: str
+    ) -> str:
+        step_id = open_step.step_id
+        method = f"{open_step.method:<6} " if open_step.method else ""
+        parts = [
+            f"{self._indent(open_step.depth)}{step_id:<{open_step.width}}  {method}"
+            f"{open_step.target}",
+            code,
+            verdict,
+        ]
+        if duration:
+            parts.append(self._style("dim", f"({duration})"))
+        if extra:
+            parts.append(extra)
+        return "  ".join(p for p in parts if p)
+
+    def _code(self, status_code: int | None) -> str:
+        return str(status_code) if status_code is not None else "---"
+
+    def _running_line(self) -> str | None:
+        if not self._steps:
+            return None
+        open_step = self._steps[-1]
+        state = "running" if open_step.attempt == 1 else f"attempt {open_step.attempt}, running"
+        line = self._step_line(open_step, "", f"{state}...", "", "")
+        # Longer than the terminal, it would wrap, and erasing the line would erase only its end.
+        width = shutil.get_terminal_size().columns - 1
+        if len(line) > width:
+            line = line[: max(width - 3, 0)] + "..."
+        return self._style("dim", line)
+
+    def _exchange_lines(self, exchange: Exchange, indent: str) -> list[str]:
+        masker = self.masker
+        request = exchange.request
+        lines = [f"{indent}> {request.method.upper()} {masker.mask_url(request.full_url)}"]
+        lines += [f"{indent}> {n}: {v}" for n, v in masker.mask_headers(request.headers)]
+        lines += [f"{indent}>   {line}" for line in self._preview(request.content)]
+        response = exchange.response
+        if response is None:
+            lines.append(
+                f"{indent}< no response: {exchange.error or 'unknown error'} "
+                f"({format_duration(exchange.elapsed_ms)})"
+            )
+            return lines
+        reason = f" {response.reason}" if response.reason else ""
+        lines.append(
+            f"{indent}< {response.http_version} {response.status_code}{reason} "
+            f"({format_duration(exchange.elapsed_ms)})"
+        )
+        lines += [f"{indent}< {n}: {v}" for n, v in masker.mask_headers(response.headers)]
+        lines += [f"{indent}<   {line}" for line in self._preview(response.content)]
+        return lines
+
+    def _preview(self, content: bytes | None) -> list[str]:
+        return body_preview(content, self.masker, self.body_limit)
+
+    def _style(self, name: str, text: str) -> str:
+        if not self.colour or not text:
+            return text
+        return f"{_STYLES[name]}{text}{_RESET}"
+
+    @staticmethod
+    def _indent(depth: int) -> str:
+        return INDENT * depth
+
+    # -- output
+
+    def _find(self, step_id: str) -> _OpenStep | None:
+        for open_step in reversed(self._steps):
+            if open_step.step_id == step_id:
+                return open_step
+        return None
+
+    def _pop(self, step_id: str) -> _OpenStep | None:
+        for index in range(len(self._steps) - 1, -1, -1):
+            if self._steps[index].step_id == step_id:
+                return self._steps.pop(index)
+        return None
+
+    def _clear_running(self) -> None:
+        if self._running_shown:
+            self.stream.write(_CLEAR_LINE)
+            self._running_shown = False
+
+    def _redraw(self) -> None:
+        if not self.live or self.verbosity <= QUIET:
+            return
+        line = self._running_line()
+        self._clear_running()
+        if line is not None:
+            self.stream.write(self.masker.mask(line))
+            self._running_shown = True
+        self.stream.flush()
+
+    def _line(self, text: str) -> None:
+        self._lines([text])
+
+    def _lines(self, lines: list[str]) -> None:
+        self._clear_running()
+        for text in lines:
+            self.stream.write(self.masker.mask(text.rstrip()) + "\n")
+        self.stream.flush()
+
+
+def body_preview(content: bytes | None, masker: SecretMasker, limit: int) -> list[str]:
+    """The first ``limit`` bytes of a body as text lines, secrets masked, with a size marker."""
+    if not content:
+        return []
+    masked = masker.mask_bytes(content)
+    text = _as_text(masked)
+    if text is None:
+        return [f"({len(content)} bytes of binary data)"]
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        shown, rest = text, 0
+    else:
+        shown = encoded[:limit].decode("utf-8", errors="ignore")
+        rest = len(encoded) - len(shown.encode("utf-8"))
+    # Mask again: the cut may not split a secret into an unmasked prefix.
+    lines = masker.mask(shown).splitlines() or [""]
+    if rest:
+        lines.append(f"... ({rest} bytes more)")
+    return lines
+
+
+def _as_text(content: bytes) -> str | None:
+    if b"\x00" in content:
+        return None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def print_summary(
+    result: WorkflowResult,
+    stream: TextIO,
+    masker: SecretMasker | None = None,
+    *,
+    quiet: bool = False,
+) -> None:
+    """The final result: skipped steps, the workflow's status, why it failed, its outputs.
+
+    Quiet, the skipped steps are left out and the reason for a failure is always
+    given (no step line showed it); otherwise the reason is given only when no
+    step line did (a failed dependency, a run limit).
+    """
+    from ..results import Status
+
+    masker = masker or SecretMasker(enabled=False)
+    lines = []
+    skipped_ids = [s.step_id for s in result.steps if s.status is Status.SKIPPED]
+    if skipped_ids and not quiet:
+        lines.append(f"skipped: {', '.join(skipped_ids)}")
+    lines.append(f"workflow {result.workflow_id} {result.status}")
+    error = result.error
+    if error is not None and not result.succeeded and (quiet or error.step_id is None):
+        where = f"step {error.step_id}: " if error.step_id else ""
+        lines.append(f"  {where}{error.message}")
+    if result.outputs:
+        lines.append("outputs:")
+        for name, value in masker.mask_value(result.outputs).items():
+            lines.append(f"  {name}: {json.dumps(value, ensure_ascii=False, default=str)}")
+    for line in lines:
+        print(masker.mask(line), file=stream)
