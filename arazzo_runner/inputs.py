@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +264,90 @@ def _describe(error: Any) -> str:
         return error.message
     name = ".".join(str(p) for p in path)
     return f"input '{name}': {error.message}"
+
+
+# --------------------------------------------------------------------------- environment
+
+ENV_PREFIX = "ARAZZO_INPUT_"
+
+
+def env_names(name: str) -> list[str]:
+    """The environment variables that can carry input ``name``, in the order they are tried.
+
+    The exact name first (``ARAZZO_INPUT_accessToken``), then its upper-case form
+    with every character that cannot appear in a shell variable name written as
+    ``_`` (``ARAZZO_INPUT_ACCESSTOKEN``, ``ARAZZO_INPUT_API_VERSION`` for ``api-version``).
+    """
+    exact = ENV_PREFIX + name
+    shouted = ENV_PREFIX + "".join(c if c.isalnum() else "_" for c in name).upper()
+    return [exact] if shouted == exact else [exact, shouted]
+
+
+def inputs_from_environment(
+    workflow: Workflow, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Inputs given as ``ARAZZO_INPUT_<name>`` variables, converted like ``--input`` values.
+
+    Only declared inputs are looked up; a workflow whose schema lists no
+    properties takes every ``ARAZZO_INPUT_*`` variable under the name that follows
+    the prefix.
+    """
+    environ = os.environ if environ is None else environ
+    properties = _properties(workflow.input_schema)
+    if not properties:
+        return {
+            variable[len(ENV_PREFIX) :]: text
+            for variable, text in environ.items()
+            if variable.startswith(ENV_PREFIX) and len(variable) > len(ENV_PREFIX)
+        }
+    values: dict[str, Any] = {}
+    for name, schema in properties.items():
+        variable = next((v for v in env_names(name) if v in environ), None)
+        if variable is None:
+            continue
+        try:
+            values[name] = convert_input(name, environ[variable], schema)
+        except InputError as exc:
+            raise InputError(
+                f"{exc.message} (from environment variable {variable})", hint=exc.hint
+            ) from None
+    return values
+
+
+def missing_required_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> list[str]:
+    """Top-level inputs the schema requires that ``inputs`` lacks (defaults count as given)."""
+    schema = workflow.input_schema
+    required = schema.get("required") if isinstance(schema, dict) else None
+    if not isinstance(required, list):
+        return []
+    given = apply_defaults(dict(inputs), workflow)
+    return [name for name in required if isinstance(name, str) and name not in given]
+
+
+def ways_to_give_inputs(names: list[str]) -> str:
+    """A hint naming the three ways to pass ``names``, most specific first."""
+    example = names[0] if names else "NAME"
+    variables = ", ".join(env_names(name)[0] for name in names) or f"{ENV_PREFIX}NAME"
+    return (
+        f"give {'them' if len(names) > 1 else 'it'} with --input {example}=VALUE, "
+        f"with --inputs FILE.json (a JSON object), or with the environment variable"
+        f"{'s' if len(names) > 1 else ''} {variables}"
+    )
+
+
+@contextmanager
+def explain_missing_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> Iterator[None]:
+    """Re-raise an :class:`InputError` about missing inputs with the ways to give them.
+
+    The command line never asks for a value interactively (it must not block a
+    CI job); it says what is missing and how to pass it instead.
+    """
+    try:
+        yield
+    except InputError as exc:
+        missing = missing_required_inputs(workflow, inputs)
+        if not missing:
+            raise
+        raise InputError(
+            exc.message, location=exc.location, hint=ways_to_give_inputs(missing)
+        ) from None

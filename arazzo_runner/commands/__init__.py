@@ -11,7 +11,7 @@ from importlib import import_module
 from types import ModuleType
 
 # In the order ``arazzo --help`` lists them.
-COMMANDS = ("run",)
+COMMANDS = ("run", "validate", "list", "show")
 
 
 def command_modules() -> list[ModuleType]:

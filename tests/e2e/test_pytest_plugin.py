@@ -1,0 +1,162 @@
+"""The pytest plugin, run by pytester against the local sessions stand-in.
+
+The inner pytest runs load only this plugin (entry-point autoloading is off),
+so the tests behave the same whether or not the package's ``pytest11`` entry
+point is installed. They run in a subprocess: an in-process run would drop
+the modules it imported (httpx2 among them) when it ends, and the next run
+would mix old and new copies of them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support import ROOT, WORKFLOW, load_stand_in
+
+pytest_plugins = ["pytester"]
+
+PLUGIN = "arazzo_runner.pytest_plugin"
+OPENAPI = ROOT / "openapi" / "ibm-quantum-runtime-sessions-openapi.yml"
+NODE_ID = "workflows/pause.arazzo.yaml::pause-session-and-confirm"
+
+
+@pytest.fixture
+def stand_in() -> Iterator[Any]:
+    with load_stand_in().start_server() as server:
+        yield server
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A project with the pause-session workflow as workflows/pause.arazzo.yaml."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    (pytester.path / "workflows").mkdir()
+    (pytester.path / "openapi").mkdir()
+    shutil.copy(WORKFLOW, pytester.path / "workflows" / "pause.arazzo.yaml")
+    shutil.copy(OPENAPI, pytester.path / "openapi" / OPENAPI.name)
+    return pytester
+
+
+def good_inputs(accepting_jobs: bool = False) -> dict[str, Any]:
+    stand_in_module = load_stand_in()
+    return {
+        "accessToken": stand_in_module.DEFAULT_TOKEN,
+        "serviceCrn": stand_in_module.DEFAULT_SERVICE_CRN,
+        "apiVersion": "2025-01-01",
+        "sessionId": "demo-session-1",
+        "acceptingJobs": accepting_jobs,
+    }
+
+
+def write_inputs_file(project: pytest.Pytester, inputs: dict[str, Any]) -> Path:
+    path = project.path / "inputs.yaml"
+    path.write_text(yaml.safe_dump({"pause-session-and-confirm": inputs}))
+    return path
+
+
+def test_nothing_is_collected_without_opting_in(project: pytest.Pytester) -> None:
+    result = project.runpytest_subprocess("-p", PLUGIN, "--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert "pause-session-and-confirm" not in result.stdout.str()
+
+
+def test_arazzo_flag_collects_each_workflow_and_passes(
+    project: pytest.Pytester, stand_in: Any
+) -> None:
+    inputs = write_inputs_file(project, good_inputs())
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        f"--arazzo-inputs={inputs}",
+        f"--arazzo-server=sessionsApi={stand_in.base_url}",
+        "-v",
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"*{NODE_ID} PASSED*"])
+    assert [r.method for r in stand_in.requests] == ["GET", "PATCH", "GET"]
+    assert stand_in.sessions["demo-session-1"]["accepting_jobs"] is False
+
+
+def test_ini_patterns_and_the_inputs_fixture(project: pytest.Pytester, stand_in: Any) -> None:
+    project.makeini(
+        f"""
+        [pytest]
+        arazzo_files = workflows/*.arazzo.yaml
+        arazzo_servers = sessionsApi={stand_in.base_url}
+        """
+    )
+    # The file gives a wrong token; the fixture's values win over the file's.
+    write_inputs_file(project, {**good_inputs(), "accessToken": "wrong"})
+    project.makeconftest(
+        f"""
+        import pytest
+
+        @pytest.fixture
+        def arazzo_inputs():
+            def inputs(workflow_id):
+                assert workflow_id == "pause-session-and-confirm"
+                return {{"accessToken": {good_inputs()["accessToken"]!r}}}
+            return inputs
+        """
+    )
+    result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo-inputs=inputs.yaml")
+    result.assert_outcomes(passed=1)
+    assert stand_in.requests[0].headers["Authorization"] == "Bearer demo-token"
+
+
+def test_a_failing_workflow_names_the_step_reason_and_exchange(
+    project: pytest.Pytester, stand_in: Any
+) -> None:
+    inputs = write_inputs_file(project, {**good_inputs(), "accessToken": "wrong"})
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        f"--arazzo-inputs={inputs}",
+        f"--arazzo-server=sessionsApi={stand_in.base_url}",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*workflow 'pause-session-and-confirm' failed*",
+            "*failing step: getSession*",
+            "*reason: success criterion not met*",
+            f"*request:  GET {stand_in.base_url}/v1/sessions/demo-session-1*",
+            "*response: 401*",
+            "*body: *",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+    assert "run_arazzo_workflow" not in result.stdout.str()
+
+
+def test_missing_inputs_fail_with_the_input_error(project: pytest.Pytester) -> None:
+    result = project.runpytest_subprocess(
+        "-p", PLUGIN, "--arazzo", "--arazzo-server=sessionsApi=http://x"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*input 'accessToken' is required but was not given*"])
+
+
+def test_an_invalid_document_is_a_readable_collection_error(project: pytest.Pytester) -> None:
+    (project.path / "broken.arazzo.yaml").write_text("arazzo: 1.0.1\ninfo: {}\n")
+    result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo", "--collect-only")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*broken.arazzo.yaml*error*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    entry_points = pyproject["project"]["entry-points"]["pytest11"]
+    assert entry_points == {"arazzo": PLUGIN}
+    assert PLUGIN in sys.modules or __import__(PLUGIN)
