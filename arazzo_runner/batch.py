@@ -1,0 +1,253 @@
+"""Running one workflow once per line of a JSON Lines file, several at a time.
+
+``arazzo run FILE --inputs-each INPUTS.jsonl --concurrency N`` reads every
+line first: each non-blank line must be a JSON object of inputs, and each
+merged set must satisfy the workflow's inputs schema. One bad line stops the
+batch before anything is sent (exit code 2, naming the line). The runs then
+share one ``httpx2.AsyncClient`` whose connection pool holds N connections,
+and at most N runs are in flight at once.
+
+Results are reported in input order (a run's line is written as soon as it
+and every run above it have finished), so the output is the same however
+the runs interleave; each carries the 1-based ``line`` it came from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from .api import LoadedArazzo
+    from .events import RunListener
+    from .executor import RunOptions
+    from .model import Workflow
+    from .results import WorkflowResult
+
+
+@dataclass(frozen=True)
+class InputLine:
+    """One run's inputs and the 1-based line of the file they came from."""
+
+    line: int
+    inputs: dict[str, Any]
+
+
+@dataclass
+class BatchReport:
+    """Every run's result, in input order, and how long the batch took."""
+
+    results: list[tuple[InputLine, WorkflowResult]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def succeeded(self) -> int:
+        return sum(1 for _, result in self.results if result.succeeded)
+
+    @property
+    def failed(self) -> int:
+        return len(self.results) - self.succeeded
+
+    @property
+    def all_succeeded(self) -> bool:
+        return self.failed == 0
+
+
+ResultSink = Callable[[InputLine, "WorkflowResult"], None]
+Masker = Callable[[Any], Any]
+"""Hides secrets in what is printed (``SecretMasker.mask_value``); the identity by default."""
+
+
+def _unmasked(value: Any) -> Any:
+    return value
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_input_lines(source: str, base: Mapping[str, Any]) -> list[InputLine]:
+    """Every non-blank line of ``source`` (a path or ``-``) as inputs merged over ``base``.
+
+    A line's own values win over ``base`` (the ``--inputs`` file and ``--input``
+    values), so shared values go on the command line and per-run ones in the file.
+    """
+    name = "standard input" if source == "-" else source
+    text = _read_text(source, name)
+    lines: list[InputLine] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        lines.append(InputLine(number, {**base, **_parse_line(raw, number, name)}))
+    if not lines:
+        raise UsageError(f"--inputs-each: {name} holds no input lines")
+    return lines
+
+
+def _read_text(source: str, name: str) -> str:
+    try:
+        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read inputs file {name}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"inputs file {name} is not UTF-8 text") from None
+
+
+def _parse_line(raw: str, number: int, name: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{name} line {number}: not valid JSON: {exc.msg} (column {exc.colno})",
+            hint="--inputs-each expects one JSON object of inputs per line (JSON Lines)",
+        ) from None
+    if not isinstance(value, dict):
+        raise InputError(
+            f"{name} line {number}: expected a JSON object of inputs, got "
+            f"{type(value).__name__ if value is not None else 'null'}",
+            hint="--inputs-each expects one JSON object of inputs per line (JSON Lines)",
+        )
+    return value
+
+
+def check_input_lines(
+    loaded: LoadedArazzo, workflow: Workflow, lines: list[InputLine], source: str
+) -> list[InputLine]:
+    """Apply defaults and validate every line before the first request is sent."""
+    from .inputs import InputValidator, apply_defaults
+
+    name = "standard input" if source == "-" else source
+    validate = InputValidator(workflow, loaded.document)
+    checked: list[InputLine] = []
+    for item in lines:
+        values = apply_defaults(item.inputs, workflow)
+        try:
+            validate(values)
+        except InputError as exc:
+            raise InputError(f"{name} line {item.line}: {exc.message}", hint=exc.hint) from None
+        checked.append(InputLine(item.line, values))
+    return checked
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_batch(
+    loaded: LoadedArazzo,
+    workflow: Workflow,
+    lines: list[InputLine],
+    options: RunOptions,
+    concurrency: int,
+    sink: ResultSink | None = None,
+    listener: RunListener | None = None,
+) -> BatchReport:
+    """Run ``workflow`` once per line, at most ``concurrency`` at once; blocks until done.
+
+    ``sink`` receives each result in input order as soon as it can; ``listener``
+    hears every run's events (the runs interleave).
+    """
+    return asyncio.run(arun_batch(loaded, workflow, lines, options, concurrency, sink, listener))
+
+
+async def arun_batch(
+    loaded: LoadedArazzo,
+    workflow: Workflow,
+    lines: list[InputLine],
+    options: RunOptions,
+    concurrency: int,
+    sink: ResultSink | None = None,
+    listener: RunListener | None = None,
+) -> BatchReport:
+    """:func:`run_batch` on a running event loop."""
+    from dataclasses import replace
+
+    from .transport import new_async_client
+
+    if concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    width = min(concurrency, len(lines))
+    transport = replace(options.transport(), max_connections=width)
+    started = time.perf_counter()
+    ordered = _InOrder(lines, sink)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(len(lines)):
+        queue.put_nowait(index)
+    async with new_async_client(transport) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                index = queue.get_nowait()
+                result = await loaded.arun(
+                    workflow.workflow_id,
+                    lines[index].inputs,
+                    client=client,
+                    options=options,
+                    listener=listener,
+                )
+                ordered.finished(index, result)
+
+        try:
+            # A TaskGroup stops every worker when one raises (a document problem
+            # found while preparing the first run stops the whole batch).
+            async with asyncio.TaskGroup() as group:
+                for _ in range(width):
+                    group.create_task(worker())
+        except BaseExceptionGroup as errors:
+            raise errors.exceptions[0] from None
+    return BatchReport(ordered.in_order(), time.perf_counter() - started)
+
+
+class _InOrder:
+    """Hands results to the sink in input order, as soon as the order allows."""
+
+    def __init__(self, lines: list[InputLine], sink: ResultSink | None) -> None:
+        self.lines = lines
+        self.sink = sink
+        self.done: dict[int, WorkflowResult] = {}
+        self.next_index = 0
+
+    def finished(self, index: int, result: WorkflowResult) -> None:
+        self.done[index] = result
+        while self.next_index in self.done:
+            if self.sink is not None:
+                self.sink(self.lines[self.next_index], self.done[self.next_index])
+            self.next_index += 1
+
+    def in_order(self) -> list[tuple[InputLine, WorkflowResult]]:
+        return [(self.lines[i], self.done[i]) for i in sorted(self.done)]
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def json_line(item: InputLine, result: WorkflowResult, mask: Masker = _unmasked) -> str:
+    """One run as a single JSON line: its input line number, then the usual result."""
+    document = mask({"line": item.line, **result.to_json()})
+    # default=str, as for a single run: YAML values JSON cannot hold still print.
+    return json.dumps(document, ensure_ascii=False, default=str)
+
+
+def failure_line(item: InputLine, result: WorkflowResult) -> str:
+    where = f" at step '{result.error.step_id}'" if result.error and result.error.step_id else ""
+    reason = result.error.message.splitlines()[0] if result.error else "failed"
+    return f"line {item.line}: {result.workflow_id} failed{where}: {reason}"
+
+
+def print_batch_summary(report: BatchReport, stream: TextIO, mask: Masker = _unmasked) -> None:
+    for item, result in report.results:
+        if not result.succeeded:
+            print(mask(failure_line(item, result)), file=stream)
+    total = len(report.results)
+    rate = total / report.seconds if report.seconds > 0 else float("inf")
+    print(
+        f"{total} runs: {report.succeeded} succeeded, {report.failed} failed "
+        f"in {report.seconds:.2f} s ({rate:.1f} runs/s)",
+        file=stream,
+    )

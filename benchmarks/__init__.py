@@ -1,0 +1,1 @@
+"""Performance benchmarks of arazzo-runner: ``python -m benchmarks`` (docs/performance.md)."""
