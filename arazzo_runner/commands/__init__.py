@@ -7,6 +7,7 @@ inside ``execute``, so that ``arazzo --help`` stays fast.
 
 from __future__ import annotations
 
+import argparse
 from importlib import import_module
 from types import ModuleType
 
@@ -20,3 +21,14 @@ def command_modules() -> list[ModuleType]:
 
 def command_module(name: str) -> ModuleType:
     return import_module(f"{__name__}.{name.replace('-', '_')}")
+
+
+def add_document_arguments(parser: argparse.ArgumentParser, output_help: str) -> None:
+    """The arguments every command that reads one document shares: FILE, --output, --offline."""
+    parser.add_argument("file", metavar="FILE", help="Arazzo document (YAML or JSON), path or URL")
+    parser.add_argument(
+        "--output", "-o", choices=("text", "json"), default="text", help=output_help
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="never fetch a document over the network"
+    )

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import EXIT_OK
+from . import add_document_arguments
 
 if TYPE_CHECKING:
     from ..model import Workflow
@@ -21,17 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         description="List the workflows of an Arazzo document with their summaries.",
         epilog="exit codes: 0 listed, 2 the document could not be read",
     )
-    parser.add_argument("file", metavar="FILE", help="Arazzo document (YAML or JSON), path or URL")
-    parser.add_argument(
-        "--output",
-        "-o",
-        choices=("text", "json"),
-        default="text",
-        help="text (default): a table; json: one JSON document",
-    )
-    parser.add_argument(
-        "--offline", action="store_true", help="never fetch a document over the network"
-    )
+    add_document_arguments(parser, "text (default): a table; json: one JSON document")
 
 
 def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

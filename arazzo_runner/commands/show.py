@@ -8,6 +8,7 @@ import shlex
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import EXIT_OK
+from . import add_document_arguments
 
 if TYPE_CHECKING:
     from ..model import Step, Workflow
@@ -24,7 +25,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "as a Mermaid flowchart instead.",
         epilog="exit codes: 0 shown, 2 the document could not be read or has no such workflow",
     )
-    parser.add_argument("file", metavar="FILE", help="Arazzo document (YAML or JSON), path or URL")
+    add_document_arguments(
+        parser, "text (default) or json (with --graph: the Mermaid text in a 'mermaid' field)"
+    )
     parser.add_argument(
         "--workflow", "-w", metavar="ID", help="workflowId to show (optional if there is only one)"
     )
@@ -32,16 +35,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--graph",
         action="store_true",
         help="print a Mermaid flowchart of the workflow's steps, actions and calls",
-    )
-    parser.add_argument(
-        "--output",
-        "-o",
-        choices=("text", "json"),
-        default="text",
-        help="text (default) or json (with --graph: the Mermaid text in a 'mermaid' field)",
-    )
-    parser.add_argument(
-        "--offline", action="store_true", help="never fetch a document over the network"
     )
 
 
