@@ -22,11 +22,10 @@ import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import jsonpointer
-from lxml import etree
 
 from .exchange import StepFailure
 from .serialization import (
@@ -37,6 +36,11 @@ from .serialization import (
     serialize_form_query,
     to_text,
 )
+
+# lxml takes tens of milliseconds to import and only XML payloads need it:
+# each function below that handles XML imports it itself.
+if TYPE_CHECKING:
+    from lxml import etree
 
 Encoding = Mapping[str, Mapping[str, Any]]
 """An OpenAPI media type's ``encoding`` map: property name -> Encoding Object."""
@@ -361,6 +365,8 @@ def mapping_to_xml(value: Mapping[str, Any]) -> bytes:
             "an XML payload given as a mapping needs exactly one key, the root element's name "
             f"(it has {len(value)})"
         )
+    from lxml import etree
+
     ((name, content),) = value.items()
     root = _new_element(None, str(name))
     _fill(root, content)
@@ -368,6 +374,8 @@ def mapping_to_xml(value: Mapping[str, Any]) -> bytes:
 
 
 def _new_element(parent: Any, name: str) -> Any:
+    from lxml import etree
+
     try:
         return etree.Element(name) if parent is None else etree.SubElement(parent, name)
     except ValueError:
@@ -393,12 +401,16 @@ def _fill(element: Any, content: Any) -> None:
 
 
 def _safe_parser() -> etree.XMLParser:
+    from lxml import etree
+
     # No entity expansion, no DTD loading, no network: the payload is data only.
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def apply_xpath_replacements(data: bytes, replacements: Sequence[Replacement]) -> bytes:
     """Set the text of elements, or the value of attributes, selected by XPath targets."""
+    from lxml import etree
+
     try:
         root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as exc:
@@ -430,6 +442,8 @@ def apply_xpath_replacements(data: bytes, replacements: Sequence[Replacement]) -
 
 
 def _set_node(node: Any, replacement: Replacement) -> None:
+    from lxml import etree
+
     value = replacement.value
     if isinstance(node, etree._Element):
         # The element's content is replaced, not appended to; its attributes stay.

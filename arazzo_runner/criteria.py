@@ -24,19 +24,10 @@ import operator
 import re
 import string
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, auto
-from typing import Any, Protocol
-
-from elementpath import ElementPathError, XPath2Parser, XPathContext
-from elementpath.xpath30 import XPath30Parser
-from elementpath.xpath31 import XPath31Parser
-from jsonpath import CompoundJSONPath, JSONPath, JSONPathEnvironment, JSONPathError, JSONPathMatch
-from jsonpath.filter import BaseExpression, FilterQuery
-from jsonpath.segments import JSONPathChildSegment
-from jsonpath.selectors import Filter, NameSelector
-from lxml import etree
+from typing import TYPE_CHECKING, Any, Protocol
 
 from arazzo_runner.errors import ExpressionError
 from arazzo_runner.expressions import (
@@ -50,6 +41,13 @@ from arazzo_runner.expressions import (
     template_placeholders,
     value_to_text,
 )
+
+# python-jsonpath, elementpath and lxml take about 150 ms to import together, and
+# most documents use only simple criteria: each is imported by the first criterion
+# that needs it, never at module level.
+if TYPE_CHECKING:
+    from jsonpath import CompoundJSONPath, JSONPath
+    from lxml import etree
 
 __all__ = [
     "And",
@@ -833,63 +831,6 @@ _GOESSNER = "draft-goessner-dispatch-jsonpath-00"
 _MAX_SHOWN_NODES = 3
 
 
-class _GoessnerEnvironment(JSONPathEnvironment):
-    """The lenient dialect for ``draft-goessner-dispatch-jsonpath-00``.
-
-    Goessner's article predates RFC 9535 and tools written against it accept
-    surrounding whitespace, ``?(...)`` filters and ``@.length``; the library's
-    non-strict mode covers all but the last, which :func:`_enable_length` adds.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(strict=False)
-
-
-_JSONPATH_ENVIRONMENTS: Mapping[str | None, JSONPathEnvironment] = {
-    None: JSONPathEnvironment(strict=True),
-    _GOESSNER: _GoessnerEnvironment(),
-}
-
-
-class _LengthName(NameSelector):
-    """``.length`` that also reads the length of an array or string (Goessner style)."""
-
-    __slots__ = ()
-
-    def resolve(self, node: JSONPathMatch) -> Iterable[JSONPathMatch]:
-        value = node.obj
-        if isinstance(value, list | str):
-            match = node.new_child(len(value), self.name)
-            node.add_child(match)
-            yield match
-            return
-        yield from super().resolve(node)
-
-
-def _enable_length(path: JSONPath | CompoundJSONPath) -> None:
-    """Make every ``.length`` member name in ``path`` (filters included) length-aware."""
-    paths = [path] if isinstance(path, JSONPath) else [path.path, *(p for _, p in path.paths)]
-    for each in paths:
-        for segment in each.segments:
-            for selector in segment.selectors:
-                _enable_length_in_selector(selector)
-
-
-def _enable_length_in_selector(selector: object) -> None:
-    if type(selector) is NameSelector and selector.name == "length":
-        # Same slots, so the instance can change class in place.
-        selector.__class__ = _LengthName
-    elif isinstance(selector, Filter):
-        _enable_length_in_expression(selector.expression)
-
-
-def _enable_length_in_expression(expression: BaseExpression) -> None:
-    if isinstance(expression, FilterQuery):
-        _enable_length(expression.path)
-    for child in expression.children():
-        _enable_length_in_expression(child)
-
-
 @dataclass(frozen=True)
 class JsonPathQuery:
     """A compiled JSONPath query.
@@ -904,6 +845,8 @@ class JsonPathQuery:
 
     def select(self, value: Any) -> list[Any]:
         """The values of the nodelist the query selects from ``value``."""
+        from jsonpath import JSONPath
+
         if isinstance(value, str):
             # The library would parse a string argument as JSON text. A JSON string
             # has no children, so only the bare root query selects anything from it.
@@ -912,6 +855,10 @@ class JsonPathQuery:
 
     def starts_with_filter(self) -> bool:
         """Whether the first segment is ``[?...]`` on the root (``$[?@.a == 1]``)."""
+        from jsonpath import JSONPath
+        from jsonpath.segments import JSONPathChildSegment
+        from jsonpath.selectors import Filter
+
         if not isinstance(self.path, JSONPath) or not self.path.segments:
             return False
         first = self.path.segments[0]
@@ -930,13 +877,16 @@ class JsonPathQuery:
 
 def compile_jsonpath(text: str, version: str | None = None) -> JsonPathQuery:
     """Compile an RFC 9535 query (or a Goessner one for that version); ExpressionError if bad."""
-    environment = _JSONPATH_ENVIRONMENTS[version]
+    from jsonpath import JSONPathError
+
+    from .jsonpath_dialects import enable_length, environment
+
     try:
-        path = environment.compile(text)
+        path = environment(version == _GOESSNER).compile(text)
     except (JSONPathError, RecursionError) as exc:
         raise _jsonpath_error(text, exc) from None
     if version == _GOESSNER:
-        _enable_length(path)
+        enable_length(path)
     return JsonPathQuery(text, path)
 
 
@@ -989,6 +939,8 @@ class _JsonPathCriterion:
     template: CompiledValue | None
 
     def check(self, ctx: ExpressionContext) -> CriterionOutcome:
+        from jsonpath import JSONPathError
+
         try:
             value = _json_context(self.context, ctx)
             query = self.query or _substituted_jsonpath(self.template, ctx, self.version)
@@ -1074,11 +1026,6 @@ _PLACEHOLDER = "0"
 # XPath 3.1 is the default the Criterion Expression Type Object names; it is the
 # version used when a criterion says just ``type: xpath``.
 _XPATH_DEFAULT = "xpath-31"
-_ELEMENTPATH_PARSERS: Mapping[str, type[XPath2Parser]] = {
-    "xpath-20": XPath2Parser,
-    "xpath-30": XPath30Parser,
-    "xpath-31": XPath31Parser,
-}
 _XPATH_NAMES: Mapping[str, str] = {
     "xpath-10": "XPath 1.0",
     "xpath-20": "XPath 2.0",
@@ -1112,6 +1059,9 @@ class XPathQuery:
 
     def evaluate(self, tree: etree._ElementTree) -> tuple[bool, str]:
         """The criterion outcome for ``tree`` and a short rendering of the raw result."""
+        from elementpath import ElementPathError, XPathContext
+        from lxml import etree
+
         namespaces = _root_namespaces(tree)
         try:
             compiled = self._compiled.get(namespaces)
@@ -1131,6 +1081,9 @@ class XPathQuery:
 
 def compile_xpath(text: str, version: str | None = None) -> XPathQuery:
     """Syntax-check ``text`` for ``version`` (default XPath 3.1); ExpressionError if bad."""
+    from elementpath import ElementPathError
+    from lxml import etree
+
     chosen = version or _XPATH_DEFAULT
     namespaces: dict[str, str] = {}
     # Prefixes are bound by the document, unknown here: bind each one the parser
@@ -1151,9 +1104,25 @@ def compile_xpath(text: str, version: str | None = None) -> XPathQuery:
 
 def _compile_xpath(text: str, version: str, namespaces: dict[str, str]) -> Any:
     if version == "xpath-10":
+        from lxml import etree
+
         return etree.XPath(text, namespaces=namespaces or None)
     # Parser instances keep state while parsing, so each compilation gets its own.
-    return _ELEMENTPATH_PARSERS[version](namespaces=namespaces).parse(text)
+    return _elementpath_parser(version)(namespaces=namespaces).parse(text)
+
+
+def _elementpath_parser(version: str) -> Any:
+    if version == "xpath-20":
+        from elementpath import XPath2Parser
+
+        return XPath2Parser
+    if version == "xpath-30":
+        from elementpath.xpath30 import XPath30Parser
+
+        return XPath30Parser
+    from elementpath.xpath31 import XPath31Parser
+
+    return XPath31Parser
 
 
 def _xpath_error(text: str, version: str, exc: Exception) -> ExpressionError:
@@ -1166,12 +1135,16 @@ def _xpath_error(text: str, version: str, exc: Exception) -> ExpressionError:
 
 
 def _xpath_message(exc: Exception) -> str:
+    from elementpath import ElementPathError
+
     if isinstance(exc, ElementPathError):
         return str(exc.message)
     return str(exc) or type(exc).__name__
 
 
 def _xpath_position(text: str, exc: Exception) -> int | None:
+    from lxml import etree
+
     if isinstance(exc, etree.XPathSyntaxError):
         last = exc.error_log.last_error
         return min(last.column, len(text)) if last is not None else None
@@ -1212,6 +1185,8 @@ def _render_xpath(result: Any) -> str:
 
 
 def _render_xpath_item(item: Any) -> str:
+    from lxml import etree
+
     element = getattr(item, "elem", item)
     if isinstance(element, etree._Element):
         return f"<{etree.QName(element).localname}>" if isinstance(element.tag, str) else "node"
@@ -1225,6 +1200,8 @@ def _render_xpath_item(item: Any) -> str:
 
 def _parse_xml(context: RuntimeExpression, value: Any) -> etree._ElementTree:
     """The document an XPath expression runs against; never resolves entities or fetches."""
+    from lxml import etree
+
     if isinstance(value, etree._ElementTree):
         return value
     if isinstance(value, etree._Element):

@@ -142,8 +142,11 @@ def _read(entry: _Entry) -> tuple[Any, bool] | None:
         payload_digest
     ):
         return None
+    from .loader import collection_paused
+
     try:
-        return marshal.loads(payload), is_json
+        with collection_paused():
+            return marshal.loads(payload), is_json
     except (EOFError, ValueError, TypeError):
         return None
 

@@ -8,11 +8,13 @@ column, so every diagnostic can say where in the file the problem is.
 from __future__ import annotations
 
 import codecs
+import gc
 import json
 import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,12 +110,19 @@ class _GuardedConstruction:
     """
 
     limits: DocumentLimits = DEFAULT_LIMITS
+    may_have_aliases: bool = True
+    """False when the text cannot hold an alias (see :func:`_may_have_aliases`): then
+    no node is shared, and only the nesting depth needs checking."""
 
     def get_single_data(self) -> Any:
         node = self.get_single_node()  # type: ignore[attr-defined]
         if node is None:
             return None
-        check_node_graph(node, self.limits)
+        limits = self.limits
+        if self.may_have_aliases or min(limits.max_alias_nodes, limits.max_alias_chars) < 0:
+            check_node_graph(node, limits)
+        else:
+            _check_tree_depth(node, limits)
         return self.construct_document(node)  # type: ignore[attr-defined]
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -178,6 +187,27 @@ _Yaml12Loader = _yaml12(_BaseLoader)
 # libyaml rejects some text that JSON allows (escaped surrogate pairs such as
 # "\ud83d\ude00"); the pure-Python parser accepts it, so positions fall back to it.
 _Yaml12PythonLoader = _yaml12(yaml.SafeLoader)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a document is parsed.
+
+    Parsing allocates hundreds of thousands of containers that all stay alive,
+    and every collection this triggers walks them all again for nothing: on a
+    10 MB YAML description that was most of the parsing time (json.loads and
+    marshal.loads lose about half of theirs). Parsed documents hold no
+    reference cycles (a recursive YAML alias is refused), so there is nothing
+    for the collector to find; reference counting frees everything as usual.
+    """
+    if not gc.isenabled():
+        yield  # turned off by the application (or a parse in another thread)
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def escape_pointer_token(token: str) -> str:
@@ -248,7 +278,8 @@ class SourceMap:
     def _build(self) -> None:
         for loader in (_Yaml12Loader, _Yaml12PythonLoader):
             try:
-                node = yaml.compose(self._text, Loader=loader)
+                with collection_paused():
+                    node = yaml.compose(self._text, Loader=loader)
             except (yaml.YAMLError, RecursionError):
                 continue  # positions are a courtesy; the parse error says the rest
             if node is not None:
@@ -299,18 +330,30 @@ class _GraphCheck:
         self.chars = 0
 
     def run(self, root: yaml.Node) -> None:
-        # (node, level, finished): a node is pushed again, finished, after its children.
-        pending: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+        # (node, level, children): a collection is pushed again with its children
+        # (finished) after them. A large description has millions of nodes, most of
+        # them scalars, so scalars are measured on the spot and the loop avoids
+        # calls it does not need; the checks and their order are those of a plain
+        # depth-first walk.
+        pending: list[tuple[yaml.Node, int, list[yaml.Node] | None]] = [(root, 1, None)]
+        sizes = self.sizes
         while pending:
-            node, level, finished = pending.pop()
-            if finished:
-                self._measure(node)
+            node, level, children = pending.pop()
+            if children is not None:
+                self._measure(node, children)
                 continue
-            if id(node) in self.sizes:
+            if id(node) in sizes:
                 continue  # another use of an anchored node: already measured
-            self._enter(node, level)
-            pending.append((node, level, True))
-            for child in reversed(_children(node)):
+            if isinstance(node, yaml.ScalarNode):
+                self._scalar(node)
+                continue
+            if level > self.limits.max_depth:
+                raise _depth_error(self.limits, node.start_mark)
+            self.open.add(id(node))
+            self.nodes += 1
+            children = _children(node)
+            pending.append((node, level, children))
+            for child in reversed(children):
                 if id(child) in self.open:
                     raise _located(
                         "a YAML alias refers to a node that contains it, which would make "
@@ -318,24 +361,28 @@ class _GraphCheck:
                         child.start_mark,
                         "JSON data cannot be recursive; use a $ref instead of the alias",
                     )
-                pending.append((child, level + 1, False))
+                pending.append((child, level + 1, None))
 
-    def _enter(self, node: yaml.Node, level: int) -> None:
-        is_collection = isinstance(node, yaml.CollectionNode)
-        if is_collection and level > self.limits.max_depth:
-            raise _depth_error(self.limits, node.start_mark)
-        self.open.add(id(node))
+    def _scalar(self, node: yaml.ScalarNode) -> None:
+        # Entered and finished at once: a scalar has no children, so it never needs
+        # to be among the open nodes.
+        chars = len(node.value)
         self.nodes += 1
-        if isinstance(node, yaml.ScalarNode):
-            self.chars += len(node.value)
+        self.chars += chars
+        self._record(node, 1, chars, 1)
 
-    def _measure(self, node: yaml.Node) -> None:
+    def _measure(self, node: yaml.Node, children: list[yaml.Node]) -> None:
         self.open.discard(id(node))
-        children = [self.sizes[id(child)] for child in _children(node)]
-        own_chars = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
-        nodes = min(_SIZE_CAP, 1 + sum(size[0] for size in children))
-        chars = min(_SIZE_CAP, own_chars + sum(size[1] for size in children))
-        height = 1 + max((size[2] for size in children), default=0)
+        nodes, chars, height = 1, 0, 0
+        sizes = self.sizes
+        for child in children:
+            child_nodes, child_chars, child_height = sizes[id(child)]
+            nodes += child_nodes
+            chars += child_chars
+            height = max(height, child_height)
+        self._record(node, min(_SIZE_CAP, nodes), min(_SIZE_CAP, chars), height + 1)
+
+    def _record(self, node: yaml.Node, nodes: int, chars: int, height: int) -> None:
         self.sizes[id(node)] = (nodes, chars, height)
         limits = self.limits
         # Everything composed so far is at most what the whole document holds, so
@@ -346,6 +393,67 @@ class _GraphCheck:
             raise _alias_error(f"{limits.max_alias_chars:,} characters", node.start_mark)
         if height > limits.max_depth:
             raise _depth_error(limits, node.start_mark)  # deep only through aliases
+
+
+def _check_tree_depth(root: yaml.Node, limits: DocumentLimits) -> None:
+    """:func:`check_node_graph` for a graph without aliases, which is a tree.
+
+    Without aliases nothing is shared, so nothing can expand or recurse, and
+    only the depth is left to check: level by level, collections only, which
+    costs a fraction of the full measurement on a large description. It
+    refuses what the full check refuses, at the same node: the first collection
+    (in document order) deeper than the limit; failing that, the root, when a
+    scalar sits one level below the limit (the full check measures heights
+    with scalars counted as a level).
+    """
+    if not isinstance(root, yaml.CollectionNode):
+        if limits.max_depth < 1:
+            raise _depth_error(limits, root.start_mark)
+        return
+    level: list[yaml.Node] = [root]
+    depth = 1
+    while level:
+        if depth > limits.max_depth:
+            raise _depth_error(limits, level[0].start_mark)
+        deeper: list[yaml.Node] = []
+        has_scalar = False
+        for node in level:
+            children = (
+                [child for pair in node.value for child in pair]
+                if isinstance(node, yaml.MappingNode)
+                else node.value
+            )
+            for child in children:
+                if isinstance(child, yaml.CollectionNode):
+                    deeper.append(child)
+                else:
+                    has_scalar = True
+        if depth == limits.max_depth and has_scalar and not deeper:
+            raise _depth_error(limits, root.start_mark)
+        level = deeper
+        depth += 1
+
+
+# An alias is '*' and at least one anchor character ([0-9A-Za-z_-] in PyYAML and
+# libyaml). It starts a token, so the character before it cannot continue a word.
+_ALIAS_CANDIDATE = re.compile(r"\*[0-9A-Za-z_-]")
+# (nor another '*': "**a" would be an alias without a name, which does not parse).
+_NOT_BEFORE_AN_ALIAS = frozenset(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-*"
+)
+
+
+def _may_have_aliases(text: str) -> bool:
+    """Whether ``text`` might hold a YAML alias: False only when it certainly does not.
+
+    Over-approximates (a '*word' inside a quoted string counts), which only
+    means the full graph check runs.
+    """
+    for match in _ALIAS_CANDIDATE.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1] not in _NOT_BEFORE_AN_ALIAS:
+            return True
+    return False
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -529,7 +637,8 @@ _NOT_JSON = object()
 def _parse_json(text: str, uri: str, display_name: str, limits: DocumentLimits) -> Any:
     """The JSON value of ``text``, or ``_NOT_JSON`` to let the YAML parser decide."""
     try:
-        data = json.loads(text)
+        with collection_paused():
+            data = json.loads(text)
     except json.JSONDecodeError as exc:
         if uri.endswith(".json"):
             raise DocumentError(
@@ -541,7 +650,35 @@ def _parse_json(text: str, uri: str, display_name: str, limits: DocumentLimits) 
         # Too deep for the JSON parser, or an integer too long for Python. YAML
         # reads JSON too, and reports these with a line and column.
         return _NOT_JSON
-    return data if _depth_within(data, limits.max_depth) else _NOT_JSON
+    depth_within = _text_depth_within(text, limits.max_depth) or _depth_within(
+        data, limits.max_depth
+    )
+    return data if depth_within else _NOT_JSON
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKETS_AS_PARENTHESES = str.maketrans("[]{}", "()()")
+
+
+def _text_depth_within(text: str, max_depth: int) -> bool:
+    """Whether the arrays and objects of JSON text nest at most ``max_depth`` deep.
+
+    For text ``json.loads`` accepted. Walking the parsed data does the same
+    in Python, a large part of loading a large description; this runs at the
+    speed of the regular expression engine and ``str.replace``: with strings
+    and everything but brackets removed, each round of removing ``()`` pairs
+    removes the innermost level. Data never nests deeper than its text (it can
+    nest less deep, when a repeated key drops a deep value), so True is exact
+    and False is for :func:`_depth_within` to confirm.
+    """
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    brackets = brackets.translate(_BRACKETS_AS_PARENTHESES)
+    for _ in range(max_depth):
+        if not brackets:
+            return True
+        brackets = brackets.replace("()", "")
+    return not brackets
 
 
 def _depth_within(data: Any, max_depth: int) -> bool:
@@ -561,8 +698,10 @@ def _depth_within(data: Any, max_depth: int) -> bool:
 def _parse_yaml(text: str, display_name: str, limits: DocumentLimits) -> Any:
     loader = _Yaml12Loader(text)
     loader.limits = limits
+    loader.may_have_aliases = _may_have_aliases(text)
     try:
-        return loader.get_single_data()
+        with collection_paused():
+            return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, text, display_name, limits) from None
     except yaml.YAMLError as exc:

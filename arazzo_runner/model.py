@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .criteria import CompiledCriterion, compile_criterion
@@ -20,6 +20,9 @@ from .diagnostics import Diagnostic, Diagnostics, DocumentInvalid
 from .errors import DocumentError, ExpressionError, SourceLocation
 from .expressions import CompiledValue, compile_value
 from .loader import LoadedDocument, join_pointer, resolve_pointer
+
+if TYPE_CHECKING:
+    from .openapi import DocumentCache
 
 SUPPORTED_VERSION = re.compile(r"^1\.0\.\d+(-.+)?$")
 PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
@@ -140,6 +143,9 @@ class ArazzoDocument:
     workflows: list[Workflow]
     components: dict[str, Any]
     document: LoadedDocument
+    documents: DocumentCache | None = field(default=None, compare=False, repr=False)
+    """The source descriptions (and files they refer to) already read while the document
+    was validated, for the run to reuse instead of reading and parsing them again."""
 
     def workflow(self, workflow_id: str) -> Workflow | None:
         return next((w for w in self.workflows if w.workflow_id == workflow_id), None)

@@ -340,6 +340,11 @@ class Operation:
                 )
 
 
+def _is_plain_path_item(value: Any) -> bool:
+    """A path item written in place: a mapping that is not a ``$ref`` to follow."""
+    return isinstance(value, dict) and not isinstance(value.get("$ref"), str)
+
+
 def _essence(content_type: str) -> str:
     """A media type without its parameters, lower-cased (``application/json``)."""
     return content_type.split(";")[0].strip().lower()
@@ -359,7 +364,8 @@ class OpenAPIDescription:
         self.document = document
         self.cache = cache
         cache.add(document)
-        self._by_id: dict[str, Operation] | None = None
+        # operationId -> the operation, or where it is until it is first asked for.
+        self._by_id: dict[str, Operation | tuple[str, str]] | None = None
         self.reported_schemes: set[str] = set()
         self.diagnostics = diagnostics
         data = document.data
@@ -420,11 +426,45 @@ class OpenAPIDescription:
 
     def by_operation_id(self, operation_id: str) -> Operation | None:
         if self._by_id is None:
-            self._by_id = {}
-            for operation in self.operations():
-                if operation.operation_id is not None:
-                    self._by_id.setdefault(operation.operation_id, operation)
-        return self._by_id.get(operation_id)
+            self._by_id = self._operation_ids()
+        found = self._by_id.get(operation_id)
+        if found is None or isinstance(found, Operation):
+            return found
+        path, method = found
+        item = self._path_item(path)
+        assert item is not None  # it was found when the index was built
+        operation = self._operation(path, method, item)
+        assert operation is not None
+        self._by_id[operation_id] = operation
+        return operation
+
+    def _operation_ids(self) -> dict[str, Operation | tuple[str, str]]:
+        """Where each operationId is (first occurrence wins), as ``operations()`` finds them.
+
+        Only the path and method are kept: a large description has thousands of
+        operations, and a run asks for a handful, so an :class:`Operation` is
+        built when its id is first asked for.
+        """
+        index: dict[str, Operation | tuple[str, str]] = {}
+        paths = self.document.data.get("paths")
+        if not isinstance(paths, dict):
+            return index
+        for key, raw_item in paths.items():
+            path = str(key)
+            if isinstance(key, str) and _is_plain_path_item(raw_item):
+                item = raw_item  # no $ref to follow: what _path_item would return
+            else:
+                located = self._path_item(path)  # follows the $ref, warns if it is broken
+                if located is None:
+                    continue
+                item = located.value
+            for method in HTTP_METHODS:
+                raw = item.get(method)
+                if isinstance(raw, dict):
+                    operation_id = raw.get("operationId")
+                    if isinstance(operation_id, str) and operation_id not in index:
+                        index[operation_id] = (path, method)
+        return index
 
     def by_pointer(self, pointer: str) -> Operation | None:
         """The operation at a JSON pointer such as ``/paths/~1pets~1{id}/get``."""

@@ -26,10 +26,16 @@ Compiled validators are cached per schema, so repeated runs compile once.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import importlib.util
 import json
+import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -391,9 +397,63 @@ def _header_object(response: Located, name: str, raw: Any, operation: Operation)
 # --------------------------------------------------------------------------- schema validation
 
 
+_PACKAGE = "openapi_schema_validator"
+_import_lock = threading.RLock()
+
+
+@functools.cache
+def _schema_validators() -> ModuleType:
+    """``openapi_schema_validator.validators``, without running the package's ``__init__`` yet.
+
+    That ``__init__`` also imports the package's ``validate`` shortcut, whose
+    settings class pulls in pydantic and pydantic-settings: over 100 ms, more than
+    the rest of a cold ``arazzo run`` spends on imports, for a function never
+    called here. So the package module is created without executing it and
+    registered as usual; its ``__init__`` runs the first time anything asks the
+    package for a name it does not have yet (``from openapi_schema_validator
+    import validate``), so other users of the package see no difference.
+    """
+    name = f"{_PACKAGE}.validators"
+    with _import_lock:
+        if _PACKAGE in sys.modules:
+            return importlib.import_module(name)
+        spec = importlib.util.find_spec(_PACKAGE)
+        if spec is None or spec.loader is None or not spec.submodule_search_locations:
+            return importlib.import_module(name)  # not a package: let the import say why
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[_PACKAGE] = package
+        try:
+            validators = importlib.import_module(name)
+        except BaseException:
+            del sys.modules[_PACKAGE]
+            raise
+        # Armed only now: while the submodules load, `from openapi_schema_validator
+        # import _format` must fall through to importing the submodule.
+        package.__getattr__ = _initialize_on_demand(package)  # type: ignore[method-assign]
+        return validators
+
+
+def _initialize_on_demand(package: ModuleType) -> Callable[[str], Any]:
+    """A module ``__getattr__`` that runs the package's ``__init__`` once, then looks again."""
+
+    def __getattr__(attribute: str) -> Any:
+        with _import_lock:
+            if package.__dict__.get("__getattr__") is __getattr__:
+                del package.__getattr__
+                assert package.__spec__ is not None and package.__spec__.loader is not None
+                package.__spec__.loader.exec_module(package)
+        try:
+            return package.__dict__[attribute]
+        except KeyError:
+            raise AttributeError(
+                f"module {package.__name__!r} has no attribute {attribute!r}"
+            ) from None
+
+    return __getattr__
+
+
 def _compile(operation: Operation, schema: Located) -> Any:
     """A validator for the schema at ``schema``, resolving its ``$ref``s like the description."""
-    from openapi_schema_validator import OAS30ReadValidator, OAS31Validator
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
@@ -412,12 +472,10 @@ def _compile(operation: Operation, schema: Located) -> Any:
     registry: Registry[Any] = Registry(retrieve=retrieve)  # type: ignore[call-arg]
     registry = registry.with_resource(schema.document.uri, resource(schema.document.data))
     reference = {"$ref": f"{schema.document.uri}#{quote(schema.pointer, safe='/~')}"}
-    if is_30:
-        return OAS30ReadValidator(
-            reference, registry=registry, format_checker=OAS30ReadValidator.FORMAT_CHECKER
-        )
-    return OAS31Validator(
-        reference, registry=registry, format_checker=OAS31Validator.FORMAT_CHECKER
+    validators = _schema_validators()
+    validator_class = validators.OAS30ReadValidator if is_30 else validators.OAS31Validator
+    return validator_class(
+        reference, registry=registry, format_checker=validator_class.FORMAT_CHECKER
     )
 
 

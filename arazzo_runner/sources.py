@@ -31,6 +31,8 @@ class SourceRegistry:
     ) -> None:
         self.document = document
         self.diagnostics = diagnostics
+        if cache is None:
+            cache = _validated_documents(document, options or LoadOptions())
         self.cache = cache or DocumentCache(options=options)
         self._openapi: dict[str, OpenAPIDescription] = {}
 
@@ -146,6 +148,16 @@ class SourceRegistry:
                 location=self.document.location(join_pointer(step.pointer, field)),
             )
         return source
+
+
+def _validated_documents(document: ArazzoDocument, options: LoadOptions) -> DocumentCache | None:
+    """The documents validation already read (see ``lint.prepare_document``), if they
+    were read the way this run would read them: a large description is then
+    not read and parsed a second time."""
+    shared = document.documents
+    if shared is None or shared.options != options or shared.options.fetch is not options.fetch:
+        return None
+    return shared
 
 
 def _did_you_mean(description: OpenAPIDescription, operation_id: str) -> str:

@@ -30,6 +30,7 @@ from ..model import (
     build_model,
     workflow_pointer_of,
 )
+from ..openapi import DocumentCache
 from .context import LintContext
 from .rules import RULES, Rule, severity_of
 
@@ -97,7 +98,11 @@ def prepare_document(
     when it prepares a workflow; local ones are checked here.
     """
     options = options or LoadOptions()
-    found, _ = _check(document, offline=True, check_sources=True, options=options)
+    # The run reads the same source descriptions: it gets the ones read here.
+    documents = DocumentCache(options=options)
+    found, _ = _check(
+        document, offline=True, check_sources=True, options=options, documents=documents
+    )
     found = [_as_run_warning(d) for d in found]
     scratch = Diagnostics()
     try:
@@ -119,6 +124,7 @@ def prepare_document(
     for diagnostic in scratch.errors:
         if (diagnostic.location, Severity.ERROR) not in flagged:
             diagnostics.add(diagnostic)
+    model.documents = documents
     return model
 
 
@@ -156,7 +162,12 @@ def _load(
 
 
 def _check(
-    document: LoadedDocument, *, offline: bool, check_sources: bool, options: LoadOptions
+    document: LoadedDocument,
+    *,
+    offline: bool,
+    check_sources: bool,
+    options: LoadOptions,
+    documents: DocumentCache | None = None,
 ) -> tuple[list[Diagnostic], ArazzoDocument | None]:
     from .schema import check_schema
 
@@ -181,7 +192,7 @@ def _check(
     if not isinstance(data, dict):
         return found, None
     complete = model or _partial_model(document, builder)
-    ctx = LintContext(document, complete, offline=offline, options=options)
+    ctx = LintContext(document, complete, offline=offline, options=options, documents=documents)
     from .semantic import check_semantics
 
     check_semantics(ctx)

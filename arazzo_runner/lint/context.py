@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic
 from ..errors import SourceLocation
 from ..loader import LoadedDocument, LoadOptions, resolve_pointer
 from ..model import ArazzoDocument, Workflow
 from .rules import severity_of
+
+if TYPE_CHECKING:
+    from ..openapi import DocumentCache
 
 
 @dataclass
@@ -21,6 +24,8 @@ class LintContext:
     options: LoadOptions = field(default_factory=LoadOptions)
     """How source descriptions are read (size limits, no network)."""
     found: list[Diagnostic] = field(default_factory=list)
+    documents: DocumentCache | None = None
+    """Where source descriptions are loaded; a new cache when None."""
 
     def report(
         self,

@@ -51,7 +51,9 @@ class SourceChecker:
 
     def __post_init__(self) -> None:
         options = self.ctx.options
-        self.cache = DocumentCache(lambda uri: load_document(uri, options=options))
+        self.cache = self.ctx.documents or DocumentCache(
+            lambda uri: load_document(uri, options=options)
+        )
 
     # -- loading
 

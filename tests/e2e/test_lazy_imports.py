@@ -1,0 +1,89 @@
+"""Heavy libraries are imported only by the documents and runs that need them.
+
+elementpath, lxml and python-jsonpath serve XPath and JSONPath criteria and XML
+bodies; together they cost about 150 ms of every cold start when imported up
+front. Each check runs in a fresh interpreter and inspects ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+from ..support import ROOT, WORKFLOW, load_stand_in
+
+stand_in = load_stand_in()
+LAZY = ("elementpath", "lxml", "jsonpath")
+
+
+def imported_after(code: str) -> dict[str, bool]:
+    """Which of LAZY (and pydantic) ``code`` left imported, run in a fresh interpreter."""
+    watched = (*LAZY, "pydantic")
+    script = (
+        "import sys\n"
+        f"{code}\n"
+        f"print(','.join(str(name in sys.modules) for name in {watched!r}), file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert completed.returncode == 0, completed.stderr
+    flags = completed.stderr.strip().splitlines()[-1].split(",")
+    return {name: flag == "True" for name, flag in zip(watched, flags, strict=True)}
+
+
+def test_run_help_imports_none_of_them() -> None:
+    code = (
+        "from arazzo_runner.cli import main\n"
+        "try:\n"
+        "    main(['run', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass"
+    )
+    found = imported_after(code)
+    assert not any(found[name] for name in LAZY), found
+
+
+def test_loading_the_ibm_workflow_imports_none_of_them() -> None:
+    code = f"from arazzo_runner.api import load\nload({str(WORKFLOW)!r})"
+    found = imported_after(code)
+    assert not any(found[name] for name in LAZY), found
+
+
+def test_running_the_ibm_workflow_imports_none_of_them(sessions_server: Any) -> None:
+    """Nor pydantic, which only openapi-schema-validator's unused shortcut needs."""
+    args = [
+        "run", str(WORKFLOW), "--server", f"sessionsApi={sessions_server.base_url}",
+        "-i", f"accessToken={stand_in.DEFAULT_TOKEN}", "-i", "apiVersion=2026-03-15",
+        "-i", f"serviceCrn={stand_in.DEFAULT_SERVICE_CRN}", "-i", "sessionId=demo-session-1",
+        "-i", "acceptingJobs=true", "-o", "json",
+    ]  # fmt: skip
+    code = f"from arazzo_runner.cli import main\nassert main({args!r}) == 0"
+    found = imported_after(code)
+    assert not any(found.values()), found
+
+
+def test_a_jsonpath_criterion_still_imports_jsonpath() -> None:
+    code = (
+        "from arazzo_runner.criteria import compile_criterion\n"
+        "compile_criterion('$.a', 'jsonpath', '$response.body')"
+    )
+    assert imported_after(code)["jsonpath"]
+
+
+def test_the_schema_validator_package_stays_whole() -> None:
+    """Response checks load openapi-schema-validator's validators without its __init__;
+    the package must still behave as usual for anyone who imports it afterwards."""
+    code = (
+        "from arazzo_runner.response_checks import _schema_validators\n"
+        "validators = _schema_validators()\n"
+        "assert 'pydantic' not in sys.modules\n"
+        "import openapi_schema_validator\n"
+        "from openapi_schema_validator import OAS31Validator, validate\n"
+        "assert OAS31Validator is validators.OAS31Validator\n"
+        "assert openapi_schema_validator.validators is validators\n"
+        "validate({'a': 1}, {'type': 'object'})\n"
+        "assert openapi_schema_validator.__version__"
+    )
+    assert imported_after(code)["pydantic"]
