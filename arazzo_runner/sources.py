@@ -79,7 +79,7 @@ class SourceRegistry:
                     f"source description '{source.name}' has no operation with operationId "
                     f"'{match.group(2)}'",
                     location=where,
-                    hint=_did_you_mean(self.openapi(source), match.group(2)),
+                    hint=operation_id_hint(self.openapi(source), match.group(2)),
                 )
             return found
         candidates = self._openapi_sources()
@@ -101,7 +101,7 @@ class SourceRegistry:
             if found is not None:
                 return found
         names = ", ".join(s.name for s in candidates) or "none"
-        hints = [_did_you_mean(self.openapi(s), operation_id) for s in candidates]
+        hints = [operation_id_hint(self.openapi(s), operation_id) for s in candidates]
         raise DocumentError(
             f"no operation with operationId '{operation_id}' in the source descriptions ({names})",
             location=where,
@@ -160,11 +160,13 @@ def _validated_documents(document: ArazzoDocument, options: LoadOptions) -> Docu
     return shared
 
 
-def _did_you_mean(description: OpenAPIDescription, operation_id: str) -> str:
+def operation_id_hint(description: OpenAPIDescription, operation_id: str) -> str:
     """A suggestion for a mistyped operationId (operationIds are case-sensitive)."""
     known = [op.operation_id for op in description.operations() if op.operation_id]
     same_but_case = [name for name in known if name.lower() == operation_id.lower()]
-    close = same_but_case or difflib.get_close_matches(operation_id, known, n=1)
+    if same_but_case:
+        return f"did you mean '{same_but_case[0]}'? operationIds are case-sensitive"
+    close = difflib.get_close_matches(operation_id, known, n=1)
     if close:
-        return f"did you mean '{close[0]}'? operationIds are case-sensitive"
+        return f"did you mean '{close[0]}'?"
     return "check the spelling against the OpenAPI description's operationIds"

@@ -103,7 +103,7 @@ def prepare_document(
     found, _ = _check(
         document, offline=True, check_sources=True, options=options, documents=documents
     )
-    found = [_as_run_warning(d) for d in found]
+    found = [_as_run_warning(d) for d in found if d.rule not in RUN_SILENT]
     scratch = Diagnostics()
     try:
         model = build_model(document, scratch)
@@ -133,6 +133,11 @@ def prepare_document(
 # as "<source>#/paths/..." names one operation unambiguously. `arazzo validate`
 # reports them as errors; `arazzo run` warns, so published documents run unchanged.
 RUN_WARNINGS = frozenset({"unknown-field", "invalid-operation-path"})
+
+# Advice on how a document is written, for its authors (`arazzo validate`); a
+# run reads these documents correctly, and repeating the advice on every run
+# of someone else's document is noise.
+RUN_SILENT = frozenset({"bare-expression", "naming-convention"})
 
 
 def _as_run_warning(diagnostic: Diagnostic) -> Diagnostic:

@@ -24,6 +24,7 @@ from ..openapi import (
     UnresolvableReference,
     dereference,
 )
+from ..sources import operation_id_hint
 from .context import LintContext
 
 _QUALIFIED = re.compile(r"^\$sourceDescriptions\.([A-Za-z0-9_-]+)\.(.+)$")
@@ -171,7 +172,8 @@ class SourceChecker:
             found = loaded.openapi.by_operation_id(match.group(2))
             if found is None:
                 self._no_operation(pointer, f"'{loaded.source.name}' has no operationId "
-                                   f"'{match.group(2)}'", loaded)  # fmt: skip
+                                   f"'{match.group(2)}'", loaded,
+                                   operation_id_hint(loaded.openapi, match.group(2)))  # fmt: skip
             return found
         candidates = self._openapi_sources()
         if any(c.skipped for c in candidates):
@@ -218,11 +220,13 @@ class SourceChecker:
                 )
                 return found
         names = ", ".join(c.source.name for c in candidates) or "none"
+        hints = [operation_id_hint(c.openapi, operation_id) for c in candidates if c.openapi]
         self.ctx.report(
             "unresolved-operation",
             pointer,
             f"no operation with operationId '{operation_id}' in the source descriptions ({names})",
-            hint="check the spelling against the OpenAPI description's operationIds",
+            hint=next((h for h in hints if h.startswith("did you mean")), None)
+            or "check the spelling against the OpenAPI description's operationIds",
         )
         return None
 
@@ -289,11 +293,15 @@ class SourceChecker:
             return None
         return loaded
 
-    def _no_operation(self, pointer: str, what: str, loaded: LoadedSource) -> None:
+    def _no_operation(
+        self, pointer: str, what: str, loaded: LoadedSource, suggestion: str | None = None
+    ) -> None:
         assert loaded.openapi is not None
         broken = self._broken_path_items(loaded.openapi)
         hint = "check it against the paths and operationIds of the OpenAPI description"
-        if broken:
+        if suggestion is not None and suggestion.startswith("did you mean"):
+            hint = suggestion
+        elif broken:
             hint = f"note: {broken[0]}"
         self.ctx.report("unresolved-operation", pointer, f"source description {what}", hint)
 

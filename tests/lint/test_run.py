@@ -43,11 +43,14 @@ def test_an_error_inside_the_workflow_stops_it_before_the_first_request(tmp_path
 
 
 def test_warnings_are_reported_and_do_not_stop_a_run(tmp_path: Path) -> None:
-    warned = CLEAN.replace("value: $inputs.tenant", "value: tenant-$inputs.tenant")
+    warned = CLEAN.replace(
+        "value: $inputs.petId\n",
+        "value: $inputs.petId\n          - name: extra\n            in: query\n            value: x\n",
+    )
     path = write_project(tmp_path, warned)
     diagnostics = Diagnostics()
     loaded = load(str(path), diagnostics=diagnostics)
-    assert [d.rule for d in diagnostics.warnings] == ["bare-expression"]
+    assert [d.rule for d in diagnostics.warnings] == ["unknown-parameter"]
     seen: list[httpx2.Request] = []
     result = loaded.run("adopt", {"petId": "1", "tenant": "t"}, client=_client(seen))
     assert seen, result
@@ -69,3 +72,16 @@ def test_an_unknown_field_is_an_error_to_validate_but_a_run_goes_on(tmp_path: Pa
     seen: list[httpx2.Request] = []
     loaded.run("adopt", {"petId": "1", "tenant": "t"}, client=_client(seen))
     assert seen
+
+
+def test_style_advice_is_for_validate_not_for_every_run(tmp_path: Path) -> None:
+    from arazzo_runner.lint import validate_document
+
+    styled = CLEAN.replace("value: $inputs.tenant", "value: tenant-$inputs.tenant")
+    path = write_project(tmp_path, styled)
+    checked = Diagnostics()
+    validate_document(str(path), checked)
+    assert [d.rule for d in checked.warnings] == ["bare-expression"]
+    diagnostics = Diagnostics()
+    load(str(path), diagnostics=diagnostics)
+    assert diagnostics.warnings == []
