@@ -49,6 +49,8 @@ class LoadedArazzo:
         self.options = options or LoadOptions()
         self.sources = SourceRegistry(document, diagnostics, options=self.options)
         self._input_validators: dict[tuple[int, str], InputValidator] = {}
+        # Prepared runners by workflow and the source names the run's servers override.
+        self._runners: dict[tuple[str, frozenset[str]], WorkflowRunner] = {}
 
     @property
     def workflows(self) -> list[Workflow]:
@@ -143,18 +145,31 @@ class LoadedArazzo:
         if timeout is not None:
             options.timeout = timeout
         self._check_overrides(options.server_overrides)
-        runner = WorkflowRunner(
-            self.document,
-            self.sources,
-            self.diagnostics,
-            options,
-            client,
-            listener,
-            inputs_preparer=self._prepare_inputs,
-        )
-        runner.prepare(workflow)  # document problems first: inputs cannot fix those
+        # Document problems first: inputs cannot fix those.
+        runner = self._prepared_runner(workflow, options).for_run(options, client, listener)
         values = self._prepare_inputs(workflow, self.document, inputs or {})
         return workflow, runner, values
+
+    def _prepared_runner(self, workflow: Workflow, options: RunOptions) -> WorkflowRunner:
+        # Preparing resolves operations and checks every step: more than a local
+        # HTTP call costs. The documents do not change, so a workflow run many
+        # times is prepared once per set of overridden source descriptions (the
+        # only run option preparing reads). A preparation that fails is not kept.
+        overridden = frozenset(options.server_overrides)
+        key = (workflow.workflow_id, overridden)
+        runner = self._runners.get(key)
+        if runner is None:
+            only_overrides = RunOptions(server_overrides=dict.fromkeys(overridden, ""))
+            runner = WorkflowRunner(
+                self.document,
+                self.sources,
+                self.diagnostics,
+                only_overrides,
+                inputs_preparer=self._prepare_inputs,
+            )
+            runner.prepare(workflow)
+            self._runners[key] = runner
+        return runner
 
     def _check_overrides(self, server_overrides: Mapping[str, str]) -> None:
         for name in server_overrides:

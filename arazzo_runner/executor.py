@@ -10,8 +10,6 @@ the same semantics. Steps that call workflows, ``dependsOn`` workflows and
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
 import json
 import math
 import re
@@ -29,7 +27,12 @@ from .expressions import ExpressionContext, HttpMessage, UnresolvedReference
 from .loader import join_pointer
 from .model import Action, ArazzoDocument, Step, Workflow, build_model, check_workflow
 from .openapi import Operation
-from .request_builder import PATH_TEMPLATE_NAMES, build_request, effective_parameters, has_header
+from .request_builder import (
+    PATH_TEMPLATE_NAMES,
+    RequestPlan,
+    effective_parameters,
+    has_header,
+)
 from .results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
 from .sources import SourceRegistry
 from .transport import (
@@ -136,20 +139,27 @@ class _RunState:
                 f"{self.max_executions} step executions (a goto or retry loop?); "
                 "raise it with --max-steps"
             )
-        self.check_time(f"before step '{step.step_id}'")
+        if self.out_of_time():  # the message is only worded when needed
+            raise self.time_limit_error(f"before step '{step.step_id}'")
 
     def remaining(self) -> float | None:
         if self.deadline is None:
             return None
         return self.deadline - time.monotonic()
 
-    def check_time(self, where: str) -> None:
+    def out_of_time(self) -> bool:
         remaining = self.remaining()
-        if remaining is not None and remaining <= 0:
-            raise RunLimitExceeded(
-                f"the run stopped {where}: it exceeded its time limit of "
-                f"{self.max_duration:g} s; raise it with --max-duration"
-            )
+        return remaining is not None and remaining <= 0
+
+    def check_time(self, where: str) -> None:
+        if self.out_of_time():
+            raise self.time_limit_error(where)
+
+    def time_limit_error(self, where: str) -> RunLimitExceeded:
+        return RunLimitExceeded(
+            f"the run stopped {where}: it exceeded its time limit of "
+            f"{self.max_duration:g} s; raise it with --max-duration"
+        )
 
 
 @dataclass(frozen=True)
@@ -195,8 +205,45 @@ class WorkflowRunner:
         self.events = listener or RunListener()
         self.inputs_preparer = inputs_preparer or _default_inputs_preparer
         self._operations: dict[tuple[str, str], Operation] = {}
+        self._requests: dict[tuple[str, str], RequestPlan] = {}
         self._prepared: set[str] = set()
         self._other_documents: dict[str, WorkflowRunner] = {}
+        # Runners of other Arazzo documents as a runner this one was made from
+        # prepared them; each is rebound to this runner's options when first used.
+        self._prepared_documents: dict[str, WorkflowRunner] = {}
+        # Operation id -> (operation, its server URL): the URL only depends on the document.
+        self._server_urls: dict[int, tuple[Operation, str]] = {}
+
+    def for_run(
+        self,
+        options: RunOptions,
+        client: httpx2.Client | None = None,
+        listener: RunListener | None = None,
+    ) -> WorkflowRunner:
+        """A runner for another run, sharing what this one prepared.
+
+        Preparing resolves every operation and checks every step, which costs
+        more than a local HTTP call; a workflow run many times is prepared once
+        and each run gets its own ``options``, ``client`` and ``listener``. The
+        preparation holds for runs whose ``server_overrides`` name the same
+        source descriptions (which servers must be defined depends on them).
+        """
+        runner = WorkflowRunner(
+            self.document,
+            self.sources,
+            self.diagnostics,
+            options,
+            client,
+            listener,
+            inputs_preparer=self.inputs_preparer,
+        )
+        # Copies, so that preparing another workflow on one runner never changes another's.
+        runner._operations = dict(self._operations)
+        runner._requests = dict(self._requests)
+        runner._prepared = set(self._prepared)
+        runner._prepared_documents = {**self._prepared_documents, **self._other_documents}
+        runner._server_urls = self._server_urls  # filled the same way by every run
+        return runner
 
     # -- preparing (nothing is sent)
 
@@ -243,6 +290,9 @@ class WorkflowRunner:
             problems.error(exc.message, exc.location, exc.hint)
             return targets
         self._operations[(workflow.workflow_id, step.step_id)] = operation
+        self._requests[(workflow.workflow_id, step.step_id)] = RequestPlan(
+            workflow, step, operation
+        )
         operation.check_security(self.diagnostics)
         self._check_parameters(workflow, step, operation, problems)
         self._check_server(operation, problems)
@@ -322,6 +372,11 @@ class WorkflowRunner:
     def _runner_for_source(self, name: str, pointer: str) -> WorkflowRunner:
         if name in self._other_documents:
             return self._other_documents[name]
+        prepared = self._prepared_documents.get(name)
+        if prepared is not None:
+            runner = prepared.for_run(self.options, listener=self.events)
+            self._other_documents[name] = runner
+            return runner
         source = self.document.source(name)
         if source is None:
             names = ", ".join(s.name for s in self.document.source_descriptions)
@@ -440,7 +495,7 @@ class WorkflowRunner:
                 except StopIteration as stop:
                     return stop.value
                 if isinstance(command, Wait):
-                    await asyncio.sleep(command.seconds)
+                    await _async_sleep(command.seconds)
                     reply = None
                 else:
                     reply = await send_async(
@@ -784,13 +839,12 @@ class WorkflowRunner:
         result: StepResult,
         number: int,
     ) -> Generator[Command, Any, None]:
-        operation = self._operations[(workflow.workflow_id, step.step_id)]
-        result.method = operation.method.upper()
+        plan = self._requests[(workflow.workflow_id, step.step_id)]
+        operation = plan.operation
+        result.method = plan.method
         result.status_code = None
         try:
-            request = build_request(
-                workflow, step, operation, context, self._base_url(operation), self.diagnostics
-            )
+            request = plan.build(context, self._base_url(operation), self.diagnostics)
         except StepFailure as exc:
             if number == 1:
                 self.events.step_started(step, None)
@@ -833,7 +887,8 @@ class WorkflowRunner:
         remaining = state.remaining()
         if remaining is None:
             return self.options.timeout
-        state.check_time("while waiting to send a request")
+        if remaining <= 0:
+            raise state.time_limit_error("while waiting to send a request")
         return max(0.001, min(self.options.timeout, remaining))
 
     def _workflow_attempt(
@@ -957,10 +1012,15 @@ class WorkflowRunner:
         override = self.options.server_overrides.get(operation.description.name)
         if override is not None:
             return override
+        known = self._server_urls.get(id(operation))
+        if known is not None and known[0] is operation:
+            return known[1]
         try:
-            return operation.description.server_url(operation)
+            url = operation.description.server_url(operation)
         except DocumentError as exc:  # pragma: no cover - prepare() checked this
             raise StepFailure(exc.message) from None
+        self._server_urls[id(operation)] = (operation, url)
+        return url
 
     def _response_body(self, step: Step, response: ResponseRecord, result: StepResult) -> Any:
         if not response.content:
@@ -984,6 +1044,8 @@ class WorkflowRunner:
 
 def _merged(workflow_actions: list[Action], step_actions: list[Action]) -> list[Action]:
     """A step's actions first, then the workflow's that the step does not override by name."""
+    if not workflow_actions:
+        return step_actions  # only read by the callers: no copy needed
     overridden = {action.name for action in step_actions}
     return [*step_actions, *(a for a in workflow_actions if a.name not in overridden)]
 
@@ -999,13 +1061,21 @@ def _retry_delay(action: Action, context: ExpressionContext) -> float:
     return float(action.retry_after or 0.0)
 
 
+async def _async_sleep(seconds: float) -> None:
+    import asyncio  # a blocking run never needs asyncio; importing it costs start-up time
+
+    await asyncio.sleep(seconds)
+
+
 def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     """RFC 9110 ``Retry-After``: delay-seconds or an HTTP-date; None when neither."""
     text = value.strip()
     if text.isdigit():
         return float(int(text))
+    from email.utils import parsedate_to_datetime  # rare: only HTTP-date Retry-After values
+
     try:
-        when = email.utils.parsedate_to_datetime(text)
+        when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
     if when is None:

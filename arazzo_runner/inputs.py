@@ -6,7 +6,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,11 @@ class InputValidator:
         self.workflow = workflow
         self.document = document
         self._validator = self._compile() if workflow.inputs is not None else None
+        self._plain: _PlainSchema | None = None
+        if self._validator is not None:
+            self._plain = _PlainSchema.of(
+                workflow.inputs, document.document.data, self._validator.FORMAT_CHECKER
+            )
 
     def _compile(self) -> Any:
         import jsonschema  # imported here: it is only needed once inputs exist
@@ -220,6 +225,8 @@ class InputValidator:
         """Raise :class:`InputError` listing every problem with ``inputs``."""
         if self._validator is None:
             return
+        if self._plain is not None and self._plain.accepts(inputs):
+            return  # certainly valid: the full validator would find nothing
         import referencing.exceptions
 
         try:
@@ -240,6 +247,133 @@ class InputValidator:
                 + "\n  - ".join(lines),
                 hint="pass inputs with --input NAME=VALUE or --inputs FILE.json",
             )
+
+
+# Keywords that only describe (JSON Schema's annotations): they never fail an instance.
+_ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+    }
+)
+# JSON Schema type -> a test that only passes values of that type. Narrower than
+# jsonschema where it is cheaper to be (an integral float is left to jsonschema).
+_TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: isinstance(value, str),
+    "boolean": lambda value: isinstance(value, bool),
+    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "number": lambda value: isinstance(value, int | float) and not isinstance(value, bool),
+    "null": lambda value: value is None,
+    "array": lambda value: isinstance(value, list),
+    "object": lambda value: isinstance(value, dict),
+}
+
+
+class _PlainSchema:
+    """A quick check for the usual inputs schema: an object of typed, independent properties.
+
+    JSON Schema validation with ``jsonschema`` costs about as much as a local
+    HTTP call. Most inputs schemas only list properties with a ``type`` (and
+    descriptions), which a few ``isinstance`` calls check. :meth:`accepts`
+    answers True only when the inputs are certainly valid; anything else
+    (invalid inputs, or values it does not judge, such as ``2.0`` for an
+    integer) goes to the full validator, which also words the errors.
+    A schema using any other keyword (``$ref``, ``pattern``, a format that is
+    checked, nested properties...) gets no quick check at all.
+    """
+
+    def __init__(
+        self,
+        properties: dict[str, list[Callable[[Any], bool]]],
+        enums: dict[str, list[str]],
+        required: list[str],
+        *,
+        closed: bool,
+    ) -> None:
+        self.properties = properties
+        self.enums = enums
+        self.required = required
+        self.closed = closed
+        """``additionalProperties: false``: only the listed properties may be given."""
+
+    @classmethod
+    def of(cls, schema: Any, document: Any, format_checker: Any) -> _PlainSchema | None:
+        """The quick check for ``schema``, or None when the schema is not that simple."""
+        if isinstance(document, dict) and ("$schema" in document or "$id" in document):
+            return None  # another dialect could give the keywords other meanings
+        if not isinstance(schema, dict) or schema.get("type", "object") != "object":
+            return None
+        allowed = {"type", "properties", "required", "additionalProperties", *_ANNOTATIONS}
+        properties = schema.get("properties", {})
+        required = schema.get("required", [])
+        additional = schema.get("additionalProperties", True)
+        if (
+            set(schema) - allowed
+            or not isinstance(properties, dict)
+            or not isinstance(required, list)
+            or not all(isinstance(name, str) for name in required)
+            or not isinstance(additional, bool)
+        ):
+            return None
+        tests: dict[str, list[Callable[[Any], bool]]] = {}
+        enums: dict[str, list[str]] = {}
+        for name, spec in properties.items():
+            plain = _plain_property(spec, format_checker)
+            if plain is None:
+                return None
+            tests[name], enum = plain
+            if enum is not None:
+                enums[name] = enum
+        return cls(tests, enums, required, closed=not additional)
+
+    def accepts(self, inputs: dict[str, Any]) -> bool:
+        for name in self.required:
+            if name not in inputs:
+                return False
+        for name, value in inputs.items():
+            tests = self.properties.get(name)
+            if tests is None:
+                if self.closed:
+                    return False
+                continue
+            if tests and not any(test(value) for test in tests):
+                return False
+            enum = self.enums.get(name)
+            if enum is not None and not (isinstance(value, str) and value in enum):
+                return False
+        return True
+
+
+def _plain_property(
+    spec: Any, format_checker: Any
+) -> tuple[list[Callable[[Any], bool]], list[str] | None] | None:
+    """The type tests (any may pass; none: any value) and string enum of one property."""
+    if spec is True:
+        return [], None
+    if not isinstance(spec, dict) or set(spec) - {"type", "enum", "format", *_ANNOTATIONS}:
+        return None
+    if "format" in spec and (
+        not isinstance(spec["format"], str) or spec["format"] in format_checker.checkers
+    ):
+        return None  # a format that is checked, such as date or email
+    declared = spec.get("type")
+    names = [declared] if isinstance(declared, str) else declared
+    if "type" not in spec:
+        names = []
+    if not isinstance(names, list) or not all(name in _TYPE_TESTS for name in names):
+        return None
+    enum = spec.get("enum")
+    if enum is not None and not (
+        isinstance(enum, list) and all(isinstance(item, str) for item in enum)
+    ):
+        return None
+    return [_TYPE_TESTS[name] for name in names], enum
 
 
 def validate_inputs(inputs: dict[str, Any], workflow: Workflow, document: ArazzoDocument) -> None:

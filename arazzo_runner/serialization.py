@@ -39,6 +39,8 @@ DEFAULT_STYLES: Mapping[str, str] = {
     "cookie": "form",
 }
 
+# RFC 3986 unreserved characters: what `quote` never encodes.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 # RFC 3986 reserved characters, which `allowReserved: true` leaves as they are.
 _RESERVED = ":/?[]@!$&'()*+,;="
 # A percent-encoded triplet: with allowReserved it is already encoded, as in
@@ -109,6 +111,8 @@ def _is_empty(value: Any) -> bool:
 
 def escape_path(text: str) -> str:
     """Encode everything but RFC 3986 unreserved characters, ``/`` included."""
+    if isinstance(text, str) and _UNRESERVED.fullmatch(text):
+        return text  # the common case, short-cut: nothing to encode
     return quote(text, safe="")
 
 
@@ -274,6 +278,8 @@ def serialize_form_query(name: str, value: Any, style: ParameterStyle, escape: E
 
 def serialize_header(value: Any, style: ParameterStyle) -> str:
     """A header parameter's value (``style: simple``)."""
+    if isinstance(value, str) and style.content_type is None:
+        return value  # the common case, short-cut: a string is sent as it is
     if style.content_type is not None:
         return content_text(value, style.content_type)
     return serialize_simple(value, style.explode, escape_header)
@@ -293,6 +299,8 @@ def serialize_cookie(name: str, value: Any, style: ParameterStyle) -> list[str]:
 
 def serialize_path_value(name: str, value: Any, style: ParameterStyle) -> str:
     """A path parameter with its :class:`ParameterStyle`, percent-encoded."""
+    if isinstance(value, str) and style.content_type is None and style.style == "simple":
+        return escape_path(value)  # the common case, short-cut: what serialize_simple does
     if style.content_type is not None:
         return escape_path(content_text(value, style.content_type))
     return serialize_path(name, value, style.style, style.explode)

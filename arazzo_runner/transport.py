@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import ssl
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -73,10 +74,16 @@ class _Limits:
 
     @classmethod
     def of(cls, options: TransportOptions, timeout: float) -> _Limits:
-        return cls(connect=min(options.connect_timeout, timeout), read=timeout)
+        return _limits(min(options.connect_timeout, timeout), timeout)
 
     def for_httpx(self) -> httpx2.Timeout:
         return _httpx_timeout(self.read, self.connect)
+
+
+@functools.lru_cache(maxsize=64)
+def _limits(connect: float, read: float) -> _Limits:
+    # Shared like the Timeout below: most requests of a run have the same limits.
+    return _Limits(connect=connect, read=read)
 
 
 @functools.lru_cache(maxsize=64)
@@ -91,13 +98,66 @@ def _httpx_timeout(read: float, connect: float) -> httpx2.Timeout:
 # --------------------------------------------------------------------------- clients
 
 
+class _DefaultTLS:
+    """The client's default TLS context, built in a background thread ahead of time.
+
+    Loading the trusted certificates takes 30-50 ms, in OpenSSL, which releases
+    the GIL: a command that is about to send requests starts it early, while it
+    reads and checks its documents, and the first client takes the result.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._context: ssl.SSLContext | None = None
+
+    def prepare(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._build, name="tls-setup", daemon=True)
+                self._thread.start()
+
+    def _build(self) -> None:
+        try:
+            import httpx2
+
+            # What httpx2.Client(verify=True, trust_env=True) would build itself.
+            self._context = httpx2.create_ssl_context(verify=True, trust_env=True)
+        except Exception:  # the client builds its own then, and reports any problem
+            self._context = None
+
+    def take(self) -> ssl.SSLContext | None:
+        """The prepared context (once), or None when none was prepared or it failed."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is None:
+            return None
+        thread.join()
+        context, self._context = self._context, None
+        return context
+
+
+_default_tls = _DefaultTLS()
+
+
+def prepare_default_tls() -> None:
+    """Start building the default TLS context for the next client :func:`new_client` makes."""
+    _default_tls.prepare()
+
+
+def _verify(options: TransportOptions) -> ssl.SSLContext | bool:
+    if options.verify is not True:
+        return options.verify
+    return _default_tls.take() or True
+
+
 def new_client(options: TransportOptions) -> httpx2.Client:
     import httpx2  # loading and validating documents never need the HTTP client
 
     return httpx2.Client(
         timeout=_Limits.of(options, options.timeout).for_httpx(),
         follow_redirects=False,  # the redirect policy is ours: see _RedirectTrail
-        verify=options.verify,
+        verify=_verify(options),
         limits=_pool_limits(options),
         trust_env=True,
     )
@@ -109,7 +169,7 @@ def new_async_client(options: TransportOptions) -> httpx2.AsyncClient:
     return httpx2.AsyncClient(
         timeout=_Limits.of(options, options.timeout).for_httpx(),
         follow_redirects=False,
-        verify=options.verify,
+        verify=_verify(options),
         limits=_pool_limits(options),
         trust_env=True,
     )
@@ -137,13 +197,13 @@ def send(
     try:
         check_header_values(request.headers)
         outgoing = _build(client, request, limits)
-        trail = _RedirectTrail(request, options)
+        trail = _RedirectTrail(request, options) if options.follow_redirects else None
         while True:
             progress.reset()
             response = client.send(outgoing, stream=True, follow_redirects=False)
             try:
                 progress.headers_received = True
-                follow = trail.next_request(response)
+                follow = trail.next_request(response) if trail is not None else None
                 if follow is None:
                     _check_declared_size(response, options.max_response_bytes, request)
                     chunks = _capped(response.iter_bytes(), options.max_response_bytes, request)
@@ -168,13 +228,13 @@ async def send_async(
     try:
         check_header_values(request.headers)
         outgoing = _build(client, request, limits)
-        trail = _RedirectTrail(request, options)
+        trail = _RedirectTrail(request, options) if options.follow_redirects else None
         while True:
             progress.reset()
             response = await client.send(outgoing, stream=True, follow_redirects=False)
             try:
                 progress.headers_received = True
-                follow = trail.next_request(response)
+                follow = trail.next_request(response) if trail is not None else None
                 if follow is None:
                     _check_declared_size(response, options.max_response_bytes, request)
                     content = bytearray()
@@ -457,6 +517,8 @@ def _protocol_failure(exc: Exception, where: str, in_body: bool) -> str:
 def check_header_values(headers: list[tuple[str, str]]) -> None:
     # Checked here so that the message can name the header without quoting its
     # value: header values are often credentials.
+    if _all_clean(headers):
+        return
     for name, value in headers:
         if _BAD_HEADER_VALUE.search(value):
             raise StepFailure(
@@ -464,6 +526,21 @@ def check_header_values(headers: list[tuple[str, str]]) -> None:
             )
         if not name or _BAD_HEADER_NAME.search(name):
             raise StepFailure(f"'{name}' is not a valid HTTP header name")
+
+
+def _all_clean(headers: list[tuple[str, str]]) -> bool:
+    """Whether no header has a problem, found with two searches instead of two per header."""
+    if not headers:
+        return True
+    try:
+        names, values = zip(*headers, strict=True)
+        return (
+            all(names)
+            and not _BAD_HEADER_NAME.search("x".join(names))
+            and not _BAD_HEADER_VALUE.search("x".join(values))
+        )
+    except (TypeError, ValueError):  # the header-by-header checks say what is wrong
+        return False
 
 
 _BAD_HEADER_VALUE = re.compile(r"[\r\n\0]")

@@ -45,7 +45,8 @@ def test_an_error_inside_the_workflow_stops_it_before_the_first_request(tmp_path
 def test_warnings_are_reported_and_do_not_stop_a_run(tmp_path: Path) -> None:
     warned = CLEAN.replace(
         "value: $inputs.petId\n",
-        "value: $inputs.petId\n          - name: extra\n            in: query\n            value: x\n",
+        "value: $inputs.petId\n"
+        "          - name: extra\n            in: query\n            value: x\n",
     )
     path = write_project(tmp_path, warned)
     diagnostics = Diagnostics()

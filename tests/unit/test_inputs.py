@@ -446,3 +446,81 @@ def test_workflow_without_inputs_accepts_anything(document: ArazzoDocument) -> N
 def test_inputs_ref_to_a_missing_component_is_an_input_error(document: ArazzoDocument) -> None:
     error = invalid({}, document, "missingref")
     assert "#/components/inputs/missing" in error.message
+
+
+# --------------------------------------------------------------------------- the quick check
+
+PLAIN_SCHEMA = {
+    "type": "object",
+    "required": ["name", "flag"],
+    "properties": {
+        "name": {"type": "string", "description": "shown in help"},
+        "flag": {"type": "boolean"},
+        "count": {"type": "integer"},
+        "ratio": {"type": ["number", "null"]},
+        "mode": {"type": "string", "enum": ["fast", "slow"]},
+        "secret": {"type": "string", "format": "password"},
+        "anything": {},
+    },
+}
+CANDIDATES: list[Any] = [
+    "x", "", 0, 1, 2.0, 2.5, True, False, None, [], {}, [1], {"a": 1}, "fast", "slow", "FAST"
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_quick_check_accepts_only_what_json_schema_accepts(closed: bool) -> None:
+    import jsonschema
+
+    from arazzo_runner.inputs import _PlainSchema
+
+    schema = {**PLAIN_SCHEMA, "additionalProperties": not closed}
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    quick = _PlainSchema.of(schema, {}, validator.FORMAT_CHECKER)
+    assert quick is not None
+    accepted = 0
+    for name in PLAIN_SCHEMA["properties"]:
+        for value in CANDIDATES:
+            for extra in ({}, {"other": 1}):
+                given = {"name": "n", "flag": True, name: value, **extra}
+                if quick.accepts(given):
+                    accepted += 1
+                    assert validator.is_valid(given), given
+    assert accepted > 0
+    assert not quick.accepts({"name": "n"})  # a required input is missing
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": {"type": "string", "pattern": "^x"}}},
+        {"type": "object", "properties": {"a": {"type": "string", "format": "email"}}},
+        {"type": "object", "properties": {"a": {"$ref": "#/components/inputs/a"}}},
+        {"type": "object", "properties": {"a": {"type": "object", "properties": {}}}},
+        {"type": "object", "properties": {"a": {"enum": [1, 2]}}},
+        {"$ref": "#/components/inputs/all"},
+        {"type": "object", "minProperties": 1},
+    ],
+)
+def test_no_quick_check_for_other_keywords(schema: dict[str, Any]) -> None:
+    import jsonschema
+
+    from arazzo_runner.inputs import _PlainSchema
+
+    assert _PlainSchema.of(schema, {}, jsonschema.Draft202012Validator.FORMAT_CHECKER) is None
+
+
+def test_an_integral_float_is_left_to_json_schema() -> None:
+    import jsonschema
+
+    from arazzo_runner.inputs import _PlainSchema
+
+    # JSON Schema counts 2.0 as an integer; the quick check leaves that to jsonschema.
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    quick = _PlainSchema.of(PLAIN_SCHEMA, {}, checker)
+    assert quick is not None
+    given = {"name": "n", "flag": True, "count": 2.0}
+    assert not quick.accepts(given)
+    assert jsonschema.Draft202012Validator(PLAIN_SCHEMA, format_checker=checker).is_valid(given)
