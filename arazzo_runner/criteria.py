@@ -18,6 +18,7 @@ and xpath").
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import operator
@@ -489,12 +490,21 @@ _ORDERINGS: Mapping[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
+_INT_COMPARISONS: Mapping[str, Callable[[int, int], bool]] = {
+    **_ORDERINGS,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 # What a numeric string looks like when it is coerced for a comparison with a number.
 _NUMERIC_STRING = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
 
 
 def compare(op: str, left: Any, right: Any) -> bool:
     """Apply a comparison operator with the loose typing rules of docs/semantics.md."""
+    if type(left) is int and type(right) is int:
+        # `$statusCode == 200` and the like: two plain integers need none of the
+        # coercions below, which would compare them exactly like this.
+        return _INT_COMPARISONS[op](left, right)
     operands = _comparable(left, right)
     if operands is None:
         # Values of unrelated types are simply different.
@@ -776,10 +786,15 @@ class _SimpleCriterion:
     def check(self, ctx: ExpressionContext) -> CriterionOutcome:
         try:
             if self.condition.evaluate(ctx) is True:
-                return CriterionOutcome(True, f"{self.condition.source} is true")
+                return self._passed
             return _failure(self.condition.explain(ctx))
         except UnresolvedReference as exc:
             return _failure(str(exc))
+
+    @functools.cached_property
+    def _passed(self) -> CriterionOutcome:
+        # Always the same (and immutable): made once instead of on every check.
+        return CriterionOutcome(True, f"{self.condition.source} is true")
 
     def expressions(self) -> list[RuntimeExpression]:
         extra = [self.context] if self.context is not None else []

@@ -861,25 +861,31 @@ class WorkflowRunner:
             if problem is not None:
                 result.error = problem
                 return
-        sent_at = datetime.now(UTC)
+        checks = self.options.response_checks
+        # The exchange record is only for a listener that wants it and for the
+        # response checks; without either, neither it nor its timestamp is made.
+        recorded = checks is not None or _hears_exchanges(self.events)
+        sent_at = datetime.now(UTC) if recorded else None
         outcome: SendOutcome = yield SendRequest(request, self._request_timeout(state))
-        exchange = Exchange(
-            workflow.workflow_id,
-            step.step_id,
-            number,
-            request,
-            sent_at,
-            outcome.response,
-            outcome.error,
-            outcome.elapsed_ms,
-        )
-        self.events.exchange(exchange)
+        exchange = None
+        if sent_at is not None:
+            exchange = Exchange(
+                workflow.workflow_id,
+                step.step_id,
+                number,
+                request,
+                sent_at,
+                outcome.response,
+                outcome.error,
+                outcome.elapsed_ms,
+            )
+            self.events.exchange(exchange)
         if outcome.response is None:
             result.error = outcome.error
             return
         self._judge_response(step, outcome.response, context, result)
-        if self.options.response_checks is not None:
-            self.options.response_checks.apply(operation, exchange, result, self.diagnostics)
+        if checks is not None and exchange is not None:
+            checks.apply(operation, exchange, result, self.diagnostics)
         if context.status_code is not None and context.response is not None:
             state.last_response = (context.status_code, context.response)
 
@@ -1040,6 +1046,13 @@ class WorkflowRunner:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _hears_exchanges(listener: RunListener) -> bool:
+    """Whether ``listener`` does anything with an exchange (the base class ignores it)."""
+    # Through the bound method, so that an ``exchange`` set on the instance also counts.
+    method = getattr(listener, "exchange", None)
+    return getattr(method, "__func__", None) is not RunListener.exchange
 
 
 def _merged(workflow_actions: list[Action], step_actions: list[Action]) -> list[Action]:

@@ -19,7 +19,6 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
@@ -79,11 +78,26 @@ class _Limits:
     def for_httpx(self) -> httpx2.Timeout:
         return _httpx_timeout(self.read, self.connect)
 
+    def extensions(self) -> dict[str, object]:
+        """Request extensions carrying these limits, as ``build_request(timeout=...)`` makes them.
+
+        Passing the ``timeout`` extension directly spares ``httpx2`` building a new
+        ``Timeout`` and its dict for every request. Both dicts are copies made here:
+        a request's extensions belong to it (event hooks may add to them).
+        """
+        return {"timeout": dict(_timeout_extension(self.read, self.connect))}
+
 
 @functools.lru_cache(maxsize=64)
 def _limits(connect: float, read: float) -> _Limits:
     # Shared like the Timeout below: most requests of a run have the same limits.
     return _Limits(connect=connect, read=read)
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout_extension(read: float, connect: float) -> dict[str, float | None]:
+    # Read-only: every caller copies it (see _Limits.extensions).
+    return _httpx_timeout(read, connect).as_dict()
 
 
 @functools.lru_cache(maxsize=64)
@@ -206,8 +220,8 @@ def send(
                 follow = trail.next_request(response) if trail is not None else None
                 if follow is None:
                     _check_declared_size(response, options.max_response_bytes, request)
-                    chunks = _capped(response.iter_bytes(), options.max_response_bytes, request)
-                    return SendOutcome(_record(response, b"".join(chunks)), None, _since(started))
+                    content = _read_capped(response, options.max_response_bytes, request)
+                    return SendOutcome(_record(response, content), None, _since(started))
             finally:
                 response.close()
             outgoing = follow
@@ -258,7 +272,7 @@ def _build(
         params=request.query or None,
         headers=request.headers,
         content=request.content,
-        timeout=limits.for_httpx(),
+        extensions=limits.extensions(),
     )
 
 
@@ -377,12 +391,16 @@ def _check_declared_size(response: httpx2.Response, limit: int, request: Prepare
         )
 
 
-def _capped(chunks: Iterable[bytes], limit: int, request: PreparedRequest) -> Iterator[bytes]:
+def _read_capped(response: httpx2.Response, limit: int, request: PreparedRequest) -> bytes:
+    # A loop rather than a generator: most bodies arrive in one chunk, and the
+    # cap is checked after each chunk, before the next one is read.
+    chunks: list[bytes] = []
     total = 0
-    for chunk in chunks:
+    for chunk in response.iter_bytes():
         total += len(chunk)
         _check_size(total, limit, request)
-        yield chunk
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _check_size(total: int, limit: int, request: PreparedRequest) -> None:
