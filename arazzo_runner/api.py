@@ -144,10 +144,10 @@ class LoadedArazzo:
             options.server_overrides = dict(server_overrides)
         if timeout is not None:
             options.timeout = timeout
-        self._check_overrides(options.server_overrides)
+        self.check_server_overrides(options.server_overrides)
         # Document problems first: inputs cannot fix those.
         runner = self._prepared_runner(workflow, options).for_run(options, client, listener)
-        values = self._prepare_inputs(workflow, self.document, inputs or {})
+        values = self.prepare_inputs(workflow, self.document, inputs or {})
         return workflow, runner, values
 
     def _prepared_runner(self, workflow: Workflow, options: RunOptions) -> WorkflowRunner:
@@ -165,13 +165,14 @@ class LoadedArazzo:
                 self.sources,
                 self.diagnostics,
                 only_overrides,
-                inputs_preparer=self._prepare_inputs,
+                inputs_preparer=self.prepare_inputs,
             )
             runner.prepare(workflow)
             self._runners[key] = runner
         return runner
 
-    def _check_overrides(self, server_overrides: Mapping[str, str]) -> None:
+    def check_server_overrides(self, server_overrides: Mapping[str, str]) -> None:
+        """Raise :class:`UsageError` when an override names a source the document lacks."""
         for name in server_overrides:
             if self.document.source(name) is None:
                 names = ", ".join(s.name for s in self.document.source_descriptions)
@@ -181,9 +182,10 @@ class LoadedArazzo:
                     hint=f"source descriptions: {names}",
                 )
 
-    def _prepare_inputs(
+    def prepare_inputs(
         self, workflow: Workflow, document: ArazzoDocument, inputs: Mapping[str, Any]
     ) -> dict[str, Any]:
+        """``inputs`` with the schema's defaults, validated (raises :class:`InputError`)."""
         values = apply_defaults(dict(inputs), workflow)
         self._input_validator(workflow, document)(values)
         return values

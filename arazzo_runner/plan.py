@@ -211,10 +211,10 @@ def plan_run(
     """
     workflow = loaded.workflow(workflow_id)
     options = replace(options) if options is not None else RunOptions()
-    loaded._check_overrides(options.server_overrides)
+    loaded.check_server_overrides(options.server_overrides)
     runner = WorkflowRunner(loaded.document, loaded.sources, loaded.diagnostics, options)
     runner.prepare(workflow)
-    values = loaded._prepare_inputs(workflow, loaded.document, inputs)
+    values = loaded.prepare_inputs(workflow, loaded.document, inputs)
     shown_inputs = masked_inputs(workflow, values)
     context = _static_context(loaded.document, shown_inputs)
     steps = [
