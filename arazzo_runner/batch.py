@@ -121,15 +121,12 @@ def check_input_lines(
     loaded: LoadedArazzo, workflow: Workflow, lines: list[InputLine], source: str
 ) -> list[InputLine]:
     """Apply defaults and validate every line before the first request is sent."""
-    from .inputs import InputValidator, apply_defaults
-
     name = "standard input" if source == "-" else source
-    validate = InputValidator(workflow, loaded.document)
     checked: list[InputLine] = []
     for item in lines:
-        values = apply_defaults(item.inputs, workflow)
         try:
-            validate(values)
+            # The document's own cached validator: each run checks its inputs again.
+            values = loaded.prepare_inputs(workflow, loaded.document, item.inputs)
         except InputError as exc:
             raise InputError(f"{name} line {item.line}: {exc.message}", hint=exc.hint) from None
         checked.append(InputLine(item.line, values))

@@ -151,10 +151,6 @@ class _RunState:
         remaining = self.remaining()
         return remaining is not None and remaining <= 0
 
-    def check_time(self, where: str) -> None:
-        if self.out_of_time():
-            raise self.time_limit_error(where)
-
     def time_limit_error(self, where: str) -> RunLimitExceeded:
         return RunLimitExceeded(
             f"the run stopped {where}: it exceeded its time limit of "

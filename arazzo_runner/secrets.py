@@ -286,9 +286,6 @@ class SecretMasker:
             return [self.mask_value(item) for item in value]
         return self.mask(str(value))
 
-    def is_secret_header(self, name: str) -> bool:
-        return self.enabled and name.lower() in self.header_names
-
     def mask_header(self, name: str, value: str) -> str:
         """A header's value as shown: ``***`` for a secret header, else with secrets masked."""
         if not self.enabled:
