@@ -16,17 +16,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # Public name -> the module (relative to this package) that defines it.
 _EXPORTS: dict[str, str] = {
     "load": ".api",
     "LoadedArazzo": ".api",
-    "RunOptions": ".executor",
-    "RunListener": ".events",
-    "Exchange": ".exchange",
-    "PreparedRequest": ".exchange",
-    "ResponseRecord": ".exchange",
+    "RunOptions": ".engine",
+    "RunListener": ".engine",
+    "Exchange": ".http.messages",
+    "PreparedRequest": ".http.messages",
+    "ResponseRecord": ".http.messages",
     "WorkflowResult": ".results",
     "StepResult": ".results",
     "Attempt": ".results",
@@ -63,10 +63,9 @@ __all__ = [
 if TYPE_CHECKING:
     from .api import LoadedArazzo, load
     from .diagnostics import DocumentInvalid
+    from .engine import RunListener, RunOptions
     from .errors import ArazzoError, DocumentError, InputError, UsageError
-    from .events import RunListener
-    from .exchange import Exchange, PreparedRequest, ResponseRecord
-    from .executor import RunOptions
+    from .http.messages import Exchange, PreparedRequest, ResponseRecord
     from .results import ActionTaken, Attempt, Status, StepResult, WorkflowResult
 
 

@@ -20,15 +20,20 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics
+from .document import (
+    ArazzoDocument,
+    DocumentLimits,
+    LoadOptions,
+    Workflow,
+    find_schema_cycle,
+    load_document,
+    workflow_pointer_of,
+)
+from .engine import InputValidator, RunListener, RunOptions, WorkflowRunner, apply_defaults
 from .errors import DocumentError, UsageError
-from .events import RunListener
-from .executor import RunOptions, WorkflowRunner
-from .inputs import InputValidator, apply_defaults
-from .lint import prepare_document
-from .loader import DocumentLimits, LoadOptions, find_schema_cycle, load_document
-from .model import ArazzoDocument, Workflow, workflow_pointer_of
+from .openapi import SourceRegistry
 from .results import WorkflowResult
-from .sources import SourceRegistry
+from .validation import prepare_document
 
 if TYPE_CHECKING:
     import httpx2
@@ -226,7 +231,7 @@ def load(
 
     ``offline`` forbids fetching any document over the network (the workflow's
     own API calls are not affected); ``limits`` bound the size, nesting and
-    fetch time of every document read, :data:`~arazzo_runner.loader.DEFAULT_LIMITS`
+    fetch time of every document read, :data:`~arazzo_runner.document.loader.DEFAULT_LIMITS`
     when omitted.
     """
     if diagnostics is None:

@@ -27,9 +27,8 @@ from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from .api import LoadedArazzo
-    from .events import RunListener
-    from .executor import RunOptions
-    from .model import Workflow
+    from .document import Workflow
+    from .engine import RunListener, RunOptions
     from .results import WorkflowResult
 
 
@@ -165,7 +164,7 @@ async def arun_batch(
     """:func:`run_batch` on a running event loop."""
     from dataclasses import replace
 
-    from .transport import new_async_client
+    from .http.transport import new_async_client
 
     if concurrency < 1:
         raise UsageError("--concurrency must be at least 1")

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .events import RunListener
+from .engine import RunListener
 
 if TYPE_CHECKING:
     from .api import LoadedArazzo
     from .errors import ArazzoError
-    from .exchange import Exchange
+    from .http.messages import Exchange
     from .results import StepResult, WorkflowResult
 
 DEFAULT_PATTERNS = ("*.arazzo.yaml", "*.arazzo.yml", "*.arazzo.json")

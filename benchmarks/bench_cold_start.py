@@ -59,6 +59,6 @@ def _row(name: str, seconds: float, baseline: float, target: float | None = None
 
 
 def _has_validate() -> bool:
-    from arazzo_runner.commands import COMMANDS
+    from arazzo_runner.cli.commands import COMMANDS
 
     return "validate" in COMMANDS

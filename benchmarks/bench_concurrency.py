@@ -15,7 +15,7 @@ def concurrency(runs: int, width: int, rounds: int) -> Result:
     """Runs per second of ``runs`` sessions, ``width`` at a time, engine vs raw calls."""
     from arazzo_runner.api import load
     from arazzo_runner.batch import InputLine, arun_batch
-    from arazzo_runner.executor import RunOptions
+    from arazzo_runner.engine.executor import RunOptions
 
     sessions = session_ids(runs)
     loaded = load(str(WORKFLOW))

@@ -22,8 +22,8 @@ def engine_overhead(runs: int, rounds: int) -> Result:
     import httpx2
 
     from arazzo_runner.api import load
-    from arazzo_runner.executor import RunOptions
-    from arazzo_runner.transport import new_client
+    from arazzo_runner.engine.executor import RunOptions
+    from arazzo_runner.http.transport import new_client
 
     session = session_ids(1)[0]
     loaded = load(str(WORKFLOW))
@@ -60,7 +60,7 @@ def engine_cpu(runs: int, rounds: int) -> Result:
     import httpx2
 
     from arazzo_runner.api import load
-    from arazzo_runner.executor import RunOptions
+    from arazzo_runner.engine.executor import RunOptions
 
     session = session_ids(1)[0]
     base_url = "http://stand-in.local/api"
@@ -124,8 +124,8 @@ def _raw_run(client: Any, base_url: str, session: str) -> None:
 def no_growth(total: int) -> list[Result]:
     """Per-run time and process memory of the last tenth of ``total`` runs vs the first."""
     from arazzo_runner.api import load
-    from arazzo_runner.executor import RunOptions
-    from arazzo_runner.transport import new_client
+    from arazzo_runner.engine.executor import RunOptions
+    from arazzo_runner.http.transport import new_client
 
     window = total // 10
     session = session_ids(1)[0]

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from arazzo_runner.diagnostics import Diagnostics  # noqa: E402
-from arazzo_runner.lint import validate_document  # noqa: E402
+from arazzo_runner.validation import validate_document  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -5,5 +5,5 @@
 * :mod:`.json_report`, :mod:`.junit`, :mod:`.har` - the ``--report`` formats;
 * :mod:`.files` - ``--report KIND=FILE`` parsing and atomic writing.
 
-Everything goes through the run's :class:`~arazzo_runner.secrets.SecretMasker`.
+Everything goes through the run's :class:`~arazzo_runner.masking.SecretMasker`.
 """

@@ -6,7 +6,7 @@ import base64
 from datetime import UTC, datetime
 from typing import Any
 
-from ..secrets import SecretMasker
+from ..masking import SecretMasker
 
 
 def body_text(content: bytes) -> str | None:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 
 if TYPE_CHECKING:
+    from ..masking import SecretMasker
     from ..results import WorkflowResult
-    from ..secrets import SecretMasker
     from .recorder import RunRecorder
 
 Renderer = Callable[["WorkflowResult", "RunRecorder", "SecretMasker"], str]

@@ -18,12 +18,12 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .. import __version__
-from ..secrets import MASK, SecretMasker
+from .._version import __version__
+from ..masking import MASK, SecretMasker
 from .common import body_text, iso_time
 
 if TYPE_CHECKING:
-    from ..exchange import Exchange
+    from ..http.messages import Exchange
     from ..results import WorkflowResult
     from .recorder import RunRecorder
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..secrets import SecretMasker
+from ..masking import SecretMasker
 from .common import encode_body, header_list, iso_time
 
 if TYPE_CHECKING:
-    from ..exchange import Exchange
+    from ..http.messages import Exchange
     from ..results import WorkflowResult
     from .recorder import RunRecorder
 

@@ -14,8 +14,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from ..masking import SecretMasker
 from ..results import Status
-from ..secrets import SecretMasker
 from .common import iso_time
 from .progress import describe_action, format_duration
 

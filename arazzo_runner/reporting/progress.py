@@ -11,7 +11,7 @@ Verbosity: :data:`QUIET` prints nothing while running (only the final result,
 see :func:`print_summary`); :data:`VERBOSE` adds every request and response
 (method, URL, headers, a bounded body preview).
 
-Every line goes through the run's :class:`~arazzo_runner.secrets.SecretMasker`.
+Every line goes through the run's :class:`~arazzo_runner.masking.SecretMasker`.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ import shutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..events import RunListener
-from ..secrets import SecretMasker
+from ..engine import RunListener
+from ..masking import SecretMasker
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ..exchange import Exchange, PreparedRequest
-    from ..model import Step, Workflow
+    from ..document import Step, Workflow
+    from ..http.messages import Exchange, PreparedRequest
     from ..results import ActionTaken, StepResult, WorkflowResult
 
 QUIET = -1

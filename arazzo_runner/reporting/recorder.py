@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..events import RunListener
+from ..engine import RunListener
 
 if TYPE_CHECKING:
-    from ..exchange import Exchange
-    from ..model import Workflow
+    from ..document import Workflow
+    from ..http.messages import Exchange
     from ..results import WorkflowResult
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from arazzo_runner.api import load
 from arazzo_runner.batch import InputLine, run_batch
-from arazzo_runner.executor import RunOptions
+from arazzo_runner.engine.executor import RunOptions
 
 from ..support import WORKFLOW, CliResult, load_stand_in, run_cli
 

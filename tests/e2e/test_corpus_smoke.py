@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from arazzo_runner import loader
 from arazzo_runner.api import load
 from arazzo_runner.diagnostics import Diagnostics
+from arazzo_runner.document import loader
+from arazzo_runner.engine.executor import WorkflowRunner
 from arazzo_runner.errors import ArazzoError, DocumentError
-from arazzo_runner.executor import WorkflowRunner
 
 from ..support import CORPUS
 

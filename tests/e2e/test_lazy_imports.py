@@ -76,7 +76,7 @@ def test_the_schema_validator_package_stays_whole() -> None:
     """Response checks load openapi-schema-validator's validators without its __init__;
     the package must still behave as usual for anyone who imports it afterwards."""
     code = (
-        "from arazzo_runner.response_checks import _schema_validators\n"
+        "from arazzo_runner.http.response_checks import _schema_validators\n"
         "validators = _schema_validators()\n"
         "assert 'pydantic' not in sys.modules\n"
         "import openapi_schema_validator\n"

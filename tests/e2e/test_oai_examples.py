@@ -18,9 +18,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from arazzo_runner import loader
 from arazzo_runner.api import LoadedArazzo, load
 from arazzo_runner.diagnostics import DocumentInvalid
+from arazzo_runner.document import loader
 from tests.scripted_server import Reply, ScriptedServer
 from tests.support import CORPUS
 

@@ -63,7 +63,7 @@ def test_importing_the_package_imports_nothing_else() -> None:
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    assert completed.stdout.strip() == "['arazzo_runner']"
+    assert completed.stdout.strip() == "['arazzo_runner', 'arazzo_runner._version']"
 
 
 def test_the_public_names_resolve() -> None:

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from arazzo_runner.api import load
+from arazzo_runner.engine.events import RunListener
 from arazzo_runner.errors import InputError
-from arazzo_runner.events import RunListener
-from arazzo_runner.exchange import Exchange
+from arazzo_runner.http.messages import Exchange
 
 from ..support import WORKFLOW, load_stand_in
 

@@ -38,7 +38,7 @@ def run_bounded(
     code = "import sys; from arazzo_runner.cli import main\n"
     if limits is not None:
         code += (
-            "from arazzo_runner import loader\n"
+            "from arazzo_runner.document import loader\n"
             f"loader.DEFAULT_LIMITS = loader.DocumentLimits({limits})\n"
         )
     code += "sys.exit(main(sys.argv[1:]))\n"

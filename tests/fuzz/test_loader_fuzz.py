@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from arazzo_runner.document.loader import DocumentLimits, decode_document, parse_document
 from arazzo_runner.errors import ArazzoError
-from arazzo_runner.loader import DocumentLimits, decode_document, parse_document
 
 from .strategies import FUZZ
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from arazzo_runner.diagnostics import Diagnostic, Diagnostics
-from arazzo_runner.lint import validate_document
+from arazzo_runner.validation import validate_document
 
 OPENAPI = """\
 openapi: 3.1.0

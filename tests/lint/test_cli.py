@@ -11,8 +11,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from arazzo_runner.cli import main
-from arazzo_runner.commands import COMMANDS
-from arazzo_runner.commands.validate import execute, expand
+from arazzo_runner.cli.commands import COMMANDS
+from arazzo_runner.cli.commands.validate import execute, expand
 
 from ..support import run_cli
 from .support import CLEAN, write_project
@@ -121,7 +121,7 @@ def test_github_format(tmp_path: Path) -> None:
 def test_github_format_escapes_properties() -> None:
     from arazzo_runner.diagnostics import Diagnostic, Severity
     from arazzo_runner.errors import SourceLocation
-    from arazzo_runner.lint.output import github_command
+    from arazzo_runner.validation.output import github_command
 
     diagnostic = Diagnostic(
         Severity.ERROR, "100% bad\nreally", SourceLocation("a,b:c.yaml", 1, 2), None, "x"

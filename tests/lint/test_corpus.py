@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from arazzo_runner import loader
 from arazzo_runner.diagnostics import Diagnostics
+from arazzo_runner.document import loader
 from arazzo_runner.errors import DocumentError
-from arazzo_runner.lint import validate_document
+from arazzo_runner.validation import validate_document
 
 from ..support import CORPUS
 

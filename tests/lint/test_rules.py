@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from arazzo_runner.diagnostics import Severity
-from arazzo_runner.lint.rules import RULES
+from arazzo_runner.validation.rules import RULES
 
 from .support import CLEAN, OPENAPI, position, validate_text
 

@@ -58,7 +58,7 @@ def test_warnings_are_reported_and_do_not_stop_a_run(tmp_path: Path) -> None:
 
 
 def test_an_unknown_field_is_an_error_to_validate_but_a_run_goes_on(tmp_path: Path) -> None:
-    from arazzo_runner.lint import validate_document
+    from arazzo_runner.validation import validate_document
 
     typo = CLEAN.replace("successCriteria:", "sucessCriteria:", 1)
     assert typo != CLEAN
@@ -76,7 +76,7 @@ def test_an_unknown_field_is_an_error_to_validate_but_a_run_goes_on(tmp_path: Pa
 
 
 def test_style_advice_is_for_validate_not_for_every_run(tmp_path: Path) -> None:
-    from arazzo_runner.lint import validate_document
+    from arazzo_runner.validation import validate_document
 
     styled = CLEAN.replace("value: $inputs.tenant", "value: tenant-$inputs.tenant")
     path = write_project(tmp_path, styled)

@@ -14,8 +14,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from arazzo_runner.lint.schema import _generic, arazzo_schema, check_schema
-from arazzo_runner.loader import load_document
+from arazzo_runner.document.loader import load_document
+from arazzo_runner.validation.schema import _generic, arazzo_schema, check_schema
 
 from ..support import CORPUS
 
@@ -49,7 +49,9 @@ def test_the_schema_is_a_valid_2020_12_schema() -> None:
 def test_the_schema_is_package_data() -> None:
     from importlib import resources
 
-    text = resources.files("arazzo_runner.lint").joinpath("arazzo-1.0.schema.json").read_text()
+    text = (
+        resources.files("arazzo_runner.validation").joinpath("arazzo-1.0.schema.json").read_text()
+    )
     assert '"$defs"' in text
 
 

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from arazzo_runner.bodies import (
+from arazzo_runner.http.bodies import (
     EncodedBody,
     Replacement,
     choose_content_type,
     mapping_to_xml,
     prepare_body,
 )
-from arazzo_runner.exchange import StepFailure
+from arazzo_runner.http.messages import StepFailure
 
 
 def parse_multipart(body: EncodedBody) -> EmailMessage:

@@ -7,11 +7,11 @@ import io
 import pytest
 
 from arazzo_runner import api, cli
+from arazzo_runner.document.model import Step, Workflow
 from arazzo_runner.errors import DocumentError, SourceLocation, UsageError
-from arazzo_runner.model import Step, Workflow
+from arazzo_runner.masking import SecretMasker, reset_current_masker, set_current_masker
 from arazzo_runner.reporting.progress import Progress, print_summary
 from arazzo_runner.results import Attempt, RunError, Status, StepResult, WorkflowResult
-from arazzo_runner.secrets import SecretMasker, reset_current_masker, set_current_masker
 
 
 def test_an_internal_error_is_reported_as_a_bug_with_exit_code_70(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from arazzo_runner.config import RunConfig, find_config, load_config
+from arazzo_runner.cli.config import RunConfig, find_config, load_config
 from arazzo_runner.errors import UsageError
-from arazzo_runner.response_checks import CheckSeverity
+from arazzo_runner.http.response_checks import CheckSeverity
 
 FULL = """
 timeout = 12.5

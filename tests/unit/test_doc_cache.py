@@ -1,4 +1,4 @@
-"""The on-disk cache of parsed YAML documents (arazzo_runner/doc_cache.py)."""
+"""The on-disk cache of parsed YAML documents (arazzo_runner/document/parse_cache.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from arazzo_runner import doc_cache
+from arazzo_runner.document import parse_cache as doc_cache
+from arazzo_runner.document.loader import DocumentLimits, load_document
 from arazzo_runner.errors import DocumentError
-from arazzo_runner.loader import DocumentLimits, load_document
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_a_cache_hit_does_not_parse(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("the document was parsed again")
 
-    monkeypatch.setattr("arazzo_runner.loader.parse_document", no_parsing)
+    monkeypatch.setattr("arazzo_runner.document.loader.parse_document", no_parsing)
     assert load_document(str(path)).data["marker"] == "first"
 
 

@@ -6,15 +6,15 @@ from typing import Any
 
 import pytest
 
-from arazzo_runner.errors import InputError
-from arazzo_runner.inputs import (
+from arazzo_runner.document.model import Workflow
+from arazzo_runner.engine.inputs import (
     env_names,
     explain_missing_inputs,
     inputs_from_environment,
     missing_required_inputs,
     ways_to_give_inputs,
 )
-from arazzo_runner.model import Workflow
+from arazzo_runner.errors import InputError
 
 
 def workflow(properties: dict[str, Any], required: list[str] | None = None) -> Workflow:

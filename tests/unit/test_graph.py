@@ -8,8 +8,14 @@ from typing import Any
 
 from arazzo_runner.api import load
 from arazzo_runner.diagnostics import Diagnostics
-from arazzo_runner.graph import END_NODE, FAIL_NODE, START_NODE, node_ids, workflow_mermaid
-from arazzo_runner.model import Step
+from arazzo_runner.document.model import Step
+from arazzo_runner.reporting.mermaid import (
+    END_NODE,
+    FAIL_NODE,
+    START_NODE,
+    node_ids,
+    workflow_mermaid,
+)
 from tests.scripted_server import openapi_for, write_documents
 from tests.support import corpus_path
 

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostics
-from arazzo_runner.errors import InputError, UsageError
-from arazzo_runner.inputs import (
+from arazzo_runner.document.loader import load_document
+from arazzo_runner.document.model import ArazzoDocument, Workflow, build_model
+from arazzo_runner.engine.inputs import (
     apply_defaults,
     convert_input,
     parse_input_pairs,
     read_inputs_file,
     validate_inputs,
 )
-from arazzo_runner.loader import load_document
-from arazzo_runner.model import ArazzoDocument, Workflow, build_model
+from arazzo_runner.errors import InputError, UsageError
 
 DOCUMENT = """\
 arazzo: 1.0.1
@@ -472,7 +472,7 @@ CANDIDATES: list[Any] = [
 def test_quick_check_accepts_only_what_json_schema_accepts(closed: bool) -> None:
     import jsonschema
 
-    from arazzo_runner.inputs import _PlainSchema
+    from arazzo_runner.engine.inputs import _PlainSchema
 
     schema = {**PLAIN_SCHEMA, "additionalProperties": not closed}
     validator = jsonschema.Draft202012Validator(
@@ -507,7 +507,7 @@ def test_quick_check_accepts_only_what_json_schema_accepts(closed: bool) -> None
 def test_no_quick_check_for_other_keywords(schema: dict[str, Any]) -> None:
     import jsonschema
 
-    from arazzo_runner.inputs import _PlainSchema
+    from arazzo_runner.engine.inputs import _PlainSchema
 
     assert _PlainSchema.of(schema, {}, jsonschema.Draft202012Validator.FORMAT_CHECKER) is None
 
@@ -515,7 +515,7 @@ def test_no_quick_check_for_other_keywords(schema: dict[str, Any]) -> None:
 def test_an_integral_float_is_left_to_json_schema() -> None:
     import jsonschema
 
-    from arazzo_runner.inputs import _PlainSchema
+    from arazzo_runner.engine.inputs import _PlainSchema
 
     # JSON Schema counts 2.0 as an integer; the quick check leaves that to jsonschema.
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER

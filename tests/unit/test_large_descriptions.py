@@ -12,10 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from arazzo_runner import openapi
 from arazzo_runner.api import load
-from arazzo_runner.errors import DocumentError
-from arazzo_runner.loader import (
+from arazzo_runner.document.loader import (
     DocumentLimits,
     _depth_within,
     _may_have_aliases,
@@ -24,7 +22,9 @@ from arazzo_runner.loader import (
     check_node_graph,
     parse_document,
 )
-from arazzo_runner.openapi import DocumentCache, OpenAPIDescription
+from arazzo_runner.errors import DocumentError
+from arazzo_runner.openapi import description as openapi
+from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription
 
 from ..support import WORKFLOW
 
@@ -119,7 +119,7 @@ def _deep_yaml(rng: random.Random, depth: int, indent: str = "") -> str:
 
 
 def test_the_tree_depth_check_refuses_what_the_graph_check_refuses_at_the_same_place() -> None:
-    from arazzo_runner.loader import _check_tree_depth
+    from arazzo_runner.document.loader import _check_tree_depth
 
     rng = random.Random(3)
     for number in range(400):

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from arazzo_runner.errors import DocumentError, SourceLocation
-from arazzo_runner.loader import (
+from arazzo_runner.document.loader import (
     LoadedDocument,
     SourceMap,
     display_path,
@@ -19,6 +18,7 @@ from arazzo_runner.loader import (
     parse_document,
     resolve_reference,
 )
+from arazzo_runner.errors import DocumentError, SourceLocation
 
 
 def parse(text: str, name: str = "doc.yaml") -> LoadedDocument:
@@ -474,7 +474,7 @@ def test_a_remote_document_cannot_refer_to_local_files() -> None:
 
 # --------------------------------------------------------------------------- limits
 
-from arazzo_runner.loader import (  # noqa: E402 - grouped with the tests that use them
+from arazzo_runner.document.loader import (  # noqa: E402 - grouped with the tests that use them
     DocumentLimits,
     FetchRefused,
     LoadOptions,

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
-from arazzo_runner.errors import SourceLocation
-from arazzo_runner.expressions import ExpressionContext
-from arazzo_runner.loader import load_document
-from arazzo_runner.model import (
+from arazzo_runner.document.loader import load_document
+from arazzo_runner.document.model import (
     ArazzoDocument,
     ModelBuilder,
     build_model,
     check_workflow,
     workflow_pointer_of,
 )
+from arazzo_runner.errors import SourceLocation
+from arazzo_runner.expressions import ExpressionContext
 
 NAME = "arazzo.yaml"
 

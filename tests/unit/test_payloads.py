@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from arazzo_runner.expressions import ExpressionContext, UnresolvedReference, compile_value
-from arazzo_runner.payloads import evaluate_payload, is_text_template
+from arazzo_runner.expressions.payload import evaluate_payload, is_text_template
 
 CONTEXT = ExpressionContext(
     inputs={

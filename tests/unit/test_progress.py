@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from arazzo_runner.exchange import Exchange, PreparedRequest, ResponseRecord
-from arazzo_runner.model import Step, Workflow
+from arazzo_runner.document.model import Step, Workflow
+from arazzo_runner.http.messages import Exchange, PreparedRequest, ResponseRecord
+from arazzo_runner.masking import SecretMasker
 from arazzo_runner.reporting.progress import (
     VERBOSE,
     Progress,
@@ -21,7 +22,6 @@ from arazzo_runner.reporting.progress import (
     wants_colour,
 )
 from arazzo_runner.results import ActionTaken, Attempt, Status, StepResult
-from arazzo_runner.secrets import SecretMasker
 from tests.scripted_server import Reply, ScriptedServer, openapi_for, write_documents
 from tests.support import run_cli
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from arazzo_runner.exchange import PreparedRequest, ResponseRecord
-from arazzo_runner.secrets import SecretMasker, is_secret_name, is_secret_response_key
+from arazzo_runner.http.messages import PreparedRequest, ResponseRecord
+from arazzo_runner.masking import SecretMasker, is_secret_name, is_secret_response_key
 
 TOKEN = "tok-SECRET-1234567890"
 

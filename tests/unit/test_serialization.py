@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from arazzo_runner.serialization import (
+from arazzo_runner.openapi.serialization import (
     ParameterStyle,
     default_style,
     escape_cookie,

@@ -7,9 +7,9 @@ import textwrap
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostics
+from arazzo_runner.document.loader import LoadedDocument, parse_document
 from arazzo_runner.errors import DocumentError
-from arazzo_runner.loader import LoadedDocument, parse_document
-from arazzo_runner.openapi import DocumentCache, OpenAPIDescription
+from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription
 
 SPEC_URL = "https://api.test/specs/openapi.yaml"
 

@@ -1,0 +1,72 @@
+"""``arazzo list``: the workflows of a document, with their summaries."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ...errors import EXIT_OK
+from . import add_document_arguments
+
+if TYPE_CHECKING:
+    from ...document import Workflow
+
+NAME = "list"
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "list",
+        help="list the workflows of a document",
+        description="List the workflows of an Arazzo document with their summaries.",
+        epilog="exit codes: 0 listed, 2 the document could not be read",
+    )
+    add_document_arguments(parser, "text (default): a table; json: one JSON document")
+
+
+def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ...api import load
+    from ...diagnostics import Diagnostics
+
+    # Warnings are for `arazzo validate`; listing stays quiet.
+    loaded = load(args.file, diagnostics=Diagnostics(), offline=args.offline)
+    entries = [workflow_entry(workflow) for workflow in loaded.workflows]
+    if args.output == "json":
+        json.dump({"file": args.file, "workflows": entries}, stdout, indent=2, ensure_ascii=False)
+        stdout.write("\n")
+    else:
+        print_table(entries, stdout)
+    return EXIT_OK
+
+
+def workflow_entry(workflow: Workflow) -> dict[str, Any]:
+    schema = workflow.input_schema if isinstance(workflow.input_schema, dict) else {}
+    properties = schema.get("properties")
+    required = schema.get("required")
+    return {
+        "workflowId": workflow.workflow_id,
+        "summary": workflow.summary,
+        "description": workflow.description,
+        "steps": len(workflow.steps),
+        "inputs": list(properties) if isinstance(properties, dict) else [],
+        "requiredInputs": [n for n in required if isinstance(n, str)]
+        if isinstance(required, list)
+        else [],
+        "dependsOn": list(workflow.depends_on),
+    }
+
+
+def print_table(entries: list[dict[str, Any]], stream: TextIO) -> None:
+    header = ("WORKFLOW", "STEPS", "SUMMARY")
+    rows = [
+        (entry["workflowId"], str(entry["steps"]), _one_line(entry["summary"] or ""))
+        for entry in entries
+    ]
+    width = max(len(header[0]), *(len(row[0]) for row in rows))
+    for workflow_id, steps, summary in [header, *rows]:
+        print(f"{workflow_id:<{width}}  {steps:>5}  {summary}".rstrip(), file=stream)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

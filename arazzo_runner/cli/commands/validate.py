@@ -1,0 +1,122 @@
+"""``arazzo validate``: check Arazzo documents without running them (for CI and editors)."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import re
+from typing import TextIO
+
+from ...errors import EXIT_CANNOT_START, EXIT_OK, EXIT_WORKFLOW_FAILED
+
+NAME = "validate"
+_FORMATS = ("text", "json", "github", "sarif")
+# What a directory argument expands to: files named like Arazzo documents, or
+# YAML/JSON files that start out as one.
+_ARAZZO_FILE = re.compile(r"(^|\.)arazzo\.(ya?ml|json)$")
+_DATA_FILE = re.compile(r"\.(ya?ml|json)$")
+_ARAZZO_HEAD = re.compile(r'^(arazzo\s*:|\s*"arazzo"\s*:)', re.MULTILINE)
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "validate",
+        help="check Arazzo documents without running them",
+        description="Check Arazzo documents: the Arazzo 1.0 schema, references, runtime "
+        "expressions, control flow, and the operations they call in their OpenAPI "
+        "descriptions. Nothing is sent to the APIs.",
+        epilog="exit codes: 0 no errors, 1 errors found (or warnings with --strict), "
+        "2 could not run (no file matched the arguments)",
+    )
+    parser.add_argument(
+        "paths",
+        metavar="FILE",
+        nargs="+",
+        help="Arazzo documents: files, globs ('**/*.arazzo.yaml'), directories (searched for "
+        "*.arazzo.yaml/yml/json) or URLs",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=_FORMATS,
+        default="text",
+        help="text (default), json, github (workflow commands that annotate pull requests) "
+        "or sarif (SARIF 2.1.0, for code scanning)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="count warnings as errors for the exit code"
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not fetch remote source descriptions (their operations are not checked)",
+    )
+
+
+def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ...diagnostics import Diagnostics
+    from ...validation import validate_document
+    from ...validation.output import FileResult, counts, write
+
+    files, unmatched = expand(args.paths)
+    for pattern in unmatched:
+        # Not fatal when other arguments matched: a CI glob for *.json may match nothing.
+        print(f"note: no file matches '{pattern}'", file=stderr)
+    if not files:
+        print("error: no file to validate", file=stderr)
+        return EXIT_CANNOT_START
+    results = []
+    for path in files:
+        diagnostics = Diagnostics()
+        validate_document(path, diagnostics, offline=args.offline)
+        results.append(FileResult(path, list(diagnostics)))
+    write(results, args.format, stdout, color=args.format == "text" and _use_color(stdout))
+    errors, warnings = counts(results)
+    failed = errors > 0 or (args.strict and warnings > 0)
+    return EXIT_WORKFLOW_FAILED if failed else EXIT_OK
+
+
+def expand(arguments: list[str]) -> tuple[list[str], list[str]]:
+    """The files the arguments name, in order and without repeats, and those naming none."""
+    files: list[str] = []
+    unmatched: list[str] = []
+    for argument in arguments:
+        found = _expand_one(argument)
+        if not found:
+            unmatched.append(argument)
+        files.extend(path for path in found if path not in files)
+    return files, unmatched
+
+
+def _expand_one(argument: str) -> list[str]:
+    if argument.startswith(("http://", "https://")):
+        return [argument]
+    if os.path.isdir(argument):
+        return sorted(
+            os.path.join(root, name)
+            for root, _, names in os.walk(argument)
+            for name in names
+            if _ARAZZO_FILE.search(name)
+            or (_DATA_FILE.search(name) and _looks_like_arazzo(os.path.join(root, name)))
+        )
+    if _GLOB_CHARS.search(argument):
+        return sorted(p for p in glob.glob(argument, recursive=True) if os.path.isfile(p))
+    # A plain path is checked even if it cannot be read: that is a diagnostic for it.
+    return [argument] if os.path.lexists(argument) else []
+
+
+def _looks_like_arazzo(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return _ARAZZO_HEAD.search(handle.read(4096)) is not None
+    except OSError:
+        return False
+
+
+def _use_color(stream: TextIO) -> bool:
+    if "NO_COLOR" in os.environ:
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
