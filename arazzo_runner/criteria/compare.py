@@ -20,21 +20,12 @@ _ORDERINGS: Mapping[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_INT_COMPARISONS: Mapping[str, Callable[[int, int], bool]] = {
-    **_ORDERINGS,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
 # What a numeric string looks like when it is coerced for a comparison with a number.
 _NUMERIC_STRING = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
 
 
 def compare(op: str, left: Any, right: Any) -> bool:
     """Apply a comparison operator with the loose typing rules of docs/semantics.md."""
-    if type(left) is int and type(right) is int:
-        # `$statusCode == 200` and the like: two plain integers need none of the
-        # coercions below, which would compare them exactly like this.
-        return _INT_COMPARISONS[op](left, right)
     operands = _comparable(left, right)
     if operands is None:
         # Values of unrelated types are simply different.
