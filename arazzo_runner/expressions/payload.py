@@ -20,50 +20,43 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import (
-    ArrayValue,
-    CompiledValue,
-    ExpressionContext,
-    LiteralValue,
-    ObjectValue,
-    RuntimeExpression,
-    TemplateValue,
-    UnresolvedReference,
-    WholeValue,
-    value_to_text,
-)
+from .ast import RuntimeExpression
+from .context import ExpressionContext, UnresolvedReference
+from .values import Array, CompiledValue, Literal, Object, Template, Whole, value_to_text
+
+__all__ = ["OnMissing", "evaluate_payload", "is_text_template"]
 
 OnMissing = Callable[[UnresolvedReference], None]
 
 
 def is_text_template(payload: CompiledValue) -> bool:
     """Whether ``payload`` always evaluates to a string (a literal or a template)."""
-    if isinstance(payload, LiteralValue):
+    if isinstance(payload, Literal):
         return isinstance(payload.value, str)
-    return isinstance(payload, TemplateValue)
+    return isinstance(payload, Template)
 
 
 def evaluate_payload(
     payload: CompiledValue, context: ExpressionContext, *, json_text: bool, on_missing: OnMissing
 ) -> Any:
     """Evaluate ``payload``; absent references become null (reported via ``on_missing``)."""
-    if isinstance(payload, LiteralValue):
+    if isinstance(payload, Literal):
         return payload.value
-    if isinstance(payload, WholeValue):
+    if isinstance(payload, Whole):
         return _resolve(payload.expression, context, on_missing)
-    if isinstance(payload, ObjectValue):
+    if isinstance(payload, Object):
         return {
             key: evaluate_payload(value, context, json_text=False, on_missing=on_missing)
             for key, value in payload.items
         }
-    if isinstance(payload, ArrayValue):
+    if isinstance(payload, Array):
         return [
             evaluate_payload(item, context, json_text=False, on_missing=on_missing)
             for item in payload.items
         ]
-    if isinstance(payload, TemplateValue):
+    if isinstance(payload, Template):
         if json_text:
-            return render_json_template(payload.parts, context, on_missing)
+            return _render_json_template(payload.parts, context, on_missing)
         return "".join(
             part if isinstance(part, str) else _text(_resolve(part, context, on_missing))
             for part in payload.parts
@@ -85,11 +78,12 @@ def _text(value: Any) -> str:
     return "" if value is None else value_to_text(value)
 
 
-def render_json_template(
+def _render_json_template(
     parts: tuple[str | RuntimeExpression, ...],
     context: ExpressionContext,
     on_missing: OnMissing,
 ) -> str:
+    """Fill a JSON text template so that the result is JSON (see the module docstring)."""
     out: list[str] = []
     scanner = _JsonScanner()
     skip_closing_quote = False

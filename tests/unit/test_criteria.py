@@ -570,8 +570,8 @@ def test_condition_is_parsed_once(monkeypatch: pytest.MonkeyPatch, ctx: Expressi
     def no_lexing(*args: object) -> None:
         raise AssertionError("check() must not re-parse the condition")
 
-    monkeypatch.setattr(criteria, "_Lexer", no_lexing)
-    monkeypatch.setattr(criteria, "parse_condition", no_lexing)
+    monkeypatch.setattr(criteria.parser, "Lexer", no_lexing)
+    monkeypatch.setattr(criteria.simple, "parse_condition", no_lexing)
     for _ in range(3):
         assert compiled.check(ctx).passed
 
@@ -671,9 +671,9 @@ def test_regex_dollar_is_an_anchor_not_an_expression(ctx: ExpressionContext) -> 
 
 def test_regex_fixed_pattern_is_compiled_once() -> None:
     fixed = compile_criterion("^2", "regex", "$statusCode")
-    assert getattr(fixed, "pattern", None) is not None
+    assert getattr(fixed, "query", None) is not None
     templated = compile_criterion("^{$inputs.p}", "regex", "$statusCode")
-    assert getattr(templated, "pattern", "absent") is None
+    assert getattr(templated, "query", "absent") is None
 
 
 def test_regex_substituted_invalid_pattern_fails(ctx: ExpressionContext) -> None:

@@ -214,14 +214,14 @@ def test_malformed_context_is_an_error() -> None:
 
 
 def test_query_is_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from arazzo_runner import criteria
+    from arazzo_runner.criteria import jsonpath
 
     compiled = compile_criterion("$.pets[*]", "jsonpath", "$response.body")
 
     def fail(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("compiled again")
 
-    monkeypatch.setattr(criteria, "compile_jsonpath", fail)
+    monkeypatch.setattr(jsonpath, "compile_jsonpath", fail)
     assert compiled.check(response(PETS)).passed
     assert not compiled.check(response({"pets": []})).passed
 

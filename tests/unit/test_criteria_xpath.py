@@ -167,17 +167,17 @@ def test_malformed_xpath_is_an_error_at_compile_time(type_: Any) -> None:
 
 
 def test_query_is_compiled_once_per_namespace_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    from arazzo_runner import criteria
+    from arazzo_runner.criteria import xpath
 
     compiled = compile_criterion("/root/pets", "xpath", "$response.body")
     calls: list[str] = []
-    original = criteria._compile_xpath
+    original = xpath._compile_xpath
 
     def counting(text: str, version: str, namespaces: dict[str, str]) -> Any:
         calls.append(text)
         return original(text, version, namespaces)
 
-    monkeypatch.setattr(criteria, "_compile_xpath", counting)
+    monkeypatch.setattr(xpath, "_compile_xpath", counting)
     for _ in range(3):
         assert compiled.check(response(PETS_XML)).passed
     assert calls == ["/root/pets"]
