@@ -284,24 +284,10 @@ class Operation:
         return [{"url": "/"}], None
 
     def request_content_types(self) -> list[str]:
-        return [str(key) for key in self._request_content()]
+        return [str(key) for key in self.request_content()]
 
-    def request_encoding(self, content_type: str) -> dict[str, dict[str, Any]]:
-        """The ``encoding`` map of the request body's media type ``content_type``.
-
-        Media types compare without their parameters and case-insensitively; an
-        ``encoding`` entry that is a ``$ref`` or not an object is ignored.
-        """
-        wanted = _essence(content_type)
-        for key, media in self._request_content().items():
-            if _essence(str(key)) != wanted or not isinstance(media, dict):
-                continue
-            encoding = media.get("encoding")
-            if isinstance(encoding, dict):
-                return {str(k): v for k, v in encoding.items() if isinstance(v, dict)}
-        return {}
-
-    def _request_content(self) -> dict[str, Any]:
+    def request_content(self) -> dict[str, Any]:
+        """The request body's ``content``: media type -> Media Type Object (``$ref`` followed)."""
         body = self.raw.get("requestBody")
         if body is None:
             return {}
@@ -343,11 +329,6 @@ class Operation:
 def _is_plain_path_item(value: Any) -> bool:
     """A path item written in place: a mapping that is not a ``$ref`` to follow."""
     return isinstance(value, dict) and not isinstance(value.get("$ref"), str)
-
-
-def _essence(content_type: str) -> str:
-    """A media type without its parameters, lower-cased (``application/json``)."""
-    return content_type.split(";")[0].strip().lower()
 
 
 class OpenAPIDescription:
