@@ -244,10 +244,6 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if reports and (args.dry_run or args.inputs_each is not None):
         raise UsageError("--report applies to a single run, not to --dry-run or --inputs-each")
     diagnostics = Diagnostics(on_add=lambda d: _print_warning(d, stderr, masker))
-    if not args.dry_run:
-        from ...http.transport import prepare_default_tls
-
-        prepare_default_tls()  # in the background, while the documents are read
     loaded = load(args.file, diagnostics=diagnostics, offline=args.offline)
     overrides = {**_config_servers(config, loaded), **overrides}  # --server wins
     workflow = loaded.workflow(args.workflow)
