@@ -38,7 +38,7 @@ from ..errors import UsageError
 from ..openapi import Located, Operation, UnresolvableReference, dereference
 from ..results import Status, StepResult
 from .media_types import essence, is_json
-from .messages import CheckResult, Exchange, ResponseRecord
+from .messages import CheckResult, Exchange, ResponseRecord, has_header
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostics
@@ -372,7 +372,7 @@ def _check_headers(context: _Context, response: ResponseRecord) -> tuple[str, st
     missing = []
     for name, raw in headers.items():
         # OpenAPI: a declared Content-Type header is ignored.
-        if str(name).lower() == "content-type":
+        if has_header([str(name)], "Content-Type"):
             continue
         header = _header_object(context.response, str(name), raw, context.operation)
         if header.get("required") is True and response.header(str(name)) is None:
