@@ -24,6 +24,8 @@ What is secret (the rules, also in docs/reports.md):
   ``api_key`` (a stricter rule than for inputs: response bodies are full of
   harmless ``key``/``author`` fields), so that a token a login step returns
   is masked before it is used;
+* OAuth2 tokens fetched during a run, when the masker's :meth:`SecretMasker.add`
+  is the credentials' ``on_secret`` (``Credentials(..., on_secret=masker.add)``);
 * anything registered with :meth:`SecretMasker.add`.
 
 Values shorter than 4 characters are not masked as substrings (``"1"`` would
@@ -34,7 +36,6 @@ parameter or JSON value equals them. ``--show-secrets`` turns masking off.
 from __future__ import annotations
 
 import base64
-import contextvars
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
 from .engine import RunListener
+from .http.media_types import is_json
 
 if TYPE_CHECKING:
     from .document import Step, Workflow
@@ -181,8 +183,7 @@ class SecretMasker:
         """Learn ``Set-Cookie`` values and tokens a JSON response body returns."""
         for name, value in response.headers:
             self._observe_header(name, value)
-        media_type = response.media_type
-        if response.content and (media_type == "application/json" or media_type.endswith("+json")):
+        if response.content and is_json(response.media_type):
             try:
                 body = json.loads(response.content)
             except ValueError:
@@ -298,7 +299,7 @@ class SecretMasker:
                     return f"{scheme} {MASK}"  # the scheme is useful, the credential is not
             if lowered == "cookie":
                 return "; ".join(
-                    _masked_cookie(pair.strip(), self) for pair in value.split(";") if pair.strip()
+                    _masked_cookie(pair.strip()) for pair in value.split(";") if pair.strip()
                 )
             if lowered == "set-cookie":
                 first, sep, attributes = value.partition(";")
@@ -335,7 +336,7 @@ class SecretMasker:
         return self.mask(url)
 
 
-def _masked_cookie(pair: str, masker: SecretMasker) -> str:
+def _masked_cookie(pair: str) -> str:
     name, sep, _ = pair.partition("=")
     return f"{name}={MASK}" if sep else MASK
 
@@ -398,28 +399,3 @@ class SecretLearner(RunListener):
         self.masker.observe_request(exchange.request)
         if exchange.response is not None:
             self.masker.observe_response(exchange.response)
-
-
-# --------------------------------------------------------------------------- the run's masker
-
-_NO_MASKING = SecretMasker(enabled=False)
-_current: contextvars.ContextVar[SecretMasker] = contextvars.ContextVar(
-    "arazzo_secret_masker", default=_NO_MASKING
-)
-
-
-def current_masker() -> SecretMasker:
-    """The masker of the run in progress (one that masks nothing outside a run)."""
-    return _current.get()
-
-
-def set_current_masker(masker: SecretMasker) -> contextvars.Token[SecretMasker]:
-    """Make ``masker`` the one error messages go through; returns a token for :func:`reset`."""
-    return _current.set(masker)
-
-
-def reset_current_masker(token: contextvars.Token[SecretMasker] | None = None) -> None:
-    if token is not None:
-        _current.reset(token)
-    else:
-        _current.set(_NO_MASKING)

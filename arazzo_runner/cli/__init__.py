@@ -16,11 +16,14 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .._version import __version__
 from ..errors import EXIT_CANNOT_START, EXIT_OK, ArazzoError, UsageError
 from .commands import command_module, command_modules
+
+if TYPE_CHECKING:
+    from ..masking import SecretMasker
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
@@ -48,16 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ..masking import reset_current_masker
-
-    try:
-        return _main(argv)
-    finally:
-        reset_current_masker()  # a run sets its masker; the next call starts without one
+    return _main(argv)
 
 
 def _main(argv: Sequence[str] | None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
+    args = argparse.Namespace()  # a command that learns secrets sets args.masker
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -65,7 +64,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_CANNOT_START
         return command_module(args.command).execute(args, stdout, stderr)
     except ArazzoError as exc:
-        print(format_error(exc), file=stderr)
+        print(format_error(exc, getattr(args, "masker", None)), file=stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=stderr)
@@ -75,9 +74,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception:
         # Not a user error: a bug. Show everything needed to report it, and keep
         # it apart from exit code 1, which means "the workflow failed".
-        from ..masking import current_masker
-
-        stderr.write(current_masker().mask(traceback.format_exc()))
+        masker: SecretMasker | None = getattr(args, "masker", None)
+        text = traceback.format_exc()
+        stderr.write(masker.mask(text) if masker is not None else text)
         print(
             f"arazzo-runner {__version__} hit an internal error (a bug); please report it "
             "with the traceback above",
@@ -86,11 +85,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_INTERNAL_ERROR
 
 
-def format_error(exc: ArazzoError) -> str:
-    """The error as printed, secrets masked by the masker of the run that raised it."""
-    from ..masking import current_masker
-
-    return current_masker().mask(_format_error(exc))
+def format_error(exc: ArazzoError, masker: SecretMasker | None = None) -> str:
+    """The error as printed, secrets masked by ``masker`` (the run's, when one started)."""
+    text = _format_error(exc)
+    return masker.mask(text) if masker is not None else text
 
 
 def _format_error(exc: ArazzoError) -> str:

@@ -23,7 +23,9 @@ A value the workflow already sets (its own ``Authorization`` header, the
 API key parameter) satisfies the scheme and is left alone. The token request
 is yielded to the engine's driver like any request, so it works the same in
 the blocking and the asyncio driver; it is not reported as a step exchange,
-and no message ever contains a credential or a token.
+and no message ever contains a credential or a token. A fetched token is
+handed to ``on_secret`` (the CLI passes its masker's ``add``) and listed by
+:meth:`Credentials.secrets`.
 """
 
 from __future__ import annotations
@@ -33,15 +35,16 @@ import json
 import os
 import re
 import time
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
+from ..document import join_pointer
 from ..errors import UsageError
 from ..openapi import Located, Operation, UnresolvableReference, dereference
 from .commands import Command, SendOutcome, SendRequest
-from .messages import PreparedRequest
+from .messages import PreparedRequest, header_index, header_values
 
 ENV_PREFIX = "ARAZZO_AUTH_"
 _TOKEN_EXPIRY_MARGIN_SECONDS = 5.0
@@ -82,7 +85,7 @@ class _Token:
 
 
 @dataclass
-class _Planned:
+class _Chosen:
     """A scheme of the chosen requirement, and the value to apply for it."""
 
     name: str
@@ -99,17 +102,23 @@ class Credentials:
     """From ``--auth``: scheme name -> value."""
     environ: Mapping[str, str] = field(default_factory=dict)
     """Where ``ARAZZO_AUTH_*`` variables are read (a snapshot of ``os.environ`` by default)."""
+    on_secret: Callable[[str], object] | None = field(default=None, repr=False, compare=False)
+    """Told every secret learnt during a run (an OAuth2 token), e.g. ``SecretMasker.add``;
+    :meth:`secrets` lists them too."""
     _tokens: dict[tuple[str, str, tuple[str, ...]], _Token] = field(
         default_factory=dict, repr=False
     )
 
     @classmethod
     def from_options(
-        cls, pairs: Iterable[str], environ: Mapping[str, str] | None = None
+        cls,
+        pairs: Iterable[str],
+        environ: Mapping[str, str] | None = None,
+        on_secret: Callable[[str], object] | None = None,
     ) -> Credentials:
         source = os.environ if environ is None else environ
         snapshot = {k: v for k, v in source.items() if k.startswith(ENV_PREFIX)}
-        return cls(parse_auth_options(pairs), snapshot)
+        return cls(parse_auth_options(pairs), snapshot, on_secret)
 
     def value_for(self, scheme: str) -> str | None:
         if scheme in self.values:
@@ -131,32 +140,32 @@ class Credentials:
 
         May yield a :class:`SendRequest` for an OAuth2 token.
         """
-        plan = self._plan(request, operation)
+        chosen = self._choose(request, operation)
         try:
-            for planned in plan:
-                yield from self._apply_one(request, operation, planned, base_url, timeout)
+            for scheme in chosen:
+                yield from self._apply_one(request, operation, scheme, base_url, timeout)
         except CredentialError as exc:
             return str(exc)
         return None
 
-    def _plan(self, request: PreparedRequest, operation: Operation) -> list[_Planned]:
+    def _choose(self, request: PreparedRequest, operation: Operation) -> list[_Chosen]:
         requirements = _effective_security(operation)
         schemes = operation.description.security_schemes()
         for requirement in requirements:
-            plan = self._plan_requirement(requirement, schemes, request, operation)
-            if plan is not None:
-                return plan
+            chosen = self._choose_requirement(requirement, schemes, request, operation)
+            if chosen is not None:
+                return chosen
         return []
 
-    def _plan_requirement(
+    def _choose_requirement(
         self,
         requirement: Mapping[str, Any],
         schemes: Mapping[str, Any],
         request: PreparedRequest,
         operation: Operation,
-    ) -> list[_Planned] | None:
+    ) -> list[_Chosen] | None:
         """What to apply for ``requirement``; None when one of its schemes cannot be met."""
-        plan: list[_Planned] = []
+        chosen: list[_Chosen] = []
         for name, scopes in requirement.items():
             scheme = _scheme(str(name), schemes, operation)
             if scheme is None or not _supported(scheme):
@@ -167,28 +176,28 @@ class Credentials:
             if value is None:
                 return None
             scope_list = [str(s) for s in scopes] if isinstance(scopes, list) else []
-            plan.append(_Planned(str(name), scheme, scope_list, value))
-        return plan
+            chosen.append(_Chosen(str(name), scheme, scope_list, value))
+        return chosen
 
     def _apply_one(
         self,
         request: PreparedRequest,
         operation: Operation,
-        planned: _Planned,
+        chosen: _Chosen,
         base_url: str,
         timeout: float,
     ) -> Generator[Command, Any, None]:
-        scheme, value = planned.scheme, planned.value
+        scheme, value = chosen.scheme, chosen.value
         kind = str(scheme.get("type"))
         if kind == "apiKey":
             _put_api_key(request, scheme, value)
         elif kind == "http":
-            request.headers.append(("Authorization", _http_authorization(planned)))
+            request.headers.append(("Authorization", _http_authorization(chosen)))
         else:
             token = value
             token_url = _client_credentials_url(scheme)
             if token_url is not None and ":" in value:
-                token = yield from self._token(operation, planned, token_url, base_url, timeout)
+                token = yield from self._token(operation, chosen, token_url, base_url, timeout)
             request.headers.append(("Authorization", f"Bearer {token}"))
 
     # -- OAuth2 client credentials
@@ -196,21 +205,21 @@ class Credentials:
     def _token(
         self,
         operation: Operation,
-        planned: _Planned,
+        chosen: _Chosen,
         token_url: str,
         base_url: str,
         timeout: float,
     ) -> Generator[Command, Any, str]:
-        key = (operation.description.name, planned.name, tuple(sorted(planned.scopes)))
+        key = (operation.description.name, chosen.name, tuple(sorted(chosen.scopes)))
         cached = self._tokens.get(key)
         if cached is not None and cached.fresh():
             return cached.value
         # OpenAPI: a relative tokenUrl is relative to the server URL.
         url = urljoin(base_url if base_url.endswith("/") else base_url + "/", token_url)
-        client_id, _, secret = planned.value.partition(":")
+        client_id, _, secret = chosen.value.partition(":")
         form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
-        if planned.scopes:
-            form["scope"] = " ".join(planned.scopes)
+        if chosen.scopes:
+            form["scope"] = " ".join(chosen.scopes)
         request = PreparedRequest(
             "POST",
             url,
@@ -222,9 +231,11 @@ class Credentials:
             urlencode(form).encode(),
         )
         outcome: SendOutcome = yield SendRequest(request, timeout)
-        token = _read_token(outcome, planned.name)
-        _register_secret(token.value)
+        token = _read_token(outcome, chosen.name)
+        # A token fetched mid-run is as secret as the credentials that got it.
         self._tokens[key] = token
+        if self.on_secret is not None:
+            self.on_secret(token.value)
         return token.value
 
 
@@ -246,7 +257,7 @@ def _scheme(name: str, schemes: Mapping[str, Any], operation: Operation) -> dict
     if name not in schemes:
         return None
     description = operation.description
-    pointer = f"/components/securitySchemes/{name.replace('~', '~0').replace('/', '~1')}"
+    pointer = join_pointer("/components/securitySchemes", name)
     try:
         node = dereference(Located(schemes[name], description.document, pointer), description.cache)
     except UnresolvableReference:
@@ -281,11 +292,12 @@ def _already_set(scheme: Mapping[str, Any], request: PreparedRequest) -> bool:
 
 
 def _cookie_names(request: PreparedRequest) -> set[str]:
-    names = set()
-    for header, value in request.headers:
-        if header.lower() == "cookie":
-            names |= {part.split("=")[0].strip() for part in value.split(";") if part.strip()}
-    return names
+    return {
+        part.split("=")[0].strip()
+        for value in header_values(request.headers, "Cookie")
+        for part in value.split(";")
+        if part.strip()
+    }
 
 
 def _put_api_key(request: PreparedRequest, scheme: Mapping[str, Any], value: str) -> None:
@@ -296,21 +308,22 @@ def _put_api_key(request: PreparedRequest, scheme: Mapping[str, Any], value: str
     elif where == "query":
         request.query.append((name, value))
     else:
-        for index, (header, existing) in enumerate(request.headers):
-            if header.lower() == "cookie":
-                request.headers[index] = (header, f"{existing}; {name}={value}")
-                return
-        request.headers.append(("Cookie", f"{name}={value}"))
+        index = header_index(request.headers, "Cookie")
+        if index is None:
+            request.headers.append(("Cookie", f"{name}={value}"))
+        else:
+            header, existing = request.headers[index]
+            request.headers[index] = (header, f"{existing}; {name}={value}")
 
 
-def _http_authorization(planned: _Planned) -> str:
-    if str(planned.scheme.get("scheme", "")).lower() == "bearer":
-        return f"Bearer {planned.value}"
-    if ":" not in planned.value:
+def _http_authorization(chosen: _Chosen) -> str:
+    if str(chosen.scheme.get("scheme", "")).lower() == "bearer":
+        return f"Bearer {chosen.value}"
+    if ":" not in chosen.value:
         raise CredentialError(
-            f"the credential for HTTP basic scheme '{planned.name}' must be USER:PASSWORD"
+            f"the credential for HTTP basic scheme '{chosen.name}' must be USER:PASSWORD"
         )
-    encoded = base64.b64encode(planned.value.encode()).decode("ascii")
+    encoded = base64.b64encode(chosen.value.encode()).decode("ascii")
     return f"Basic {encoded}"
 
 
@@ -347,10 +360,3 @@ def _read_token(outcome: SendOutcome, scheme: str) -> _Token:
     if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
         expires_at = time.monotonic() + max(0.0, expires_in - _TOKEN_EXPIRY_MARGIN_SECONDS)
     return _Token(token, expires_at)
-
-
-def _register_secret(value: str) -> None:
-    # A token fetched mid-run is as secret as the credentials that got it.
-    from ..masking import current_masker
-
-    current_masker().add(value)

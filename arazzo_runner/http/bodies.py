@@ -35,12 +35,14 @@ from ..openapi import (
     serialize_form_query,
     to_text,
 )
+from .media_types import boundary as given_boundary
+from .media_types import essence, is_json, is_xml
 from .messages import StepFailure
 
 # lxml takes tens of milliseconds to import and only XML payloads need it:
 # each function below that handles XML imports it itself.
 if TYPE_CHECKING:
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped, unused-ignore]  # no stubs shipped
 
 Encoding = Mapping[str, Mapping[str, Any]]
 """An OpenAPI media type's ``encoding`` map: property name -> Encoding Object."""
@@ -64,21 +66,6 @@ class EncodedBody:
 
 
 # --------------------------------------------------------------------------- media types
-
-
-def essence(content_type: str) -> str:
-    """The media type without parameters, lower-cased."""
-    return content_type.split(";")[0].strip().lower()
-
-
-def is_json(content_type: str) -> bool:
-    media_type = essence(content_type)
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
-def is_xml(content_type: str) -> bool:
-    media_type = essence(content_type)
-    return media_type in ("application/xml", "text/xml") or media_type.endswith("+xml")
 
 
 def choose_content_type(explicit: str | None, declared: Sequence[str], value: Any) -> str:
@@ -263,8 +250,9 @@ def _multipart_body(value: Any, content_type: str, encoding: Encoding) -> Encode
         for name, item in value.items()
         if item is not None  # as in forms: no part rather than a part claiming null
     ]
-    boundary = _boundary_param(content_type) or _new_boundary(parts)
-    if _boundary_param(content_type) is None:
+    boundary = given_boundary(content_type)
+    if boundary is None:
+        boundary = _new_boundary(parts)
         content_type = f"{content_type}; boundary={boundary}"
     return EncodedBody(encode_multipart(parts, boundary), content_type, value)
 
@@ -290,14 +278,6 @@ def _first_concrete(content_type: Any) -> str | None:
         return None
     first = content_type.split(",")[0].strip()
     return "application/octet-stream" if "*" in first else first
-
-
-def _boundary_param(content_type: str) -> str | None:
-    for parameter in content_type.split(";")[1:]:
-        key, _, text = parameter.partition("=")
-        if key.strip().lower() == "boundary" and text.strip():
-            return text.strip().strip('"')
-    return None
 
 
 def _new_boundary(parts: Sequence[Part]) -> str:

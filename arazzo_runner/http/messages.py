@@ -7,9 +7,15 @@ the HTTP client's own types.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
+
+from .media_types import essence
+
+_T = TypeVar("_T")
 
 
 class StepFailure(Exception):
@@ -35,8 +41,7 @@ class PreparedRequest:
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (names ignore case)."""
-        lowered = name.lower()
-        return next((v for n, v in self.headers if n.lower() == lowered), None)
+        return header_value(self.headers, name)
 
 
 @dataclass
@@ -50,12 +55,13 @@ class ResponseRecord:
     reason: str = ""
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        return next((v for n, v in self.headers if n.lower() == lowered), None)
+        """The first value of header ``name`` (names ignore case)."""
+        return header_value(self.headers, name)
 
     @property
     def media_type(self) -> str:
-        return (self.header("content-type") or "").split(";")[0].strip().lower()
+        """The essence of the Content-Type (``application/json``); '' without one."""
+        return essence(self.header("content-type") or "")
 
 
 @dataclass
@@ -92,6 +98,11 @@ class CheckResult:
     def failed(self) -> bool:
         return self.outcome == "failed"
 
+    @property
+    def failure(self) -> str:
+        """How a failure is reported on its step: ``response check NAME failed: MESSAGE``."""
+        return f"response check {self.name} failed: {self.message}"
+
     def to_json(self) -> dict[str, str]:
         return {
             "name": self.name,
@@ -99,3 +110,36 @@ class CheckResult:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+# --------------------------------------------------------------------------- header names
+# HTTP header names ignore case (RFC 9110, section 5.1). Headers are kept as
+# ordered (name, value) pairs, as sent and received; these are the only places
+# that compare their names.
+
+
+def header_positions(headers: Sequence[tuple[str, object]], name: str) -> Iterator[int]:
+    """The positions of the headers called ``name`` in ``headers``, in order."""
+    lowered = name.lower()
+    return (i for i, (n, _) in enumerate(headers) if n.lower() == lowered)
+
+
+def header_index(headers: Sequence[tuple[str, object]], name: str) -> int | None:
+    """The position of the first header called ``name`` in ``headers``, or None."""
+    return next(header_positions(headers, name), None)
+
+
+def header_value(headers: Sequence[tuple[str, _T]], name: str) -> _T | None:
+    """The value of the first header called ``name`` in ``headers``, or None."""
+    index = header_index(headers, name)
+    return None if index is None else headers[index][1]
+
+
+def header_values(headers: Sequence[tuple[str, _T]], name: str) -> list[_T]:
+    """The values of every header called ``name``, in order."""
+    return [headers[i][1] for i in header_positions(headers, name)]
+
+
+def has_header(names: Iterable[str], name: str) -> bool:
+    """Whether ``name`` is among the header ``names``."""
+    return header_index([(n, None) for n in names], name) is not None

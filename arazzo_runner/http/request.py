@@ -13,7 +13,7 @@ space, ``|`` and brackets left as they are).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._version import __version__
@@ -41,8 +41,10 @@ from ..openapi import (
     serialize_header,
     serialize_path_value,
 )
-from .bodies import Replacement, choose_content_type, is_json, prepare_body
-from .messages import PreparedRequest, StepFailure
+from .bodies import Encoding, Replacement, choose_content_type, prepare_body
+from .media_types import essence, is_json
+from .messages import PreparedRequest, StepFailure, header_value
+from .messages import has_header as has_header  # the engine imports it from here, for now
 
 PATH_TEMPLATE_NAMES = r"\{([^{}]+)\}"
 
@@ -50,21 +52,10 @@ Styles = Mapping[tuple[str, str], ParameterStyle]
 
 
 USER_AGENT = f"arazzo-runner/{__version__}"
+"""Sent with every request whose step does not set its own ``User-Agent``."""
 
 
-def build_request(
-    workflow: Workflow,
-    step: Step,
-    operation: Operation,
-    context: ExpressionContext,
-    base_url: str,
-    diagnostics: Diagnostics,
-) -> PreparedRequest:
-    """Build ``step``'s request and record it in ``context`` for ``$request.*``."""
-    return RequestPlan(workflow, step, operation).build(context, base_url, diagnostics)
-
-
-class RequestPlan:
+class RequestTemplate:
     """The parts of a step's request that are the same on every run, worked out once.
 
     Which parameters the step sends, how each is serialized, the path template
@@ -72,9 +63,8 @@ class RequestPlan:
     documents alone; a workflow run many times reads them once and evaluates
     only the values per request. What can warn or read another document (the
     styles, the request body's ``$ref``) is read at the first :meth:`build`,
-    as :func:`build_request` always did, and the style warnings are repeated on
-    every build (diagnostics are de-duplicated) so that each request reports
-    them at the same point.
+    and the style warnings are repeated on every build (diagnostics are
+    de-duplicated) so that each request reports them at the same point.
     """
 
     def __init__(self, workflow: Workflow, step: Step, operation: Operation) -> None:
@@ -89,12 +79,17 @@ class RequestPlan:
         self._path = [(segment, _split_template(segment)) for segment in operation.path.split("/")]
         self._styles: _Styles | None = None
         self._request_types: list[str] | None = None
-        self._encodings: dict[str, dict[str, dict[str, Any]]] = {}
+        self._encodings: dict[str, Encoding] = {}
 
     def build(
         self, context: ExpressionContext, base_url: str, diagnostics: Diagnostics
-    ) -> PreparedRequest:
-        """Build the request with the values of this run and record it in ``context``."""
+    ) -> tuple[PreparedRequest, HttpMessage]:
+        """The request, built with the values of ``context``, and what ``$request`` reads.
+
+        ``context`` is only read: recording the request for ``$url``,
+        ``$method`` and ``$request.*`` is the caller's decision (the full URL,
+        with its query, is ``request.url``).
+        """
         values: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "cookie": {}}
         for parameter, read in zip(self.parameters, self._values, strict=True):
             if parameter.location is None:
@@ -126,15 +121,10 @@ class RequestPlan:
         request = PreparedRequest(
             method=self.method, url=url, headers=headers, query=[], content=content
         )
-        context.url = url  # the full URL: the query is in it
-        context.method = request.method
-        context.request = HttpMessage(
-            headers=dict(headers),
-            body=body_value,
-            query=values["query"],
-            path=values["path"],
+        message = HttpMessage(
+            headers=dict(headers), body=body_value, query=values["query"], path=values["path"]
         )
-        return request
+        return request, message
 
     def _styles_for(self, diagnostics: Diagnostics) -> _Styles:
         if self._styles is None:
@@ -201,11 +191,49 @@ class RequestPlan:
         encoded = prepare_body(value, content_type, replacements, self._encoding(content_type))
         return encoded.content, encoded.content_type, encoded.value
 
-    def _encoding(self, content_type: str) -> dict[str, dict[str, Any]]:
+    def _encoding(self, content_type: str) -> Encoding:
         # Shared by every request: prepare_body only reads it.
         if content_type not in self._encodings:
-            self._encodings[content_type] = self.operation.request_encoding(content_type)
+            self._encodings[content_type] = _request_encoding(self.operation, content_type)
         return self._encodings[content_type]
+
+
+class RequestPlan:
+    """A :class:`RequestTemplate` whose :meth:`build` records the request in the context.
+
+    Transitional, for the engine's current call site: once the engine records
+    ``$url``, ``$method`` and ``$request`` itself from what
+    :meth:`RequestTemplate.build` returns, this class goes.
+    """
+
+    def __init__(self, workflow: Workflow, step: Step, operation: Operation) -> None:
+        self.template = RequestTemplate(workflow, step, operation)
+        self.step = step
+        self.operation = operation
+        self.method = self.template.method
+
+    def build(
+        self, context: ExpressionContext, base_url: str, diagnostics: Diagnostics
+    ) -> PreparedRequest:
+        request, message = self.template.build(context, base_url, diagnostics)
+        context.url, context.method, context.request = request.url, request.method, message
+        return request
+
+
+def _request_encoding(operation: Operation, content_type: str) -> Encoding:
+    """The ``encoding`` map of the request body's media type ``content_type``.
+
+    Media types compare by their essence (no parameters, any case); an
+    ``encoding`` entry that is a ``$ref`` or not an object is ignored.
+    """
+    wanted = essence(content_type)
+    for key, media in operation.request_content().items():
+        if essence(str(key)) != wanted or not isinstance(media, dict):
+            continue
+        encoding = media.get("encoding")
+        if isinstance(encoding, dict):
+            return {str(k): v for k, v in encoding.items() if isinstance(v, dict)}
+    return {}
 
 
 def effective_parameters(workflow: Workflow, step: Step) -> list[Parameter]:
@@ -216,12 +244,6 @@ def effective_parameters(workflow: Workflow, step: Step) -> list[Parameter]:
     for parameter in step.parameters:
         merged[(parameter.name, parameter.location)] = parameter
     return list(merged.values())
-
-
-def has_header(names: Iterable[str], name: str) -> bool:
-    """Whether ``name`` is among header ``names`` (header names ignore case)."""
-    lowered = name.lower()
-    return any(n.lower() == lowered for n in names)
 
 
 ValueReader = Callable[[ExpressionContext], Any]
@@ -312,9 +334,8 @@ def _style(styles: Styles, name: str, location: str) -> ParameterStyle:
     # A parameter the operation does not describe gets OpenAPI's default style.
     if location == "header":
         # Header names ignore case, in OpenAPI as in HTTP.
-        lowered = name.lower()
-        matches = (s for (n, loc), s in styles.items() if loc == location and n.lower() == lowered)
-        return next(matches, None) or default_style(location)
+        by_name = [(n, style) for (n, loc), style in styles.items() if loc == location]
+        return header_value(by_name, name) or default_style(location)
     return styles.get((name, location)) or default_style(location)
 
 

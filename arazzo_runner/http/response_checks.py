@@ -9,33 +9,27 @@ Four checks, each with a severity (``error``, ``warn`` or ``off``):
 * ``body-schema``: a JSON body is valid against the declared schema;
 * ``headers-declared``: every header the response marks ``required`` is there.
 
-A failed check at ``warn`` adds a warning to the step; at ``error`` it fails
-the step, its message naming the check and, for a schema violation, the JSON
-path of the offending value. Every check that runs is recorded on the
-:class:`~arazzo_runner.http.messages.Exchange` so reports can show it.
+:meth:`ResponseChecker.check` returns one :class:`CheckResult` per check that
+ran; what a failure does is the caller's to apply: the engine records the
+results on the :class:`~arazzo_runner.http.messages.Exchange` (reports show
+them), fails the step for a failure at ``error`` and warns for one at
+``warn``, its message naming the check and, for a schema violation, the JSON
+path of the offending value.
 
-Schemas are validated with ``openapi-schema-validator`` (the schema validator
-openapi-core is built on), imported only when a body is first validated. It
-implements OpenAPI 3.0's dialect (``nullable``, ``readOnly``/``writeOnly``,
-draft-4 style ``exclusiveMaximum``) and 3.1's (JSON Schema 2020-12), which a
-plain JSON Schema validator does not. openapi-core's own response validation
-is not used: it finds the operation again from the request URL and the
-description's servers, which fails as soon as ``--server`` points elsewhere.
+Schemas are validated in OpenAPI's dialects (3.0: ``nullable``, ``writeOnly``,
+draft-4 style ``exclusiveMaximum``; 3.1: JSON Schema 2020-12), see
+:mod:`arazzo_runner.http.schema_validators`, imported only when a body is
+first validated. The operation is the one the step called, never found again
+from the request URL, so ``--server`` pointing elsewhere changes nothing.
 Compiled validators are cached per schema, so repeated runs compile once.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import importlib.util
 import json
-import sys
-import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -43,10 +37,14 @@ from ..document import LoadedDocument, join_pointer
 from ..errors import UsageError
 from ..openapi import Located, Operation, UnresolvableReference, dereference
 from ..results import Status, StepResult
-from .messages import CheckResult, Exchange, ResponseRecord
+from .media_types import essence, is_json
+from .messages import CheckResult, Exchange, ResponseRecord, has_header
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostics
+
+Check = Callable[["_Context", ResponseRecord], tuple[str, str]]
+"""One check: (outcome, message) for a response, given what its operation declares."""
 
 _MAX_REPORTED_VIOLATIONS = 3
 _MAX_MESSAGE_LENGTH = 300
@@ -143,6 +141,21 @@ class ResponseChecker:
     def enabled(self) -> bool:
         return any(s is not CheckSeverity.OFF for s in self.severities.values())
 
+    def check(self, operation: Operation, response: ResponseRecord) -> list[CheckResult]:
+        """Run the enabled checks on ``response`` to ``operation``: each one's result, in order.
+
+        Nothing is marked or reported here: a result that ``failed`` is a
+        verdict for the caller, whose ``severity`` says what it asks for.
+        """
+        if not self.enabled:
+            return []
+        context = _context_for(operation, response.status_code)
+        results = []
+        for name, check in self._active_checks():
+            outcome, message = check(context, response)
+            results.append(CheckResult(name, outcome, self.severities[name].value, message))
+        return results
+
     def apply(
         self,
         operation: Operation,
@@ -150,22 +163,20 @@ class ResponseChecker:
         result: StepResult,
         diagnostics: Diagnostics,
     ) -> None:
-        """Check ``exchange``'s response; record the outcomes and mark ``result``."""
-        response = exchange.response
-        if response is None or not self.enabled:
-            return
-        context = _context_for(operation, response.status_code)
-        for name, check in self._active_checks():
-            outcome, message = check(context, response)
-            severity = self.severities[name]
-            exchange.checks.append(CheckResult(name, outcome, severity.value, message))
-            if outcome == "failed":
-                _report_failure(name, severity, message, result, diagnostics)
+        """Check ``exchange``'s response; record the outcomes and mark ``result``.
 
-    def _active_checks(
-        self,
-    ) -> Iterable[tuple[str, Callable[[_Context, ResponseRecord], tuple[str, str]]]]:
-        functions: dict[str, Callable[[_Context, ResponseRecord], tuple[str, str]]] = {
+        Transitional, for the engine's current call site: once the engine
+        applies the verdicts of :meth:`check` itself, this method goes.
+        """
+        if exchange.response is None:
+            return
+        for verdict in self.check(operation, exchange.response):
+            exchange.checks.append(verdict)
+            if verdict.failed:
+                _report_failure(verdict, result, diagnostics)
+
+    def _active_checks(self) -> Iterator[tuple[str, Check]]:
+        functions: dict[str, Check] = {
             "status-code-declared": _check_status,
             "content-type-declared": _check_content_type,
             "body-schema": self._check_body,
@@ -186,7 +197,7 @@ class ResponseChecker:
             return "skipped", "the description declares no schema for this response"
         if not response.content:
             return "skipped", "the response has no body"
-        if not _is_json(response.media_type):
+        if not is_json(response.media_type):
             return "skipped", f"bodies of type {response.media_type or '(none)'} are not validated"
         try:
             body = json.loads(response.content)
@@ -210,15 +221,9 @@ class ResponseChecker:
         return cached.validator
 
 
-def _report_failure(
-    name: str,
-    severity: CheckSeverity,
-    message: str,
-    result: StepResult,
-    diagnostics: Diagnostics,
-) -> None:
-    text = f"response check {name} failed: {message}"
-    if severity is CheckSeverity.ERROR:
+def _report_failure(verdict: CheckResult, result: StepResult, diagnostics: Diagnostics) -> None:
+    text = verdict.failure
+    if verdict.severity == CheckSeverity.ERROR:
         if result.status is Status.SUCCEEDED:
             result.status = Status.FAILED
             result.error = text
@@ -227,7 +232,7 @@ def _report_failure(
         return
     warning = f"step '{result.step_id}': {text}"
     result.warnings.append(warning)
-    diagnostics.warning(warning, rule=name)
+    diagnostics.warning(warning, rule=verdict.name)
 
 
 # --------------------------------------------------------------------------- finding the response
@@ -286,22 +291,18 @@ def _check_status(context: _Context, response: ResponseRecord) -> tuple[str, str
 # --------------------------------------------------------------------------- media types
 
 
-def _essence(media_type: str) -> str:
-    return media_type.split(";")[0].strip().lower()
-
-
 def _best_media_key(declared: Iterable[str], actual: str) -> str | None:
     """The declared media type (or range) that covers ``actual``, most specific first."""
-    wanted = _essence(actual)
+    wanted = essence(actual)
     main_type = wanted.split("/")[0]
     ranked: list[tuple[int, str]] = []
     for key in declared:
-        essence = _essence(key)
-        if essence == wanted:
+        declared_essence = essence(key)
+        if declared_essence == wanted:
             ranked.append((0, key))
-        elif essence == f"{main_type}/*":
+        elif declared_essence == f"{main_type}/*":
             ranked.append((1, key))
-        elif essence == "*/*":
+        elif declared_essence == "*/*":
             ranked.append((2, key))
     return min(ranked)[1] if ranked else None
 
@@ -327,7 +328,7 @@ def _check_content_type(context: _Context, response: ResponseRecord) -> tuple[st
         )
     declared = ", ".join(str(k) for k in content)
     if not actual:
-        if "*/*" in {_essence(str(k)) for k in content}:
+        if "*/*" in {essence(str(k)) for k in content}:
             return "passed", "no Content-Type; */* is declared"
         return "failed", f"the response has a body but no Content-Type (declared: {declared})"
     key = _best_media_key((str(k) for k in content), actual)
@@ -357,10 +358,6 @@ def _schema_of(media: Located) -> Located | None:
     return Located(media.value["schema"], media.document, join_pointer(media.pointer, "schema"))
 
 
-def _is_json(media_type: str) -> bool:
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
 # --------------------------------------------------------------------------- headers
 
 
@@ -375,7 +372,7 @@ def _check_headers(context: _Context, response: ResponseRecord) -> tuple[str, st
     missing = []
     for name, raw in headers.items():
         # OpenAPI: a declared Content-Type header is ignored.
-        if str(name).lower() == "content-type":
+        if has_header([str(name)], "Content-Type"):
             continue
         header = _header_object(context.response, str(name), raw, context.operation)
         if header.get("required") is True and response.header(str(name)) is None:
@@ -397,65 +394,13 @@ def _header_object(response: Located, name: str, raw: Any, operation: Operation)
 # --------------------------------------------------------------------------- schema validation
 
 
-_PACKAGE = "openapi_schema_validator"
-_import_lock = threading.RLock()
-
-
-@functools.cache
-def _schema_validators() -> ModuleType:
-    """``openapi_schema_validator.validators``, without running the package's ``__init__`` yet.
-
-    That ``__init__`` also imports the package's ``validate`` shortcut, whose
-    settings class pulls in pydantic and pydantic-settings: over 100 ms, more than
-    the rest of a cold ``arazzo run`` spends on imports, for a function never
-    called here. So the package module is created without executing it and
-    registered as usual; its ``__init__`` runs the first time anything asks the
-    package for a name it does not have yet (``from openapi_schema_validator
-    import validate``), so other users of the package see no difference.
-    """
-    name = f"{_PACKAGE}.validators"
-    with _import_lock:
-        if _PACKAGE in sys.modules:
-            return importlib.import_module(name)
-        spec = importlib.util.find_spec(_PACKAGE)
-        if spec is None or spec.loader is None or not spec.submodule_search_locations:
-            return importlib.import_module(name)  # not a package: let the import say why
-        package = importlib.util.module_from_spec(spec)
-        sys.modules[_PACKAGE] = package
-        try:
-            validators = importlib.import_module(name)
-        except BaseException:
-            del sys.modules[_PACKAGE]
-            raise
-        # Armed only now: while the submodules load, `from openapi_schema_validator
-        # import _format` must fall through to importing the submodule.
-        package.__getattr__ = _initialize_on_demand(package)  # type: ignore[method-assign]
-        return validators
-
-
-def _initialize_on_demand(package: ModuleType) -> Callable[[str], Any]:
-    """A module ``__getattr__`` that runs the package's ``__init__`` once, then looks again."""
-
-    def __getattr__(attribute: str) -> Any:
-        with _import_lock:
-            if package.__dict__.get("__getattr__") is __getattr__:
-                del package.__getattr__
-                assert package.__spec__ is not None and package.__spec__.loader is not None
-                package.__spec__.loader.exec_module(package)
-        try:
-            return package.__dict__[attribute]
-        except KeyError:
-            raise AttributeError(
-                f"module {package.__name__!r} has no attribute {attribute!r}"
-            ) from None
-
-    return __getattr__
-
-
 def _compile(operation: Operation, schema: Located) -> Any:
     """A validator for the schema at ``schema``, resolving its ``$ref``s like the description."""
+    # Imported here, as jsonschema is: only once a body is validated.
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
+
+    from .schema_validators import OpenAPI30ResponseValidator, OpenAPI31ResponseValidator
 
     is_30 = operation.description.version.startswith("3.0.")
     cache = operation.description.cache
@@ -472,8 +417,7 @@ def _compile(operation: Operation, schema: Located) -> Any:
     registry: Registry[Any] = Registry(retrieve=retrieve)  # type: ignore[call-arg]
     registry = registry.with_resource(schema.document.uri, resource(schema.document.data))
     reference = {"$ref": f"{schema.document.uri}#{quote(schema.pointer, safe='/~')}"}
-    validators = _schema_validators()
-    validator_class = validators.OAS30ReadValidator if is_30 else validators.OAS31Validator
+    validator_class = OpenAPI30ResponseValidator if is_30 else OpenAPI31ResponseValidator
     return validator_class(
         reference, registry=registry, format_checker=validator_class.FORMAT_CHECKER
     )

@@ -2,29 +2,22 @@
 
 The engine never touches the HTTP client directly: it asks for a request to
 be sent and gets back a :class:`ResponseRecord` or the reason no response
-arrived. Both drivers (sync and async) share the error mapping, the redirect
-policy and the body size cap here, so the two behave identically.
-
-Every way an exchange can fail ends in one specific sentence that names the
-origin (never the full URL, whose query may hold a key) and what went wrong:
-a timeout and which phase it hit, a refused or reset connection, a host name
-that does not resolve, a TLS certificate that was not accepted, a body cut
-short or larger than the cap, a redirect that leads elsewhere or in circles.
+arrived (worded by :mod:`arazzo_runner.http.failures`). Both drivers (sync and
+async) go through the same :class:`_Exchange`, which holds the redirect policy,
+the body size cap and the failure wording, so the two behave identically; only
+the calls that do I/O differ.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import ssl
-import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
 
-from .._version import __version__
 from .commands import SendOutcome
+from .failures import Failure, describe_failure, origin
 from .messages import PreparedRequest, ResponseRecord, StepFailure
 
 if TYPE_CHECKING:
@@ -34,7 +27,6 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_CONNECT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 10
-USER_AGENT = f"arazzo-runner/{__version__}"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -56,114 +48,16 @@ class TransportOptions:
     """Size of the connection pool (None: the client's default)."""
 
 
-@dataclass(frozen=True)
-class _Limits:
-    """The time limits of one exchange, cut to the time the run has left."""
-
-    connect: float
-    read: float
-
-    @classmethod
-    def of(cls, options: TransportOptions, timeout: float) -> _Limits:
-        return _limits(min(options.connect_timeout, timeout), timeout)
-
-    def for_httpx(self) -> httpx2.Timeout:
-        return _httpx_timeout(self.read, self.connect)
-
-    def extensions(self) -> dict[str, object]:
-        """Request extensions carrying these limits, as ``build_request(timeout=...)`` makes them.
-
-        Passing the ``timeout`` extension directly spares ``httpx2`` building a new
-        ``Timeout`` and its dict for every request. Both dicts are copies made here:
-        a request's extensions belong to it (event hooks may add to them).
-        """
-        return {"timeout": dict(_timeout_extension(self.read, self.connect))}
-
-
-@functools.lru_cache(maxsize=64)
-def _limits(connect: float, read: float) -> _Limits:
-    # Shared like the Timeout below: most requests of a run have the same limits.
-    return _Limits(connect=connect, read=read)
-
-
-@functools.lru_cache(maxsize=64)
-def _timeout_extension(read: float, connect: float) -> dict[str, float | None]:
-    # Read-only: every caller copies it (see _Limits.extensions).
-    return _httpx_timeout(read, connect).as_dict()
-
-
-@functools.lru_cache(maxsize=64)
-def _httpx_timeout(read: float, connect: float) -> httpx2.Timeout:
-    # Shared: a run sends most of its requests with the same limits, and a
-    # Timeout is never changed once made.
-    import httpx2
-
-    return httpx2.Timeout(read, connect=connect)
-
-
 # --------------------------------------------------------------------------- clients
-
-
-class _DefaultTLS:
-    """The client's default TLS context, built in a background thread ahead of time.
-
-    Loading the trusted certificates takes 30-50 ms, in OpenSSL, which releases
-    the GIL: a command that is about to send requests starts it early, while it
-    reads and checks its documents, and the first client takes the result.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._context: ssl.SSLContext | None = None
-
-    def prepare(self) -> None:
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._build, name="tls-setup", daemon=True)
-                self._thread.start()
-
-    def _build(self) -> None:
-        try:
-            import httpx2
-
-            # What httpx2.Client(verify=True, trust_env=True) would build itself.
-            self._context = httpx2.create_ssl_context(verify=True, trust_env=True)
-        except Exception:  # the client builds its own then, and reports any problem
-            self._context = None
-
-    def take(self) -> ssl.SSLContext | None:
-        """The prepared context (once), or None when none was prepared or it failed."""
-        with self._lock:
-            thread, self._thread = self._thread, None
-        if thread is None:
-            return None
-        thread.join()
-        context, self._context = self._context, None
-        return context
-
-
-_default_tls = _DefaultTLS()
-
-
-def prepare_default_tls() -> None:
-    """Start building the default TLS context for the next client :func:`new_client` makes."""
-    _default_tls.prepare()
-
-
-def _verify(options: TransportOptions) -> ssl.SSLContext | bool:
-    if options.verify is not True:
-        return options.verify
-    return _default_tls.take() or True
 
 
 def new_client(options: TransportOptions) -> httpx2.Client:
     import httpx2  # loading and validating documents never need the HTTP client
 
     return httpx2.Client(
-        timeout=_Limits.of(options, options.timeout).for_httpx(),
+        timeout=_timeout(options, options.timeout),
         follow_redirects=False,  # the redirect policy is ours: see _RedirectTrail
-        verify=_verify(options),
+        verify=options.verify,
         limits=_pool_limits(options),
         trust_env=True,
     )
@@ -173,12 +67,19 @@ def new_async_client(options: TransportOptions) -> httpx2.AsyncClient:
     import httpx2
 
     return httpx2.AsyncClient(
-        timeout=_Limits.of(options, options.timeout).for_httpx(),
+        timeout=_timeout(options, options.timeout),
         follow_redirects=False,
-        verify=_verify(options),
+        verify=options.verify,
         limits=_pool_limits(options),
         trust_env=True,
     )
+
+
+def _timeout(options: TransportOptions, timeout: float) -> httpx2.Timeout:
+    """``timeout`` for reads, writes and the pool; connecting gets at most as long."""
+    import httpx2
+
+    return httpx2.Timeout(timeout, connect=min(options.connect_timeout, timeout))
 
 
 def _pool_limits(options: TransportOptions) -> httpx2.Limits:
@@ -197,28 +98,24 @@ def send(
     client: httpx2.Client, request: PreparedRequest, options: TransportOptions, timeout: float
 ) -> SendOutcome:
     """Send ``request`` and read its response, following redirects if allowed."""
-    started = time.perf_counter()
-    limits = _Limits.of(options, timeout)
-    progress = _Progress()
+    exchange = _Exchange(request, options, timeout)
     try:
-        check_header_values(request.headers)
-        outgoing = _build(client, request, limits)
-        trail = _RedirectTrail(request, options) if options.follow_redirects else None
+        outgoing = exchange.first_request(client)
         while True:
-            progress.reset()
+            exchange.sending()
             response = client.send(outgoing, stream=True, follow_redirects=False)
             try:
-                progress.headers_received = True
-                follow = trail.next_request(response) if trail is not None else None
+                follow = exchange.answered(response)
                 if follow is None:
-                    _check_declared_size(response, options.max_response_bytes, request)
-                    content = _read_capped(response, options.max_response_bytes, request)
-                    return SendOutcome(_record(response, content), None, _since(started))
+                    content = bytearray()
+                    for chunk in response.iter_bytes():
+                        exchange.received(content, chunk)
+                    return exchange.outcome(response, bytes(content))
             finally:
                 response.close()
             outgoing = follow
     except Exception as exc:
-        return _failure(exc, request, limits, progress, started)
+        return exchange.failed(exc)
 
 
 async def send_async(
@@ -228,80 +125,81 @@ async def send_async(
     timeout: float,
 ) -> SendOutcome:
     """:func:`send` for an ``httpx2.AsyncClient``, with the same outcomes."""
-    started = time.perf_counter()
-    limits = _Limits.of(options, timeout)
-    progress = _Progress()
+    exchange = _Exchange(request, options, timeout)
     try:
-        check_header_values(request.headers)
-        outgoing = _build(client, request, limits)
-        trail = _RedirectTrail(request, options) if options.follow_redirects else None
+        outgoing = exchange.first_request(client)
         while True:
-            progress.reset()
+            exchange.sending()
             response = await client.send(outgoing, stream=True, follow_redirects=False)
             try:
-                progress.headers_received = True
-                follow = trail.next_request(response) if trail is not None else None
+                follow = exchange.answered(response)
                 if follow is None:
-                    _check_declared_size(response, options.max_response_bytes, request)
                     content = bytearray()
                     async for chunk in response.aiter_bytes():
-                        content += chunk
-                        _check_size(len(content), options.max_response_bytes, request)
-                    return SendOutcome(_record(response, bytes(content)), None, _since(started))
+                        exchange.received(content, chunk)
+                    return exchange.outcome(response, bytes(content))
             finally:
                 await response.aclose()
             outgoing = follow
     except Exception as exc:
-        return _failure(exc, request, limits, progress, started)
+        return exchange.failed(exc)
 
 
-def _build(
-    client: httpx2.Client | httpx2.AsyncClient, request: PreparedRequest, limits: _Limits
-) -> httpx2.Request:
-    return client.build_request(
-        request.method,
-        request.url,
-        params=request.query or None,
-        headers=request.headers,
-        content=request.content,
-        extensions=limits.extensions(),
-    )
+class _Exchange:
+    """Everything about one request on its way that does no I/O, shared by both drivers."""
 
+    def __init__(self, request: PreparedRequest, options: TransportOptions, timeout: float):
+        self.started = time.perf_counter()
+        self.request = request
+        self.options = options
+        self.timeout = timeout
+        self.in_body = False
+        """Whether the response headers have arrived, so a failure hit the body."""
+        self.trail = _RedirectTrail(request, options) if options.follow_redirects else None
 
-@dataclass
-class _Progress:
-    """How far an exchange got, so that a failure can say in which phase it happened."""
+    def first_request(self, client: httpx2.Client | httpx2.AsyncClient) -> httpx2.Request:
+        check_header_values(self.request.headers)
+        request = self.request
+        return client.build_request(
+            request.method,
+            request.url,
+            params=tuple(request.query) or None,
+            headers=request.headers,
+            content=request.content,
+            timeout=_timeout(self.options, self.timeout),
+        )
 
-    headers_received: bool = False
+    def sending(self) -> None:
+        self.in_body = False
 
-    def reset(self) -> None:
-        self.headers_received = False
+    def answered(self, response: httpx2.Response) -> httpx2.Request | None:
+        """The redirect to follow, or None when ``response`` is the answer to read."""
+        self.in_body = True
+        follow = self.trail.next_request(response) if self.trail is not None else None
+        if follow is None:
+            _check_declared_size(response, self.options.max_response_bytes, self.request)
+        return follow
 
+    def received(self, content: bytearray, chunk: bytes) -> None:
+        # The cap is checked after each chunk, before the next one is read.
+        content += chunk
+        _check_size(len(content), self.options.max_response_bytes, self.request)
 
-def _failure(
-    exc: Exception,
-    request: PreparedRequest,
-    limits: _Limits,
-    progress: _Progress,
-    started: float,
-) -> SendOutcome:
-    # Every exception ends the step with a sentence: a transport problem must
-    # never take the engine (or the other runs of a batch) down with it.
-    import httpx2
+    def outcome(self, response: httpx2.Response, content: bytes) -> SendOutcome:
+        return SendOutcome(_record(response, content), None, self._elapsed_ms())
 
-    if isinstance(exc, StepFailure):
-        message = str(exc)
-    elif isinstance(exc, httpx2.HTTPError):
-        message = describe_http_error(exc, request, limits.read, limits.connect, progress)
-    elif isinstance(exc, httpx2.InvalidURL):
-        message = f"cannot send the request: the URL is not valid: {exc}"
-    elif isinstance(exc, ValueError | TypeError | UnicodeError):
-        message = f"cannot send the request: {type(exc).__name__}: {exc}"
-    elif isinstance(exc, OSError):
-        message = f"request to {origin(request.url)} failed: {_reason(exc)}"
-    else:
-        raise exc
-    return SendOutcome(None, message, _since(started))
+    def failed(self, exc: Exception) -> SendOutcome:
+        # Every failure ends the step with a sentence: a transport problem must
+        # never take the engine (or the other runs of a batch) down with it.
+        connect = min(self.options.connect_timeout, self.timeout)
+        failure = Failure(self.request.url, self.timeout, connect, self.in_body)
+        message = describe_failure(exc, failure)
+        if message is None:
+            raise exc
+        return SendOutcome(None, message, self._elapsed_ms())
+
+    def _elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
 
 
 # --------------------------------------------------------------------------- redirects
@@ -383,18 +281,6 @@ def _check_declared_size(response: httpx2.Response, limit: int, request: Prepare
         )
 
 
-def _read_capped(response: httpx2.Response, limit: int, request: PreparedRequest) -> bytes:
-    # A loop rather than a generator: most bodies arrive in one chunk, and the
-    # cap is checked after each chunk, before the next one is read.
-    chunks: list[bytes] = []
-    total = 0
-    for chunk in response.iter_bytes():
-        total += len(chunk)
-        _check_size(total, limit, request)
-        chunks.append(chunk)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
 def _check_size(total: int, limit: int, request: PreparedRequest) -> None:
     if total > limit:
         raise StepFailure(
@@ -411,6 +297,28 @@ def _record(response: httpx2.Response, content: bytes) -> ResponseRecord:
         http_version=response.http_version,
         reason=response.reason_phrase,
     )
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def check_header_values(headers: list[tuple[str, str]]) -> None:
+    # Checked here so that the message can name the header without quoting its
+    # value: header values are often credentials.
+    for name, value in headers:
+        if _BAD_HEADER_VALUE.search(value):
+            raise StepFailure(
+                f"header '{name}' cannot be sent: its value contains a line break or NUL character"
+            )
+        if not name or _BAD_HEADER_NAME.search(name):
+            raise StepFailure(f"'{name}' is not a valid HTTP header name")
+
+
+_BAD_HEADER_VALUE = re.compile(r"[\r\n\0]")
+_BAD_HEADER_NAME = re.compile(r"[ \t\r\n:\0]")
+
+
+# --------------------------------------------------------------------------- sizes
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i)?)?b?\s*$", re.IGNORECASE)
@@ -431,141 +339,3 @@ def parse_size(text: str) -> int:
     if size < 1:
         raise ValueError(f"'{text}' is not a positive size")
     return size
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def describe_http_error(
-    exc: Exception,
-    request: PreparedRequest,
-    timeout: float,
-    connect_timeout: float | None = None,
-    progress: _Progress | None = None,
-) -> str:
-    """A specific, secret-free sentence for a failed exchange."""
-    import httpx2
-
-    where = origin(request.url)
-    in_body = progress is not None and progress.headers_received
-    if isinstance(exc, httpx2.ConnectTimeout):
-        limit = connect_timeout if connect_timeout is not None else timeout
-        return f"could not connect to {where} within {limit:g} s (connect timeout)"
-    if isinstance(exc, httpx2.ReadTimeout):
-        if in_body:
-            return f"the response body from {where} stalled for more than {timeout:g} s"
-        return f"no response from {where} within {timeout:g} s (read timeout)"
-    if isinstance(exc, httpx2.WriteTimeout):
-        return f"could not send the request to {where} within {timeout:g} s (write timeout)"
-    if isinstance(exc, httpx2.PoolTimeout):
-        return (
-            f"no free connection to {where} within {timeout:g} s (connection pool timeout; "
-            "too many requests at once?)"
-        )
-    if isinstance(exc, httpx2.TimeoutException):
-        return f"no response from {where} within {timeout:g} s"
-    if isinstance(exc, httpx2.ConnectError):
-        return _connect_failure(exc, request)
-    if isinstance(exc, httpx2.ReadError):
-        phase = "while reading the response body" if in_body else "before it answered"
-        return f"the connection to {where} broke off {phase}: {_reason(exc)}"
-    if isinstance(exc, httpx2.WriteError):
-        return f"the connection to {where} broke off while sending the request: {_reason(exc)}"
-    if isinstance(exc, httpx2.RemoteProtocolError):
-        return _protocol_failure(exc, where, in_body)
-    if isinstance(exc, httpx2.LocalProtocolError):
-        return f"cannot send the request to {where}: {_reason(exc)}"
-    if isinstance(exc, httpx2.ProxyError):
-        return f"the proxy for {where} refused or failed the request: {_reason(exc)}"
-    if isinstance(exc, httpx2.UnsupportedProtocol):
-        return f"cannot send the request: {_reason(exc)} (only http:// and https:// URLs work)"
-    if isinstance(exc, httpx2.DecodingError):
-        encoding = "the declared Content-Encoding"
-        return f"the response body from {where} cannot be decoded with {encoding}: {_reason(exc)}"
-    if isinstance(exc, httpx2.TooManyRedirects):
-        return f"too many redirects starting at {where}"
-    return f"request to {where} failed: {_reason(exc)}"
-
-
-def _connect_failure(exc: Exception, request: PreparedRequest) -> str:
-    where = origin(request.url)
-    host = urlsplit(request.url).hostname or where
-    tls = _tls_cause(exc)
-    if isinstance(tls, ssl.SSLCertVerificationError):
-        problem = tls.verify_message or tls.reason or "it could not be verified"
-        return f"the TLS certificate of {host} was not accepted: {problem}"
-    if tls is not None:
-        return f"the TLS handshake with {where} failed: {tls.reason or _reason(tls)}"
-    text = str(exc)
-    if "Name or service not known" in text or "nodename nor servname" in text or "[Errno -" in text:
-        return f"cannot resolve host name '{host}': {_reason(exc)}"
-    if "Connection refused" in text or "[Errno 111]" in text or "[Errno 61]" in text:
-        return f"cannot connect to {where}: connection refused (is the server running?)"
-    return f"cannot connect to {where}: {_reason(exc)}"
-
-
-def _tls_cause(exc: BaseException) -> ssl.SSLError | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ssl.SSLError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _protocol_failure(exc: Exception, where: str, in_body: bool) -> str:
-    text = str(exc)
-    if "incomplete" in text.lower() or "complete message body" in text or in_body:
-        return f"the response from {where} ended before its body was complete: {_reason(exc)}"
-    if "without sending a response" in text or "disconnected" in text.lower():
-        return f"{where} closed the connection without answering"
-    return f"the connection to {where} broke off: {_reason(exc)}"
-
-
-def check_header_values(headers: list[tuple[str, str]]) -> None:
-    # Checked here so that the message can name the header without quoting its
-    # value: header values are often credentials.
-    if _all_clean(headers):
-        return
-    for name, value in headers:
-        if _BAD_HEADER_VALUE.search(value):
-            raise StepFailure(
-                f"header '{name}' cannot be sent: its value contains a line break or NUL character"
-            )
-        if not name or _BAD_HEADER_NAME.search(name):
-            raise StepFailure(f"'{name}' is not a valid HTTP header name")
-
-
-def _all_clean(headers: list[tuple[str, str]]) -> bool:
-    """Whether no header has a problem, found with two searches instead of two per header."""
-    if not headers:
-        return True
-    try:
-        names, values = zip(*headers, strict=True)
-        return (
-            all(names)
-            and not _BAD_HEADER_NAME.search("x".join(names))
-            and not _BAD_HEADER_VALUE.search("x".join(values))
-        )
-    except (TypeError, ValueError):  # the header-by-header checks say what is wrong
-        return False
-
-
-_BAD_HEADER_VALUE = re.compile(r"[\r\n\0]")
-_BAD_HEADER_NAME = re.compile(r"[ \t\r\n:\0]")
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return re.sub(r"^\[Errno -?\d+\] ", "", text)
-
-
-def _since(started: float) -> float:
-    return (time.perf_counter() - started) * 1000

@@ -1,19 +1,13 @@
 """OpenAPI descriptions: reading them, following ``$ref``, finding a step's operation.
 
-``description`` indexes one OpenAPI document; ``resolve`` finds the operation a
-step calls across an Arazzo document's source descriptions; ``serialization``
-writes parameter values in every OpenAPI style.
+``description`` indexes one OpenAPI document, following ``$ref``s with
+``refs``; ``resolve`` finds the operation a step calls across an Arazzo
+document's source descriptions; ``serialization`` writes parameter values in
+every OpenAPI style.
 """
 
-from .description import (
-    DocumentCache,
-    Located,
-    OpenAPIDescription,
-    Operation,
-    OperationParameter,
-    UnresolvableReference,
-    dereference,
-)
+from .description import OpenAPIDescription, Operation, OperationParameter
+from .refs import DocumentCache, Located, UnresolvableReference, dereference
 from .resolve import SourceRegistry, operation_id_hint
 from .serialization import (
     ParameterStyle,

@@ -9,135 +9,31 @@ the thing it points to.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ..diagnostics import Diagnostics
-from ..document import (
-    FetchRefused,
-    LoadedDocument,
-    LoadOptions,
-    is_url,
-    join_pointer,
-    load_document,
-    resolve_pointer,
-)
+from ..document import LoadedDocument, is_url, join_pointer
 from ..errors import DocumentError, SourceLocation
+from .refs import DocumentCache, Located, UnresolvableReference, dereference
 from .serialization import STYLES, ParameterStyle, default_style
 
+# DocumentCache, Located, UnresolvableReference and dereference are re-exported:
+# they were defined here before refs.py, and resolve.py imports them from here.
+__all__ = [
+    "HTTP_METHODS",
+    "DocumentCache",
+    "Located",
+    "OpenAPIDescription",
+    "Operation",
+    "OperationParameter",
+    "UnresolvableReference",
+    "dereference",
+]
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_MAX_REF_HOPS = 64  # a longer chain of $ref to $ref is a cycle in practice
-
-
-class UnresolvableReference(Exception):
-    """A ``$ref`` that points at nothing; ``reason`` says why."""
-
-    def __init__(self, ref: str, reason: str) -> None:
-        super().__init__(f"cannot resolve $ref '{ref}': {reason}")
-        self.ref = ref
-        self.reason = reason
-
-
-class DocumentCache:
-    """Loads each document once, by absolute URI, for ``$ref`` resolution.
-
-    A document that cannot be loaded is not tried again: twenty references to
-    a server that times out cost one timeout, not twenty.
-    """
-
-    def __init__(
-        self,
-        loader: Callable[[str], LoadedDocument] | None = None,
-        *,
-        options: LoadOptions | None = None,
-    ) -> None:
-        self._documents: dict[str, LoadedDocument] = {}
-        self._failures: dict[str, DocumentError] = {}
-        self.options = options or LoadOptions()
-        self._load = loader or (lambda uri: load_document(uri, options=self.options))
-
-    def add(self, document: LoadedDocument) -> None:
-        self._documents.setdefault(document.uri, document)
-
-    def get(self, uri: str) -> LoadedDocument:
-        if uri in self._failures:
-            raise self._failures[uri]
-        if uri not in self._documents:
-            try:
-                self._documents[uri] = self._load(uri)
-            except DocumentError as exc:
-                self._failures[uri] = exc
-                raise
-        return self._documents[uri]
-
-
-def _resolve_pointer(data: Any, pointer: str, ref: str) -> Any:
-    try:
-        return resolve_pointer(data, pointer)
-    except LookupError as exc:
-        raise UnresolvableReference(ref, str(exc)) from None
-
-
-@dataclass(frozen=True)
-class Located:
-    """A value together with the document and pointer it was found at."""
-
-    value: Any
-    document: LoadedDocument
-    pointer: str
-
-
-def dereference(node: Located, cache: DocumentCache) -> Located:
-    """Follow ``$ref`` chains from ``node`` until a non-reference value.
-
-    A chain that comes back to a place it has been (``a -> b -> a``, a
-    ``$ref`` to itself, or a loop across files) is reported as circular at its
-    first ``$ref``; places are compared after resolution, so ``./a.yaml#/x``
-    and ``a.yaml#/x`` are the same place.
-    """
-    seen = {(node.document.uri, node.pointer)}
-    chain: list[str] = []
-    current = node
-    for _ in range(_MAX_REF_HOPS):
-        value = current.value
-        if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
-            return current
-        ref = value["$ref"]
-        chain.append(ref)
-        current = _follow_located(ref, current, cache)
-        place = (current.document.uri, current.pointer)
-        if place in seen:
-            raise UnresolvableReference(chain[0], "the reference is circular")
-        seen.add(place)
-    raise UnresolvableReference(chain[0], "the reference chain is too long")
-
-
-def _follow_located(ref: str, holder: Located, cache: DocumentCache) -> Located:
-    try:
-        return _follow(ref, holder.document, cache)
-    except FetchRefused as exc:
-        # Not a broken $ref to skip with a warning: the run would differ from
-        # the one the description asks for, so stop, at the $ref.
-        raise FetchRefused(
-            f"$ref '{ref}': {exc.message}",
-            location=holder.document.location(join_pointer(holder.pointer, "$ref")),
-            hint=exc.hint,
-        ) from None
-
-
-def _follow(ref: str, document: LoadedDocument, cache: DocumentCache) -> Located:
-    target, _, fragment = ref.partition("#")
-    pointer = unquote(fragment)
-    if target:
-        try:
-            document = cache.get(document.resolve_uri(target))
-        except FetchRefused:
-            raise
-        except DocumentError as exc:
-            raise UnresolvableReference(ref, exc.message) from None
-    return Located(_resolve_pointer(document.data, pointer, ref), document, pointer)
 
 
 @dataclass(frozen=True)
@@ -284,24 +180,10 @@ class Operation:
         return [{"url": "/"}], None
 
     def request_content_types(self) -> list[str]:
-        return [str(key) for key in self._request_content()]
+        return [str(key) for key in self.request_content()]
 
-    def request_encoding(self, content_type: str) -> dict[str, dict[str, Any]]:
-        """The ``encoding`` map of the request body's media type ``content_type``.
-
-        Media types compare without their parameters and case-insensitively; an
-        ``encoding`` entry that is a ``$ref`` or not an object is ignored.
-        """
-        wanted = _essence(content_type)
-        for key, media in self._request_content().items():
-            if _essence(str(key)) != wanted or not isinstance(media, dict):
-                continue
-            encoding = media.get("encoding")
-            if isinstance(encoding, dict):
-                return {str(k): v for k, v in encoding.items() if isinstance(v, dict)}
-        return {}
-
-    def _request_content(self) -> dict[str, Any]:
+    def request_content(self) -> dict[str, Any]:
+        """The request body's ``content``: media type -> Media Type Object (``$ref`` followed)."""
         body = self.raw.get("requestBody")
         if body is None:
             return {}
@@ -343,11 +225,6 @@ class Operation:
 def _is_plain_path_item(value: Any) -> bool:
     """A path item written in place: a mapping that is not a ``$ref`` to follow."""
     return isinstance(value, dict) and not isinstance(value.get("$ref"), str)
-
-
-def _essence(content_type: str) -> str:
-    """A media type without its parameters, lower-cased (``application/json``)."""
-    return content_type.split(";")[0].strip().lower()
 
 
 class OpenAPIDescription:

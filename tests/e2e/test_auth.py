@@ -307,3 +307,15 @@ def test_a_malformed_auth_option_is_a_usage_error_that_does_not_echo_it(
     assert "--auth expects SCHEME=VALUE" in result.stderr
     assert "no-equals-sign-secret" not in result.stderr
     assert server.received == []
+
+
+def test_a_fetched_token_goes_to_on_secret_under_the_python_api(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    learnt: list[str] = []
+    credentials = Credentials({"oauth": "client-1:client-secret-2"}, on_secret=learnt.append)
+    loaded = load(str(write(tmp_path, server, arazzo("withOAuthA", "withOAuthB"))))
+    options = RunOptions(server_overrides={"api": server.base_url}, credentials=credentials)
+    assert loaded.run("flow", options=options).succeeded
+    assert learnt == ["fetched-token-1"]  # once: the second step reuses the token
+    assert "fetched-token-1" in credentials.secrets()

@@ -17,8 +17,8 @@ import pytest
 from arazzo_runner.api import load
 from arazzo_runner.engine.events import RunListener
 from arazzo_runner.engine.executor import RunOptions
-from arazzo_runner.http.messages import Exchange
-from arazzo_runner.http.response_checks import CheckSeverity, ResponseChecker
+from arazzo_runner.http.messages import Exchange, ResponseRecord
+from arazzo_runner.http.response_checks import CHECKS, CheckSeverity, ResponseChecker
 from tests.scripted_server import Reply, ScriptedServer, write_documents
 from tests.support import run_cli
 
@@ -375,3 +375,21 @@ def test_checks_are_recorded_on_each_exchange_in_both_drivers(
         assert checks["body-schema"].outcome == "failed"
         assert checks["body-schema"].severity == "error"
         assert "at $.id" in checks["body-schema"].message
+
+
+def test_check_returns_verdicts_and_leaves_the_step_to_the_caller(tmp_path: Path) -> None:
+    loaded = load(str(write(tmp_path)))
+    step = loaded.workflow("flow").steps[0]
+    operation = loaded.sources.resolve(step)
+    checker = ResponseChecker({"body-schema": CheckSeverity.ERROR})
+    response = ResponseRecord(200, [("Content-Type", "application/json")], b'{"id": "x"}')
+    verdicts = checker.check(operation, response)
+    assert [(v.name, v.outcome, v.severity) for v in verdicts] == [
+        ("status-code-declared", "passed", "warn"),
+        ("content-type-declared", "passed", "warn"),
+        ("body-schema", "failed", "error"),
+        ("headers-declared", "failed", "warn"),
+    ]
+    assert verdicts[2].failure.startswith("response check body-schema failed: the body does not")
+    silent = ResponseChecker(dict.fromkeys(CHECKS, CheckSeverity.OFF))
+    assert silent.check(operation, response) == []

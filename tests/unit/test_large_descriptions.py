@@ -23,7 +23,7 @@ from arazzo_runner.document.loader import (
     parse_document,
 )
 from arazzo_runner.errors import DocumentError
-from arazzo_runner.openapi import description as openapi
+from arazzo_runner.openapi import refs as openapi_refs
 from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription
 
 from ..support import WORKFLOW
@@ -208,13 +208,13 @@ def test_operation_ids_are_found_as_a_scan_of_every_operation_finds_them(tmp_pat
 
 def test_a_run_reuses_the_descriptions_validation_read(monkeypatch: pytest.MonkeyPatch) -> None:
     read: list[str] = []
-    original = openapi.load_document
+    original = openapi_refs.load_document
 
     def counting(uri: str, **kwargs: Any) -> Any:
         read.append(uri)
         return original(uri, **kwargs)
 
-    monkeypatch.setattr(openapi, "load_document", counting)
+    monkeypatch.setattr(openapi_refs, "load_document", counting)
     loaded = load(str(WORKFLOW))
     for step in loaded.workflows[0].steps:
         loaded.sources.resolve(step)

@@ -244,10 +244,6 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if reports and (args.dry_run or args.inputs_each is not None):
         raise UsageError("--report applies to a single run, not to --dry-run or --inputs-each")
     diagnostics = Diagnostics(on_add=lambda d: _print_warning(d, stderr, masker))
-    if not args.dry_run:
-        from ...http.transport import prepare_default_tls
-
-        prepare_default_tls()  # in the background, while the documents are read
     loaded = load(args.file, diagnostics=diagnostics, offline=args.offline)
     overrides = {**_config_servers(config, loaded), **overrides}  # --server wins
     workflow = loaded.workflow(args.workflow)
@@ -325,10 +321,10 @@ def _run_once(
 
 def _start_masking(args: argparse.Namespace) -> SecretMasker:
     """The run's masker, known to error messages; secret-named --input values are known at once."""
-    from ...masking import SecretMasker, is_secret_name, set_current_masker
+    from ...masking import SecretMasker, is_secret_name
 
     masker = SecretMasker(enabled=not args.show_secrets)
-    set_current_masker(masker)
+    args.masker = masker  # what cli.main masks errors and tracebacks with
     named = set(args.secret_input)
     for pair in args.input:
         name, sep, value = pair.partition("=")
@@ -490,7 +486,7 @@ def _add_checks_and_credentials(
     severities.update(parse_check_option(text) for text in args.check)
     checker = ResponseChecker(severities)
     options.response_checks = checker if checker.enabled else None
-    credentials = Credentials.from_options(args.auth)
+    credentials = Credentials.from_options(args.auth, on_secret=masker.add)
     masker.add(credentials.secrets())
     options.credentials = credentials
 
