@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..document import Action, Criterion, Step, Workflow
+from ..document import Action, Step, Workflow
+from .describe import action_json, describe_action, effective_actions, shorten
 
 START_NODE = "wf_start"
 END_NODE = "wf_end"
@@ -45,12 +46,6 @@ class Graph:
     def add_edge(self, edge: Edge) -> None:
         if edge not in self.edges:
             self.edges.append(edge)
-
-
-def effective_actions(workflow_actions: list[Action], step_actions: list[Action]) -> list[Action]:
-    """A step's actions first, then the workflow's that the step does not override by name."""
-    overridden = {action.name for action in step_actions}
-    return [*step_actions, *(a for a in workflow_actions if a.name not in overridden)]
 
 
 def node_ids(steps: list[Step]) -> dict[str, str]:
@@ -141,26 +136,12 @@ def _step_shape(step: Step) -> str:
     if step.workflow_id is not None:
         return f'[["{_escape(step.step_id)}<br/>calls {_escape(step.workflow_id)}"]]'
     operation = step.operation_id or step.operation_path or ""
-    return f'["{_escape(step.step_id)}<br/>{_escape(_shorten(operation))}"]'
+    return f'["{_escape(step.step_id)}<br/>{_escape(shorten(operation, _MAX_LABEL))}"]'
 
 
 def _action_label(action: Action) -> str:
-    label = f"{action.type} {action.name}"
-    if action.type == "retry":
-        limit = 1 if action.retry_limit is None else action.retry_limit
-        label += f" (max {limit}"
-        label += f", after {action.retry_after:g}s)" if action.retry_after is not None else ")"
-    if action.criteria:
-        label += " if " + " and ".join(_criterion_text(c) for c in action.criteria)
-    return label
-
-
-def _criterion_text(criterion: Criterion) -> str:
-    return _shorten(criterion.condition.strip().replace("\n", " "))
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 3] + "..."
+    # The edge shows where the action goes; the label says which action and when.
+    return describe_action(action_json(action), target=False, limit=_MAX_LABEL)
 
 
 def _escape(text: str) -> str:

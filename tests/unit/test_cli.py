@@ -9,7 +9,7 @@ import pytest
 from arazzo_runner import api, cli
 from arazzo_runner.document.model import Step, Workflow
 from arazzo_runner.errors import DocumentError, SourceLocation, UsageError
-from arazzo_runner.masking import SecretMasker, reset_current_masker, set_current_masker
+from arazzo_runner.masking import SecretMasker
 from arazzo_runner.reporting.progress import Progress, print_summary
 from arazzo_runner.results import Attempt, RunError, Status, StepResult, WorkflowResult
 
@@ -47,12 +47,8 @@ def test_format_error_puts_the_location_first() -> None:
 def test_format_error_masks_the_secrets_of_the_run() -> None:
     masker = SecretMasker()
     masker.add("tok-SECRET-1234567890")
-    token = set_current_masker(masker)
-    try:
-        error = UsageError("bad value 'Bearer tok-SECRET-1234567890'")
-        assert cli.format_error(error) == "error: bad value 'Bearer ***'"
-    finally:
-        reset_current_masker(token)
+    error = UsageError("bad value 'Bearer tok-SECRET-1234567890'")
+    assert cli.format_error(error, masker) == "error: bad value 'Bearer ***'"
     assert "tok-SECRET" in cli.format_error(error)  # no run, no masker
 
 
