@@ -1,4 +1,4 @@
-"""What a run shows and leaves behind: terminal progress and report files.
+"""What the commands show and leave behind: progress, reports, descriptions and graphs.
 
 * :mod:`.progress` - live progress on a terminal, plain lines in a pipe, ``-v``/``-q``;
 * :mod:`.recorder` - the listener that keeps exchanges and timings for reports;
