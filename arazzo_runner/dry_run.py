@@ -7,32 +7,23 @@ and literals are filled in; values that need a response (``$steps``,
 ``$response``, ``$outputs``, ...) are shown as the expression, ``{$...}``.
 
 Inputs that look secret are shown as ``***``, and so is any value built from them.
+The plan is data (:meth:`Plan.to_json`); :func:`~arazzo_runner.reporting.describe.render_plan`
+prints it as text.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from .document import Action, ArazzoDocument, Criterion, Step, Workflow
+from .document import ArazzoDocument, Step, Workflow
 from .engine import RunOptions, WorkflowRunner
-from .expressions import (
-    CompiledValue,
-    ExpressionContext,
-    UnresolvedReference,
-    _Array,
-    _Literal,
-    _Object,
-    _Template,
-    _Whole,
-    value_to_text,
-)
+from .expressions import ExpressionContext
 from .http.bodies import choose_content_type
 from .http.request import effective_parameters
 from .masking import MASK, SecretMasker, is_secret_name
-from .reporting.mermaid import effective_actions
+from .reporting.describe import action_json, criterion_json, effective_actions, partial_value
 
 if TYPE_CHECKING:
     from .api import LoadedArazzo
@@ -64,50 +55,6 @@ def _mask_plan(plan: Plan, masker: SecretMasker) -> None:
         if step.body is not None:
             step.body.payload = masker.mask_value(step.body.payload)
             step.body.replacements = masker.mask_value(step.body.replacements)
-
-
-# --------------------------------------------------------------------------- partial values
-
-
-def partial_value(value: CompiledValue, context: ExpressionContext, *, braced: bool) -> Any:
-    """``value`` evaluated as far as ``context`` allows.
-
-    An expression that cannot be resolved yet is kept as text: ``{$steps.a.outputs.b}``
-    inside a larger value, or as written (``$steps.a.outputs.b``) when ``braced`` is
-    false and the whole value is that one expression.
-    """
-    if isinstance(value, _Literal):
-        return value.value
-    if isinstance(value, _Whole):
-        try:
-            return value.expression.evaluate(context)
-        except UnresolvedReference:
-            text = value.expression.text
-            return f"{{{text}}}" if braced else text
-    if isinstance(value, _Template):
-        return "".join(_template_part(part, context) for part in value.parts)
-    if isinstance(value, _Object):
-        return {key: partial_value(item, context, braced=True) for key, item in value.items}
-    if isinstance(value, _Array):
-        return [partial_value(item, context, braced=True) for item in value.items]
-    try:  # a kind of compiled value this module does not know: all or nothing
-        return value.evaluate(context)
-    except UnresolvedReference:
-        return " ".join(f"{{{e.text}}}" for e in value.expressions())
-
-
-def _template_part(part: Any, context: ExpressionContext) -> str:
-    if isinstance(part, str):
-        return part
-    try:
-        return value_to_text(part.evaluate(context))
-    except UnresolvedReference:
-        return f"{{{part.text}}}"
-
-
-def expression_text(value: CompiledValue) -> Any:
-    """``value`` as written, expressions included (nothing is evaluated)."""
-    return partial_value(value, ExpressionContext(), braced=False)
 
 
 # --------------------------------------------------------------------------- the plan
@@ -292,110 +239,3 @@ def _plan_body(step: Step, operation: Operation, context: ExpressionContext) -> 
         for r in body.replacements
     ]
     return PlannedBody(content_type, payload, replacements)
-
-
-def criterion_json(criterion: Criterion) -> dict[str, Any]:
-    data: dict[str, Any] = {"condition": criterion.condition}
-    if criterion.context is not None:
-        data["context"] = criterion.context
-    if criterion.type is not None:
-        data["type"] = criterion.type
-    return data
-
-
-def action_json(action: Action) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": action.name, "type": action.type}
-    if action.step_id is not None:
-        data["stepId"] = action.step_id
-    if action.workflow_id is not None:
-        data["workflowId"] = action.workflow_id
-    if action.type == "retry":
-        data["retryAfter"] = action.retry_after
-        data["retryLimit"] = 1 if action.retry_limit is None else action.retry_limit
-    if action.criteria:
-        data["criteria"] = [criterion_json(c) for c in action.criteria]
-    return data
-
-
-def describe_action(action: Mapping[str, Any]) -> str:
-    """One line for an action: ``retry waitAndRetry (max 3, after 2s) if $statusCode == 503``."""
-    text = f"{action['type']} {action['name']}"
-    target = action.get("stepId") or action.get("workflowId")
-    if target:
-        text += f" -> {target}"
-    if action["type"] == "retry":
-        text += f" (max {action['retryLimit']}"
-        after = action.get("retryAfter")
-        text += f", after {after:g}s)" if after is not None else ")"
-    criteria = action.get("criteria") or []
-    if criteria:
-        text += " if " + " and ".join(describe_criterion(c) for c in criteria)
-    return text
-
-
-def describe_criterion(criterion: Mapping[str, Any]) -> str:
-    condition = " ".join(str(criterion["condition"]).split())
-    kind = criterion.get("type")
-    if isinstance(kind, Mapping):
-        kind = f"{kind.get('type')} {kind.get('version')}"
-    if kind and kind != "simple":
-        where = f" in {criterion['context']}" if criterion.get("context") else ""
-        return f"{condition} ({kind}{where})"
-    return condition
-
-
-# --------------------------------------------------------------------------- text output
-
-
-def render_plan(plan: Plan, stream: TextIO) -> None:
-    def line(text: str = "") -> None:
-        print(text, file=stream)
-
-    line(f"dry run of workflow {plan.workflow_id}: {len(plan.steps)} steps; nothing was sent")
-    if plan.depends_on:
-        line(f"runs first (dependsOn): {', '.join(plan.depends_on)}")
-    if plan.inputs:
-        line("inputs:")
-        for name, value in plan.inputs.items():
-            line(f"  {name}: {_show(value)}")
-    for number, step in enumerate(plan.steps, start=1):
-        line()
-        line(f"{number}. {step.step_id}")
-        if step.description:
-            line(f"   {' '.join(step.description.split())}")
-        for label, text in _step_lines(step):
-            line(f"   {label + ':':<10} {text}")
-    if plan.outputs:
-        line()
-        line("outputs:")
-        for name, value in plan.outputs.items():
-            line(f"  {name}: {_show(value)}")
-
-
-def _step_lines(step: PlannedStep) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = []
-    if step.workflow_id is not None:
-        rows.append(("calls", f"workflow {step.workflow_id}"))
-        rows += [("input", f"{p.name} = {_show(p.value)}") for p in step.parameters]
-    else:
-        operation = step.operation_id or step.operation_path
-        rows.append(("operation", f"{step.source}: {operation}"))
-        rows.append(("request", f"{step.method} {step.url}"))
-        rows += [
-            (p.location or "parameter", f"{p.name} = {_show(p.value)}") for p in step.parameters
-        ]
-        if step.body is not None:
-            rows.append(("body", f"({step.body.content_type}) {_show(step.body.payload)}"))
-            rows += [
-                ("replace", f"{r['target']} = {_show(r['value'])}") for r in step.body.replacements
-            ]
-    rows += [("success", describe_criterion(c)) for c in step.success_criteria]
-    rows += [("onSuccess", describe_action(a)) for a in step.on_success]
-    rows += [("onFailure", describe_action(a)) for a in step.on_failure]
-    return rows
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)

@@ -10,25 +10,26 @@ conftest.py can override. Servers come from ``--arazzo-server SOURCE=URL`` or
 the ``arazzo_servers`` ini option, overlaid by the ``arazzo_servers`` fixture.
 
 Each item is a :class:`pytest.Function`, so that fixtures work for it exactly
-as for a test function.
+as for a test function. A failure names the failing step, why it failed and
+its last request and response, with secrets masked as in every other output.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .engine import RunListener
-
 if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle
+
     from .api import LoadedArazzo
     from .errors import ArazzoError
     from .http.messages import Exchange
+    from .masking import SecretMasker
     from .results import StepResult, WorkflowResult
 
 DEFAULT_PATTERNS = ("*.arazzo.yaml", "*.arazzo.yml", "*.arazzo.json")
@@ -132,13 +133,14 @@ def arazzo_servers(pytestconfig: pytest.Config) -> dict[str, str]:
 
 
 def parse_server_pairs(pairs: list[str]) -> dict[str, str]:
-    servers: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, url = pair.partition("=")
-        if not sep or not name or not url:
-            raise pytest.UsageError(f"--arazzo-server expects SOURCE=URL, got '{pair}'")
-        servers[name.strip()] = url.strip()
-    return servers
+    from .cli.args import PairKind, split_pair
+    from .errors import UsageError
+
+    kind = PairKind("--arazzo-server", "SOURCE=URL")
+    try:
+        return {name: url.strip() for name, url in (split_pair(p, kind) for p in pairs)}
+    except UsageError as exc:
+        raise pytest.UsageError(exc.message) from None
 
 
 # --------------------------------------------------------------------------- collection
@@ -165,26 +167,32 @@ class ArazzoFile(pytest.File):
 
 
 class WorkflowFailed(Exception):
-    """A collected workflow ran and did not succeed."""
-
-    def __init__(self, result: WorkflowResult, exchanges: list[Exchange]) -> None:
-        super().__init__(f"workflow '{result.workflow_id}' {result.status}")
-        self.result = result
-        self.exchanges = exchanges
+    """A collected workflow could not run or did not succeed; the message says why."""
 
 
 def _runner_function(
     loaded: LoadedArazzo, workflow_id: str, file: ArazzoFile
 ) -> Callable[..., None]:
     def run_arazzo_workflow(arazzo_inputs: InputsFactory, arazzo_servers: dict[str, str]) -> None:
+        from .engine import Listeners
+        from .errors import ArazzoError
+        from .masking import SecretLearner, SecretMasker
+        from .reporting.recorder import RunRecorder
+
         inputs = {**_file_inputs(file.config).get(workflow_id, {}), **arazzo_inputs(workflow_id)}
         known = {source.name for source in loaded.document.source_descriptions}
         # One --arazzo-server applies to every file; each uses the sources it has.
         servers = {name: url for name, url in arazzo_servers.items() if name in known}
-        recorder = _ExchangeRecorder()
-        result = loaded.run(workflow_id, inputs, server_overrides=servers, listener=recorder)
+        masker = SecretMasker()
+        masker.add_workflow_inputs(loaded.workflow(workflow_id), inputs)
+        recorder = RunRecorder()
+        listener = Listeners([SecretLearner(masker, loaded.sources), recorder])
+        try:
+            result = loaded.run(workflow_id, inputs, server_overrides=servers, listener=listener)
+        except ArazzoError as exc:
+            raise WorkflowFailed(_error_text(exc, masker)) from None
         if not result.succeeded:
-            raise WorkflowFailed(result, recorder.exchanges)
+            raise WorkflowFailed(describe_failure(result, recorder.exchanges, masker))
 
     return run_arazzo_workflow
 
@@ -207,32 +215,20 @@ _INPUTS_KEY = pytest.StashKey[dict[str, dict[str, Any]]]()
 
 
 def _read_inputs_file(path: Path) -> dict[str, dict[str, Any]]:
-    import yaml
+    """JSON or YAML 1.2, read like an Arazzo document (``on`` and ``yes`` stay strings)."""
+    from .document import load_document
+    from .errors import ArazzoError
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise pytest.UsageError(f"cannot read Arazzo inputs file {path}: {exc.strerror}") from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise pytest.UsageError(f"Arazzo inputs file {path} cannot be parsed: {exc}") from None
-    data = data or {}
+        data = load_document(str(path)).data or {}
+    except ArazzoError as exc:
+        where = "" if exc.location is not None else f"{path}: "
+        raise pytest.UsageError(f"Arazzo inputs file {where}{exc.render()}") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise pytest.UsageError(
             f"Arazzo inputs file {path} must map each workflowId to an object of inputs"
         )
     return data
-
-
-class _ExchangeRecorder(RunListener):
-    """Keeps every request and response, to show the failing step's last one."""
-
-    def __init__(self) -> None:
-        self.exchanges: list[Exchange] = []
-
-    def exchange(self, exchange: Exchange) -> None:
-        self.exchanges.append(exchange)
 
 
 class ArazzoWorkflowItem(pytest.Function):
@@ -241,35 +237,33 @@ class ArazzoWorkflowItem(pytest.Function):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, self.name
 
-    def repr_failure(  # type: ignore[override]
-        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
-    ) -> str | Any:
-        from .errors import ArazzoError
-
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, WorkflowFailed):
-            return describe_failure(excinfo.value.result, excinfo.value.exchanges)
-        if isinstance(excinfo.value, ArazzoError):
-            return _error_text(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
+            return str(excinfo.value)  # what failed, not the plugin's stack
+        return super().repr_failure(excinfo)
 
 
 # --------------------------------------------------------------------------- failure text
 
 
-def describe_failure(result: WorkflowResult, exchanges: list[Exchange]) -> str:
-    """Which step failed, why, and the request and response of its last attempt."""
+def describe_failure(
+    result: WorkflowResult, exchanges: list[Exchange], masker: SecretMasker
+) -> str:
+    """Which step failed, why, and the request and response of its last attempt, masked."""
     lines = [f"workflow '{result.workflow_id}' {result.status}"]
     failed = _failing_step(result)
     if failed is None:
         if result.error is not None:
             lines.append(f"  {result.error.message}")
-        return "\n".join(lines)
-    lines.append(f"  failing step: {failed.step_id}")
-    lines.append(f"  reason: {failed.error or (result.error.message if result.error else '')}")
-    exchange = next((e for e in reversed(exchanges) if e.step_id == failed.step_id), None)
-    if exchange is not None:
-        lines += _exchange_lines(exchange)
-    return "\n".join(lines)
+    else:
+        lines.append(f"  failing step: {failed.step_id}")
+        lines.append(f"  reason: {failed.error or (result.error.message if result.error else '')}")
+        exchange = next((e for e in reversed(exchanges) if e.step_id == failed.step_id), None)
+        if exchange is not None:
+            lines += _exchange_lines(exchange, masker)
+    return "\n".join(masker.mask(line) for line in lines)
 
 
 def _failing_step(result: WorkflowResult) -> StepResult | None:
@@ -282,21 +276,24 @@ def _failing_step(result: WorkflowResult) -> StepResult | None:
     return next((s for s in reversed(result.steps) if s.status is Status.FAILED), None)
 
 
-def _exchange_lines(exchange: Exchange) -> list[str]:
-    lines = [f"  request:  {exchange.request.method} {exchange.request.full_url}"]
+def _exchange_lines(exchange: Exchange, masker: SecretMasker) -> list[str]:
+    request = exchange.request
+    lines = [f"  request:  {request.method} {masker.mask_url(request.full_url)}"]
     response = exchange.response
     if response is None:
         lines.append(f"  response: none ({exchange.error})")
         return lines
     lines.append(f"  response: {response.status_code} {response.reason}".rstrip())
     if response.content:
-        text = response.content[:_BODY_EXCERPT].decode("utf-8", errors="replace")
-        more = " ..." if len(response.content) > _BODY_EXCERPT else ""
+        # Masked before it is cut, so that the cut cannot leave part of a secret.
+        content = masker.mask_bytes(response.content)
+        text = content[:_BODY_EXCERPT].decode("utf-8", errors="replace")
+        more = " ..." if len(content) > _BODY_EXCERPT else ""
         lines.append(f"  body:     {' '.join(text.split())}{more}")
     return lines
 
 
-def _error_text(exc: ArazzoError) -> str:
+def _error_text(exc: ArazzoError, masker: SecretMasker | None = None) -> str:
     from .cli import format_error
 
-    return format_error(exc)
+    return format_error(exc, masker)

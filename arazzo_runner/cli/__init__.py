@@ -13,16 +13,20 @@ Exit codes (a stable contract, documented in the README):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from .._version import __version__
 from ..errors import EXIT_CANNOT_START, EXIT_OK, ArazzoError, UsageError
 from .commands import command_module, command_modules
+from .console import Console
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from ..masking import SecretMasker
 
 EXIT_INTERRUPTED = 130
@@ -30,16 +34,31 @@ EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE in sysexits.h
 
 
 class _ArgumentParser(argparse.ArgumentParser):
-    """argparse that reports errors as :class:`UsageError` (exit code 2, no usage dump)."""
+    """argparse that reports errors as :class:`UsageError` (exit code 2, no usage dump)
+    and prints help and ``--version`` on the command's own streams."""
+
+    def __init__(self, *args: Any, console: Console | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.console = console
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message, hint=f"see '{self.prog} --help'")
 
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if self.console is None:
+            return super()._print_message(message, file)
+        # argparse itself names sys.stdout (help, --version) or sys.stderr (None).
+        to_stdout = file is sys.stdout or file is self.console.stdout
+        if message:
+            (self.console.stdout if to_stdout else self.console.stderr).write(message)
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(console: Console | None = None) -> argparse.ArgumentParser:
+    console = console or Console(sys.stdout, sys.stderr)
     parser = _ArgumentParser(
         prog="arazzo",
         description="Run Arazzo 1.0.x workflows against real APIs.",
+        console=console,
     )
     parser.add_argument("--version", action="version", version=f"arazzo-runner {__version__}")
     commands = parser.add_subparsers(
@@ -47,46 +66,66 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for module in command_modules():
         module.add_parser(commands)
+    for subparser in commands.choices.values():
+        subparser.console = console  # for `arazzo COMMAND --help`
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    return _main(argv)
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Run ``arazzo`` with ``argv`` (default: the process's arguments); returns the exit code.
 
-
-def _main(argv: Sequence[str] | None) -> int:
-    stdout, stderr = sys.stdout, sys.stderr
-    args = argparse.Namespace()  # a command that learns secrets sets args.masker
+    The streams and the environment default to the process's own. ``--help`` and
+    ``--version`` print on ``stdout``, then raise ``SystemExit(0)`` as argparse does.
+    """
+    console = Console(
+        stdout=sys.stdout if stdout is None else stdout,
+        stderr=sys.stderr if stderr is None else stderr,
+        stdin=sys.stdin if stdin is None else stdin,
+        environ=os.environ if environ is None else environ,
+    )
     try:
-        args = build_parser().parse_args(argv)
-        if args.command is None:
-            build_parser().print_help(stdout)
-            return EXIT_CANNOT_START
-        return command_module(args.command).execute(args, stdout, stderr)
-    except ArazzoError as exc:
-        print(format_error(exc, getattr(args, "masker", None)), file=stderr)
-        return exc.exit_code
+        return _main(argv, console)
     except KeyboardInterrupt:
-        print("interrupted", file=stderr)
+        print("interrupted", file=console.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `arazzo run ... | head`
         return EXIT_OK
     except Exception:
         # Not a user error: a bug. Show everything needed to report it, and keep
         # it apart from exit code 1, which means "the workflow failed".
-        masker: SecretMasker | None = getattr(args, "masker", None)
-        text = traceback.format_exc()
-        stderr.write(masker.mask(text) if masker is not None else text)
+        console.stderr.write(console.mask(traceback.format_exc()))
         print(
             f"arazzo-runner {__version__} hit an internal error (a bug); please report it "
             "with the traceback above",
-            file=stderr,
+            file=console.stderr,
         )
         return EXIT_INTERNAL_ERROR
 
 
+def _main(argv: Sequence[str] | None, console: Console) -> int:
+    parser = build_parser(console)
+    try:
+        # --help and --version print, then raise SystemExit(0), as argparse does.
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(console.stdout)
+            return EXIT_CANNOT_START
+        exit_code: int = command_module(args.command).execute(args, console)
+        return exit_code
+    except ArazzoError as exc:
+        print(format_error(exc, console.masker), file=console.stderr)
+        return exc.exit_code
+
+
 def format_error(exc: ArazzoError, masker: SecretMasker | None = None) -> str:
-    """The error as printed, secrets masked by ``masker`` (the run's, when one started)."""
+    """The error as printed, with the secrets ``masker`` knows masked."""
     text = _format_error(exc)
     return masker.mask(text) if masker is not None else text
 

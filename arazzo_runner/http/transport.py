@@ -316,26 +316,3 @@ def check_header_values(headers: list[tuple[str, str]]) -> None:
 
 _BAD_HEADER_VALUE = re.compile(r"[\r\n\0]")
 _BAD_HEADER_NAME = re.compile(r"[ \t\r\n:\0]")
-
-
-# --------------------------------------------------------------------------- sizes
-
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([kmg])(i)?)?b?\s*$", re.IGNORECASE)
-_SIZE_POWERS = {"": 0, "k": 1, "m": 2, "g": 3}
-
-
-def parse_size(text: str) -> int:
-    """``1048576``, ``512KB``, ``10MiB``, ``1G`` -> bytes; ValueError when unreadable.
-
-    ``K``/``M``/``G`` are decimal (1000), ``Ki``/``Mi``/``Gi`` binary (1024).
-    """
-    match = _SIZE.match(text)
-    if match is None:
-        raise ValueError(f"'{text}' is not a size (examples: 1048576, 512KB, 10MiB, 1G)")
-    number, prefix, binary = match.groups()
-    base = 1024 if binary else 1000
-    size = int(float(number) * base ** _SIZE_POWERS[(prefix or "").lower()])
-    if size < 1:
-        raise ValueError(f"'{text}' is not a positive size")
-    return size

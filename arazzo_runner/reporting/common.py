@@ -19,19 +19,27 @@ def body_text(content: bytes) -> str | None:
         return None
 
 
+def masked_body(content: bytes, masker: SecretMasker) -> tuple[str, bool]:
+    """A body as report text, secrets masked: ``(text, False)``, or ``(base64, True)`` if binary.
+
+    Secrets are masked in the raw bytes, before base64 encoding hides them.
+    """
+    masked = masker.mask_bytes(content)
+    text = body_text(masked)
+    if text is not None:
+        return masker.mask(text), False
+    return base64.b64encode(masked).decode("ascii"), True
+
+
 def encode_body(content: bytes | None, masker: SecretMasker) -> dict[str, Any] | None:
     """``{"size", "text"}`` for a text body, ``{"size", "base64"}`` for a binary one.
 
-    Secrets are masked in the raw bytes, before base64 encoding hides them.
     ``size`` is the size of the body as sent or received.
     """
     if content is None:
         return None
-    masked = masker.mask_bytes(content)
-    text = body_text(masked)
-    if text is not None:
-        return {"size": len(content), "text": masker.mask(text)}
-    return {"size": len(content), "base64": base64.b64encode(masked).decode("ascii")}
+    text, is_base64 = masked_body(content, masker)
+    return {"size": len(content), "base64" if is_base64 else "text": text}
 
 
 def header_list(headers: list[tuple[str, str]], masker: SecretMasker) -> list[dict[str, str]]:

@@ -1,4 +1,7 @@
-"""``--report KIND=FILE``: which reports to write, checked before the run, written atomically."""
+"""Report files: which kinds there are, and writing them atomically after the run.
+
+The ``--report KIND=FILE`` option itself is read and checked by ``cli/args.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
-
 if TYPE_CHECKING:
     from ..masking import SecretMasker
     from ..results import WorkflowResult
@@ -19,10 +20,6 @@ if TYPE_CHECKING:
 
 Renderer = Callable[["WorkflowResult", "RunRecorder", "SecretMasker"], str]
 KINDS = ("json", "junit", "har")
-
-
-class ReportWriteError(Exception):
-    """A report could not be written after the run."""
 
 
 @dataclass(frozen=True)
@@ -34,40 +31,6 @@ class ReportSpec:
         from . import har, json_report, junit
 
         return {"json": json_report.render, "junit": junit.render, "har": har.render}[self.kind]
-
-
-def parse_report_specs(values: list[str]) -> list[ReportSpec]:
-    """Parse and check ``--report`` values; a report that cannot be written fails here (exit 2)."""
-    specs: list[ReportSpec] = []
-    for value in values:
-        kind, sep, file_name = value.partition("=")
-        kind = kind.strip().lower()
-        if not sep or not file_name:
-            raise UsageError(
-                f"--report expects KIND=FILE, got '{value}'",
-                hint="for example: --report junit=results.xml (kinds: json, junit, har)",
-            )
-        if kind not in KINDS:
-            raise UsageError(
-                f"--report: unknown report kind '{kind}'", hint="kinds: json, junit, har"
-            )
-        path = Path(file_name)
-        directory = path.parent
-        if not directory.is_dir():
-            raise UsageError(
-                f"--report {kind}: cannot write {file_name}: directory '{directory}' does not exist"
-            )
-        if path.is_dir():
-            raise UsageError(f"--report {kind}: cannot write {file_name}: it is a directory")
-        if not os.access(directory, os.W_OK):
-            raise UsageError(
-                f"--report {kind}: cannot write {file_name}: directory '{directory}' is not "
-                "writable"
-            )
-        if any(s.path.resolve() == path.resolve() for s in specs):
-            raise UsageError(f"--report: {file_name} is named by more than one report")
-        specs.append(ReportSpec(kind, path))
-    return specs
 
 
 def write_atomically(path: Path, text: str) -> None:

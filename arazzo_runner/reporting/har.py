@@ -13,25 +13,20 @@ HAR 1.2: http://www.softwareishard.com/blog/har-12-spec/
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .._version import __version__
 from ..masking import MASK, SecretMasker
-from .common import body_text, iso_time
+from .common import header_list, iso_time, masked_body
 
 if TYPE_CHECKING:
-    from ..http.messages import Exchange
+    from ..http.messages import Exchange, ResponseRecord
     from ..results import WorkflowResult
     from .recorder import RunRecorder
 
 PAGE_ID = "run"
-
-
-def _headers(headers: list[tuple[str, str]], masker: SecretMasker) -> list[dict[str, str]]:
-    return [{"name": n, "value": v} for n, v in masker.mask_headers(headers)]
 
 
 def _request_cookies(headers: list[tuple[str, str]], masker: SecretMasker) -> list[dict[str, Any]]:
@@ -78,92 +73,105 @@ def _content_type(headers: list[tuple[str, str]]) -> str:
 
 
 def entry(exchange: Exchange, masker: SecretMasker) -> dict[str, Any]:
-    request = exchange.request
+    """One HAR entry: an attempt's request, its response (or the error), and timings."""
     response = exchange.response
-    full_url = request.full_url
-    query = parse_qsl(urlsplit(full_url).query, keep_blank_values=True)
-    http_version = response.http_version if response is not None else "HTTP/1.1"
-    har_request: dict[str, Any] = {
-        "method": request.method.upper(),
-        "url": masker.mask_url(full_url),
-        "httpVersion": http_version,
-        "cookies": _request_cookies(request.headers, masker),
-        "headers": _headers(request.headers, masker),
-        "queryString": [{"name": n, "value": v} for n, v in masker.mask_query(query)],
-        "headersSize": -1,
-        "bodySize": len(request.content) if request.content is not None else 0,
-    }
-    if request.content is not None:
-        masked = masker.mask_bytes(request.content)
-        text = body_text(masked)
-        post_data: dict[str, Any] = {
-            "mimeType": _content_type(request.headers),
-            "params": [],
-            "text": masker.mask(text) if text is not None else base64.b64encode(masked).decode(),
-        }
-        if text is None:
-            post_data["_encoding"] = "base64"
-        har_request["postData"] = post_data
-    if response is not None:
-        masked = masker.mask_bytes(response.content)
-        content: dict[str, Any] = {
-            "size": len(response.content),
-            "mimeType": _content_type(response.headers) or "x-unknown",
-        }
-        if response.content:
-            text = body_text(masked)
-            if text is not None:
-                content["text"] = masker.mask(text)
-            else:
-                content["text"] = base64.b64encode(masked).decode("ascii")
-                content["encoding"] = "base64"
-        har_response: dict[str, Any] = {
-            "status": response.status_code,
-            "statusText": response.reason,
-            "httpVersion": response.http_version,
-            "cookies": _response_cookies(response.headers, masker),
-            "headers": _headers(response.headers, masker),
-            "content": content,
-            "redirectURL": masker.mask_url(response.header("location") or ""),
-            "headersSize": -1,
-            "bodySize": len(response.content),
-        }
-    else:
-        har_response = {
-            "status": 0,
-            "statusText": "",
-            "httpVersion": "",
-            "cookies": [],
-            "headers": [],
-            "content": {"size": 0, "mimeType": "x-unknown"},
-            "redirectURL": "",
-            "headersSize": -1,
-            "bodySize": -1,
-            "_error": masker.mask(exchange.error or "no response"),
-        }
     elapsed = max(exchange.elapsed_ms, 0.0)
     return {
         "pageref": PAGE_ID,
         "startedDateTime": iso_time(exchange.started),
         "time": round(elapsed, 3),
-        "request": har_request,
-        "response": har_response,
+        "request": _har_request(exchange, masker),
+        "response": _har_response(response, masker)
+        if response is not None
+        else _har_error_response(exchange, masker),
         "cache": {},
-        # The client measures the whole exchange; it cannot split it into phases.
-        "timings": {
-            "blocked": -1,
-            "dns": -1,
-            "connect": -1,
-            "send": 0,
-            "wait": round(elapsed, 3),
-            "receive": 0,
-            "ssl": -1,
-        },
+        "timings": _timings(elapsed),
         "comment": f"workflow {exchange.workflow_id}, step {exchange.step_id}, "
         f"attempt {exchange.attempt}",
         "_workflowId": exchange.workflow_id,
         "_stepId": exchange.step_id,
         "_attempt": exchange.attempt,
+    }
+
+
+def _har_request(exchange: Exchange, masker: SecretMasker) -> dict[str, Any]:
+    request = exchange.request
+    response = exchange.response
+    full_url = request.full_url
+    query = parse_qsl(urlsplit(full_url).query, keep_blank_values=True)
+    har_request: dict[str, Any] = {
+        "method": request.method.upper(),
+        "url": masker.mask_url(full_url),
+        # HAR wants a version on the request too; the response knows which was spoken.
+        "httpVersion": response.http_version if response is not None else "HTTP/1.1",
+        "cookies": _request_cookies(request.headers, masker),
+        "headers": header_list(request.headers, masker),
+        "queryString": [{"name": n, "value": v} for n, v in masker.mask_query(query)],
+        "headersSize": -1,
+        "bodySize": len(request.content) if request.content is not None else 0,
+    }
+    if request.content is not None:
+        text, is_base64 = masked_body(request.content, masker)
+        post_data: dict[str, Any] = {
+            "mimeType": _content_type(request.headers),
+            "params": [],
+            "text": text,
+        }
+        if is_base64:
+            post_data["_encoding"] = "base64"  # HAR 1.2 defines no encoding for postData
+        har_request["postData"] = post_data
+    return har_request
+
+
+def _har_response(response: ResponseRecord, masker: SecretMasker) -> dict[str, Any]:
+    content: dict[str, Any] = {
+        "size": len(response.content),
+        "mimeType": _content_type(response.headers) or "x-unknown",
+    }
+    if response.content:
+        text, is_base64 = masked_body(response.content, masker)
+        content["text"] = text
+        if is_base64:
+            content["encoding"] = "base64"
+    return {
+        "status": response.status_code,
+        "statusText": response.reason,
+        "httpVersion": response.http_version,
+        "cookies": _response_cookies(response.headers, masker),
+        "headers": header_list(response.headers, masker),
+        "content": content,
+        "redirectURL": masker.mask_url(response.header("location") or ""),
+        "headersSize": -1,
+        "bodySize": len(response.content),
+    }
+
+
+def _har_error_response(exchange: Exchange, masker: SecretMasker) -> dict[str, Any]:
+    """The response of a request that got none (refused, timed out): status 0 and the reason."""
+    return {
+        "status": 0,
+        "statusText": "",
+        "httpVersion": "",
+        "cookies": [],
+        "headers": [],
+        "content": {"size": 0, "mimeType": "x-unknown"},
+        "redirectURL": "",
+        "headersSize": -1,
+        "bodySize": -1,
+        "_error": masker.mask(exchange.error or "no response"),
+    }
+
+
+def _timings(elapsed_ms: float) -> dict[str, float]:
+    # The client measures the whole exchange; it cannot split it into phases.
+    return {
+        "blocked": -1,
+        "dns": -1,
+        "connect": -1,
+        "send": 0,
+        "wait": round(elapsed_ms, 3),
+        "receive": 0,
+        "ssl": -1,
     }
 
 
@@ -188,7 +196,8 @@ def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -
             "entries": entries,
         }
     }
-    return masker.mask_value(log)
+    masked: dict[str, Any] = masker.mask_value(log)
+    return masked
 
 
 def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:

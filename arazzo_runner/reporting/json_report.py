@@ -62,7 +62,8 @@ def exchange_json(exchange: Exchange, masker: SecretMasker) -> dict[str, Any]:
 def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> dict[str, Any]:
     document = result.to_json()
     document["exchanges"] = [exchange_json(e, masker) for e in recorder.exchanges]
-    return masker.mask_value(document)
+    masked: dict[str, Any] = masker.mask_value(document)
+    return masked
 
 
 def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:

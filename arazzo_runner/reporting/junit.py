@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..masking import SecretMasker
 from ..results import Status
 from .common import iso_time
-from .progress import describe_action, format_duration
+from .progress import action_suffix, format_duration
 
 if TYPE_CHECKING:
     from ..results import StepResult, WorkflowResult
@@ -54,52 +55,20 @@ def _seconds(ms: float | None) -> str:
     return f"{(ms or 0.0) / 1000:.3f}"
 
 
+_COUNTS = ("tests", "failures", "skipped")
+
+
 def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> ET.Element:
     def text(value: str) -> str:
         return _NOT_XML.sub("\ufffd", masker.mask(value))
 
     root = ET.Element("testsuites", name="arazzo")
-    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    totals = dict.fromkeys(_COUNTS, 0)
     total_ms = 0.0
     for run in workflow_runs(result):
-        suite = ET.SubElement(root, "testsuite", name=text(run.workflow_id))
-        timing = recorder.timing(run)
-        duration = timing.duration_ms if timing else sum(s.duration_ms or 0 for s in run.steps)
-        counts = {"tests": 0, "failures": 0, "skipped": 0}
-        properties = ET.SubElement(suite, "properties")
-        ET.SubElement(properties, "property", name="status", value=str(run.status))
-        for step in run.steps:
-            counts["tests"] += 1
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=text(run.workflow_id),
-                name=text(step.step_id),
-                time=_seconds(step.duration_ms),
-            )
-            if step.status is Status.SKIPPED:
-                counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message="not run")
-                continue
-            if step.status is Status.FAILED:
-                counts["failures"] += 1
-                failure = ET.SubElement(
-                    case, "failure", message=text(step.error or "failed"), type="StepFailed"
-                )
-                failure.text = text(step.error or "failed")
-            ET.SubElement(case, "system-out").text = text(_step_details(step))
-        if run.error is not None and not run.succeeded:
-            where = f"step {run.error.step_id}: " if run.error.step_id else ""
-            ET.SubElement(suite, "system-err").text = text(where + run.error.message)
-        suite.set("tests", str(counts["tests"]))
-        suite.set("failures", str(counts["failures"]))
-        suite.set("errors", "0")
-        suite.set("skipped", str(counts["skipped"]))
-        suite.set("time", _seconds(duration))
-        if timing is not None:
-            suite.set("timestamp", iso_time(timing.started) or "")
+        suite, duration = _suite(root, run, recorder, text)
         for key in totals:
-            totals[key] += counts[key]
+            totals[key] += int(suite.get(key, "0"))
         if run is result:
             total_ms = duration
     for key, value in totals.items():
@@ -109,13 +78,57 @@ def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -
     return root
 
 
+def _suite(
+    root: ET.Element, run: WorkflowResult, recorder: RunRecorder, text: Callable[[str], str]
+) -> tuple[ET.Element, float]:
+    """The ``<testsuite>`` of one workflow run, and its duration in milliseconds."""
+    suite = ET.SubElement(root, "testsuite", name=text(run.workflow_id))
+    timing = recorder.timing(run)
+    duration = timing.duration_ms if timing else sum(s.duration_ms or 0 for s in run.steps)
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="status", value=str(run.status))
+    for step in run.steps:
+        _testcase(suite, run, step, text)
+    if run.error is not None and not run.succeeded:
+        where = f"step {run.error.step_id}: " if run.error.step_id else ""
+        ET.SubElement(suite, "system-err").text = text(where + run.error.message)
+    statuses = [step.status for step in run.steps]
+    suite.set("tests", str(len(statuses)))
+    suite.set("failures", str(statuses.count(Status.FAILED)))
+    suite.set("errors", "0")
+    suite.set("skipped", str(statuses.count(Status.SKIPPED)))
+    suite.set("time", _seconds(duration))
+    if timing is not None:
+        suite.set("timestamp", iso_time(timing.started) or "")
+    return suite, duration
+
+
+def _testcase(
+    suite: ET.Element, run: WorkflowResult, step: StepResult, text: Callable[[str], str]
+) -> None:
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=text(run.workflow_id),
+        name=text(step.step_id),
+        time=_seconds(step.duration_ms),
+    )
+    if step.status is Status.SKIPPED:
+        ET.SubElement(case, "skipped", message="not run")
+        return
+    if step.status is Status.FAILED:
+        reason = text(step.error or "failed")
+        ET.SubElement(case, "failure", message=reason, type="StepFailed").text = reason
+    ET.SubElement(case, "system-out").text = text(_step_details(step))
+
+
 def _step_details(step: StepResult) -> str:
     lines = []
     if step.method or step.url:
         lines.append(f"{step.method or ''} {step.url or ''}".strip())
     for attempt in step.attempts:
         code = attempt.status_code if attempt.status_code is not None else "---"
-        action = describe_action(attempt.action)
+        action = action_suffix(attempt.action)
         line = f"attempt {attempt.number}: {code} {attempt.status}"
         if attempt.duration_ms is not None:
             line += f" ({format_duration(attempt.duration_ms)})"

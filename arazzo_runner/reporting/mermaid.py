@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from ..document import Action, Criterion, Step, Workflow
+from ..document import Action, Step, Workflow
+from .describe import action_json, describe_action, effective_actions, shorten
 
 START_NODE = "wf_start"
 END_NODE = "wf_end"
@@ -26,13 +28,21 @@ _UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9_]")
 _MAX_LABEL = 60
 
 
+class EdgeKind(StrEnum):
+    SUCCESS = "success"
+    """A solid arrow: where a success goes."""
+    FAILURE = "failure"
+    """A dotted arrow: where a failure goes."""
+    DEPENDS = "depends"
+    """A solid arrow from a ``dependsOn`` workflow to the start."""
+
+
 @dataclass(frozen=True)
 class Edge:
     source: str
     target: str
     label: str | None = None
-    kind: str = "success"
-    """``success`` (solid arrow), ``failure`` (dotted arrow) or ``depends``."""
+    kind: EdgeKind = EdgeKind.SUCCESS
 
 
 @dataclass
@@ -45,12 +55,6 @@ class Graph:
     def add_edge(self, edge: Edge) -> None:
         if edge not in self.edges:
             self.edges.append(edge)
-
-
-def effective_actions(workflow_actions: list[Action], step_actions: list[Action]) -> list[Action]:
-    """A step's actions first, then the workflow's that the step does not override by name."""
-    overridden = {action.name for action in step_actions}
-    return [*step_actions, *(a for a in workflow_actions if a.name not in overridden)]
 
 
 def node_ids(steps: list[Step]) -> dict[str, str]:
@@ -77,7 +81,7 @@ def build_graph(workflow: Workflow) -> Graph:
     graph.nodes[START_NODE] = '(["Start"])'
     for dependency in workflow.depends_on:
         node = _subroutine(graph, dependency)
-        graph.add_edge(Edge(node, START_NODE, "dependsOn", "depends"))
+        graph.add_edge(Edge(node, START_NODE, "dependsOn", EdgeKind.DEPENDS))
     for step in workflow.steps:
         graph.nodes[ids[step.step_id]] = _step_shape(step)
     if workflow.steps:
@@ -99,7 +103,7 @@ def _success_edges(
     actions = effective_actions(workflow.success_actions, step.on_success)
     for action in actions:
         target = _action_target(graph, action, ids, source)
-        graph.add_edge(Edge(source, target, _action_label(action), "success"))
+        graph.add_edge(Edge(source, target, _action_label(action), EdgeKind.SUCCESS))
     if any(not action.criteria for action in actions):
         return  # an action without criteria always applies: there is no default path
     graph.add_edge(Edge(source, ids[following.step_id] if following else END_NODE))
@@ -110,15 +114,15 @@ def _failure_edges(graph: Graph, workflow: Workflow, step: Step, ids: dict[str, 
     actions = effective_actions(workflow.failure_actions, step.on_failure)
     for action in actions:
         target = _action_target(graph, action, ids, source)
-        graph.add_edge(Edge(source, target, _action_label(action), "failure"))
+        graph.add_edge(Edge(source, target, _action_label(action), EdgeKind.FAILURE))
         if action.type == "retry" and action.workflow_id is not None:
             # The workflow runs first, then the step is tried again.
-            graph.add_edge(Edge(target, source, "then retry", "failure"))
+            graph.add_edge(Edge(target, source, "then retry", EdgeKind.FAILURE))
     # A retry runs out after its limit, so only an unconditional goto or end
     # takes every failure away from the default.
     if any(not a.criteria and a.type != "retry" for a in actions):
         return
-    graph.add_edge(Edge(source, FAIL_NODE, "failure", "failure"))
+    graph.add_edge(Edge(source, FAIL_NODE, "failure", EdgeKind.FAILURE))
 
 
 def _action_target(graph: Graph, action: Action, ids: dict[str, str], source: str) -> str:
@@ -141,26 +145,12 @@ def _step_shape(step: Step) -> str:
     if step.workflow_id is not None:
         return f'[["{_escape(step.step_id)}<br/>calls {_escape(step.workflow_id)}"]]'
     operation = step.operation_id or step.operation_path or ""
-    return f'["{_escape(step.step_id)}<br/>{_escape(_shorten(operation))}"]'
+    return f'["{_escape(step.step_id)}<br/>{_escape(shorten(operation, _MAX_LABEL))}"]'
 
 
 def _action_label(action: Action) -> str:
-    label = f"{action.type} {action.name}"
-    if action.type == "retry":
-        limit = 1 if action.retry_limit is None else action.retry_limit
-        label += f" (max {limit}"
-        label += f", after {action.retry_after:g}s)" if action.retry_after is not None else ")"
-    if action.criteria:
-        label += " if " + " and ".join(_criterion_text(c) for c in action.criteria)
-    return label
-
-
-def _criterion_text(criterion: Criterion) -> str:
-    return _shorten(criterion.condition.strip().replace("\n", " "))
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 3] + "..."
+    # The edge shows where the action goes; the label says which action and when.
+    return describe_action(action_json(action), target=False, limit=_MAX_LABEL)
 
 
 def _escape(text: str) -> str:
@@ -181,7 +171,7 @@ def render_mermaid(graph: Graph, title: str | None = None) -> str:
         lines.append(f"    %% {title}")
     lines += [f"    {node}{shape}" for node, shape in graph.nodes.items()]
     for edge in graph.edges:
-        arrow = "-.->" if edge.kind == "failure" else "-->"
+        arrow = "-.->" if edge.kind is EdgeKind.FAILURE else "-->"
         label = f'|"{_escape(edge.label)}"|' if edge.label else ""
         lines.append(f"    {edge.source} {arrow}{label} {edge.target}")
     return "\n".join(lines) + "\n"

@@ -7,9 +7,9 @@ one line per step attempt as it ends. Colour is used only on a terminal and
 never when ``NO_COLOR`` is set. Steps of nested workflows (called by a step,
 ``dependsOn``, goto and retry targets) are indented under a ``workflow`` line.
 
-Verbosity: :data:`QUIET` prints nothing while running (only the final result,
-see :func:`print_summary`); :data:`VERBOSE` adds every request and response
-(method, URL, headers, a bounded body preview).
+Verbosity: :attr:`Verbosity.QUIET` prints nothing while running (only the
+final result, see :func:`print_summary`); :attr:`Verbosity.VERBOSE` adds every
+request and response (method, URL, headers, a bounded body preview).
 
 Every line goes through the run's :class:`~arazzo_runner.masking.SecretMasker`.
 """
@@ -17,13 +17,16 @@ Every line goes through the run's :class:`~arazzo_runner.masking.SecretMasker`.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..engine import RunListener
 from ..masking import SecretMasker
+from ..results import Status
+from .common import body_text
+from .terminal import is_terminal, wants_colour
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,9 +35,14 @@ if TYPE_CHECKING:
     from ..http.messages import Exchange, PreparedRequest
     from ..results import ActionTaken, StepResult, WorkflowResult
 
-QUIET = -1
-NORMAL = 0
-VERBOSE = 1
+
+class Verbosity(Enum):
+    """How much a run prints while it goes (``-q``, the default, ``-v``)."""
+
+    QUIET = "quiet"
+    NORMAL = "normal"
+    VERBOSE = "verbose"
+
 
 BODY_PREVIEW_BYTES = 2048
 INDENT = "  "
@@ -42,18 +50,6 @@ INDENT = "  "
 _RESET = "\x1b[0m"
 _STYLES = {"ok": "\x1b[32m", "fail": "\x1b[31m", "retry": "\x1b[33m", "dim": "\x1b[2m"}
 _CLEAR_LINE = "\r\x1b[2K"
-
-
-def is_terminal(stream: TextIO) -> bool:
-    try:
-        return bool(stream.isatty()) and os.environ.get("TERM") != "dumb"
-    except (AttributeError, ValueError):
-        return False
-
-
-def wants_colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
-    return is_terminal(stream) and not os.environ.get("NO_COLOR")
 
 
 def format_duration(ms: float | None) -> str:
@@ -69,7 +65,7 @@ def format_seconds(seconds: float | None) -> str:
     return f"{seconds:g} s"
 
 
-def describe_action(action: ActionTaken | None) -> str:
+def action_suffix(action: ActionTaken | None) -> str:
     """The action as a progress line shows it: ``goto x``, ``end``, ``retry 2/3 after 1 s``."""
     if action is None:
         return ""
@@ -110,20 +106,26 @@ class _OpenWorkflow:
 class Progress(RunListener):
     """Prints the progress of a run (see the module documentation)."""
 
+    wants_exchanges = True
+    """The engine builds exchange records only for listeners that want them."""
+
     def __init__(
         self,
         stream: TextIO,
         *,
-        verbosity: int = NORMAL,
+        verbosity: Verbosity = Verbosity.NORMAL,
         live: bool | None = None,
         colour: bool | None = None,
         masker: SecretMasker | None = None,
         body_limit: int = BODY_PREVIEW_BYTES,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
+        """``live`` and ``colour`` default to what ``stream`` and ``environ`` (the
+        process's environment when omitted) allow: see :mod:`.terminal`."""
         self.stream = stream
         self.verbosity = verbosity
-        self.live = is_terminal(stream) if live is None else live
-        self.colour = wants_colour(stream) if colour is None else colour
+        self.live = is_terminal(stream, environ) if live is None else live
+        self.colour = wants_colour(stream, environ) if colour is None else colour
         self.masker = masker or SecretMasker(enabled=False)
         self.body_limit = body_limit
         self._workflows: list[_OpenWorkflow] = []
@@ -134,7 +136,7 @@ class Progress(RunListener):
 
     def workflow_started(self, workflow: Workflow, inputs: Mapping[str, Any]) -> None:
         width = max((len(s.step_id) for s in workflow.steps), default=0)
-        if self._workflows and self.verbosity > QUIET:
+        if self._workflows and self.verbosity is not Verbosity.QUIET:
             self._line(f"{self._indent(len(self._workflows))}workflow {workflow.workflow_id}")
         self._workflows.append(_OpenWorkflow(workflow, width))
         self._redraw()
@@ -142,7 +144,7 @@ class Progress(RunListener):
     def workflow_finished(self, result: WorkflowResult) -> None:
         if self._workflows:
             self._workflows.pop()
-        if self._workflows and self.verbosity > QUIET:
+        if self._workflows and self.verbosity is not Verbosity.QUIET:
             verdict = self._style("ok" if result.succeeded else "fail", str(result.status))
             self._line(
                 f"{self._indent(len(self._workflows))}workflow {result.workflow_id} {verdict}"
@@ -167,7 +169,7 @@ class Progress(RunListener):
             open_step.exchange = exchange
             open_step.method = exchange.request.method.upper()
             open_step.target = exchange.request.full_url
-        if self.verbosity >= VERBOSE:
+        if self.verbosity is Verbosity.VERBOSE:
             depth = open_step.depth if open_step is not None else 0
             lines = self._exchange_lines(exchange, self._indent(depth) + "    ")
             if open_step is not None:
@@ -179,7 +181,7 @@ class Progress(RunListener):
         if action.type != "retry":
             return
         open_step = self._find(step.step_id)
-        if open_step is None or self.verbosity <= QUIET:
+        if open_step is None or self.verbosity is Verbosity.QUIET:
             return
         exchange = open_step.exchange
         code = self._code(exchange.response.status_code if exchange and exchange.response else None)
@@ -190,7 +192,7 @@ class Progress(RunListener):
                 code,
                 self._style("fail", "FAILED"),
                 elapsed,
-                self._style("retry", describe_action(action)),
+                self._style("retry", action_suffix(action)),
             )
         )
         if exchange is not None and exchange.error:
@@ -202,10 +204,8 @@ class Progress(RunListener):
         self._redraw()
 
     def step_finished(self, result: StepResult) -> None:
-        from ..results import Status
-
         open_step = self._pop(result.step_id)
-        if self.verbosity <= QUIET:
+        if self.verbosity is Verbosity.QUIET:
             return
         if open_step is None:  # pragma: no cover - events always pair up
             open_step = _OpenStep(result.step_id, max(len(self._workflows) - 1, 0), 0)
@@ -217,7 +217,7 @@ class Progress(RunListener):
         verdict = self._style("ok", "passed") if passed else self._style("fail", "FAILED")
         last = result.attempts[-1] if result.attempts else None
         duration = last.duration_ms if last is not None else result.duration_ms
-        extra = describe_action(result.action)
+        extra = action_suffix(result.action)
         if len(result.attempts) > 1:
             total = f"{len(result.attempts)} attempts, {format_duration(result.duration_ms)} total"
             extra = f"{extra}  ({total})" if extra else f"({total})"
@@ -316,7 +316,7 @@ class Progress(RunListener):
             self._running_shown = False
 
     def _redraw(self) -> None:
-        if not self.live or self.verbosity <= QUIET:
+        if not self.live or self.verbosity is Verbosity.QUIET:
             return
         line = self._running_line()
         self._clear_running()
@@ -340,7 +340,7 @@ def body_preview(content: bytes | None, masker: SecretMasker, limit: int) -> lis
     if not content:
         return []
     masked = masker.mask_bytes(content)
-    text = _as_text(masked)
+    text = body_text(masked)
     if text is None:
         return [f"({len(content)} bytes of binary data)"]
     encoded = text.encode("utf-8")
@@ -356,15 +356,6 @@ def body_preview(content: bytes | None, masker: SecretMasker, limit: int) -> lis
     return lines
 
 
-def _as_text(content: bytes) -> str | None:
-    if b"\x00" in content:
-        return None
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
 def print_summary(
     result: WorkflowResult,
     stream: TextIO,
@@ -378,8 +369,6 @@ def print_summary(
     given (no step line showed it); otherwise the reason is given only when no
     step line did (a failed dependency, a run limit).
     """
-    from ..results import Status
-
     masker = masker or SecretMasker(enabled=False)
     lines = []
     skipped_ids = [s.step_id for s in result.steps if s.status is Status.SKIPPED]

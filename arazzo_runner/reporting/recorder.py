@@ -25,10 +25,12 @@ class Timing:
 class RunRecorder(RunListener):
     """Keeps every exchange (retries included) and the start and duration of each workflow run."""
 
+    wants_exchanges = True
+    """The engine builds exchange records only for listeners that want them."""
+
     def __init__(self) -> None:
         self.exchanges: list[Exchange] = []
         self.started: datetime | None = None
-        self.duration_ms: float | None = None
         self._open: list[tuple[datetime, float]] = []
         self._timings: dict[int, Timing] = {}
         self._results: list[WorkflowResult] = []  # keeps the ids of _timings valid
@@ -49,8 +51,6 @@ class RunRecorder(RunListener):
         timing = Timing(started, (time.perf_counter() - counter) * 1000)
         self._timings[id(result)] = timing
         self._results.append(result)
-        if not self._open:
-            self.duration_ms = timing.duration_ms
 
     def timing(self, result: WorkflowResult) -> Timing | None:
         """When a workflow run (the top one or a nested one) started, and how long it took."""

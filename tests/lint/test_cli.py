@@ -22,6 +22,8 @@ WARNED = CLEAN.replace("value: $inputs.tenant", "value: tenant-{$inputs.tenant}-
 
 
 def validate(*args: str) -> tuple[int, str, str]:
+    from arazzo_runner.cli.console import Console
+
     stdout, stderr = io.StringIO(), io.StringIO()
     namespace = SimpleNamespace(format="text", strict=False, offline=True, paths=[])
     rest = list(args)
@@ -32,7 +34,7 @@ def validate(*args: str) -> tuple[int, str, str]:
         else:
             namespace.format = option.split("=", 1)[1]
     namespace.paths = rest
-    code = execute(namespace, stdout, stderr)  # type: ignore[arg-type]
+    code = execute(namespace, Console(stdout, stderr))  # type: ignore[arg-type]
     return code, stdout.getvalue(), stderr.getvalue()
 
 

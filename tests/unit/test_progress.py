@@ -15,10 +15,10 @@ from arazzo_runner.document.model import Step, Workflow
 from arazzo_runner.http.messages import Exchange, PreparedRequest, ResponseRecord
 from arazzo_runner.masking import SecretMasker
 from arazzo_runner.reporting.progress import (
-    VERBOSE,
     Progress,
+    Verbosity,
+    action_suffix,
     body_preview,
-    describe_action,
     wants_colour,
 )
 from arazzo_runner.results import ActionTaken, Attempt, Status, StepResult
@@ -245,7 +245,9 @@ def test_body_preview_is_bounded_and_masked() -> None:
 def test_verbose_exchange_lines() -> None:
     stream = io.StringIO()
     masker = SecretMasker()
-    progress = Progress(stream, verbosity=VERBOSE, live=False, colour=False, masker=masker)
+    progress = Progress(
+        stream, verbosity=Verbosity.VERBOSE, live=False, colour=False, masker=masker
+    )
     first = step("first")
     progress.workflow_started(Workflow("w", "/w", [first]), {})
     sent = PreparedRequest(
@@ -287,5 +289,5 @@ def test_verbose_exchange_lines() -> None:
         (ActionTaken("next"), ""),
     ],
 )
-def test_describe_action(action: ActionTaken, text: str) -> None:
-    assert describe_action(action) == text
+def test_action_suffix(action: ActionTaken, text: str) -> None:
+    assert action_suffix(action) == text

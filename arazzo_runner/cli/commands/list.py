@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ...errors import EXIT_OK
@@ -11,11 +10,12 @@ from . import add_document_arguments
 
 if TYPE_CHECKING:
     from ...document import Workflow
+    from ..console import Console
 
 NAME = "list"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "list",
         help="list the workflows of a document",
@@ -25,7 +25,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     add_document_arguments(parser, "text (default): a table; json: one JSON document")
 
 
-def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def execute(args: argparse.Namespace, console: Console) -> int:
     from ...api import load
     from ...diagnostics import Diagnostics
 
@@ -33,23 +33,23 @@ def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     loaded = load(args.file, diagnostics=Diagnostics(), offline=args.offline)
     entries = [workflow_entry(workflow) for workflow in loaded.workflows]
     if args.output == "json":
-        json.dump({"file": args.file, "workflows": entries}, stdout, indent=2, ensure_ascii=False)
-        stdout.write("\n")
+        console.print_json({"file": args.file, "workflows": entries})
     else:
-        print_table(entries, stdout)
+        print_table(entries, console.stdout)
     return EXIT_OK
 
 
 def workflow_entry(workflow: Workflow) -> dict[str, Any]:
+    from ...reporting.describe import declared_inputs
+
     schema = workflow.input_schema if isinstance(workflow.input_schema, dict) else {}
-    properties = schema.get("properties")
     required = schema.get("required")
     return {
         "workflowId": workflow.workflow_id,
         "summary": workflow.summary,
         "description": workflow.description,
         "steps": len(workflow.steps),
-        "inputs": list(properties) if isinstance(properties, dict) else [],
+        "inputs": list(declared_inputs(workflow)),
         "requiredInputs": [n for n in required if isinstance(n, str)]
         if isinstance(required, list)
         else [],
@@ -58,15 +58,13 @@ def workflow_entry(workflow: Workflow) -> dict[str, Any]:
 
 
 def print_table(entries: list[dict[str, Any]], stream: TextIO) -> None:
+    from ...reporting.describe import one_line
+
     header = ("WORKFLOW", "STEPS", "SUMMARY")
     rows = [
-        (entry["workflowId"], str(entry["steps"]), _one_line(entry["summary"] or ""))
+        (entry["workflowId"], str(entry["steps"]), one_line(entry["summary"] or ""))
         for entry in entries
     ]
     width = max(len(header[0]), *(len(row[0]) for row in rows))
     for workflow_id, steps, summary in [header, *rows]:
         print(f"{workflow_id:<{width}}  {steps:>5}  {summary}".rstrip(), file=stream)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

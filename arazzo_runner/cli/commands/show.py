@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ...errors import EXIT_OK
@@ -12,11 +13,12 @@ from . import add_document_arguments
 
 if TYPE_CHECKING:
     from ...document import Step, Workflow
+    from ..console import Console
 
 NAME = "show"
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "show",
         help="describe a workflow: inputs, steps, outputs, or a graph",
@@ -38,7 +40,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def execute(args: argparse.Namespace, console: Console) -> int:
     from ...api import load
     from ...diagnostics import Diagnostics
     from ...reporting.mermaid import workflow_mermaid
@@ -48,28 +50,23 @@ def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.graph:
         mermaid = workflow_mermaid(workflow)
         if args.output == "json":
-            _dump({"workflowId": workflow.workflow_id, "mermaid": mermaid}, stdout)
+            console.print_json({"workflowId": workflow.workflow_id, "mermaid": mermaid})
         else:
-            stdout.write(mermaid)
+            console.stdout.write(mermaid)
         return EXIT_OK
     description = describe_workflow(workflow, args.file)
     if args.output == "json":
-        _dump(description, stdout)
+        console.print_json(description)
     else:
-        print_description(description, stdout)
+        print_description(description, console.stdout)
     return EXIT_OK
-
-
-def _dump(data: dict[str, Any], stream: TextIO) -> None:
-    json.dump(data, stream, indent=2, ensure_ascii=False, default=str)
-    stream.write("\n")
 
 
 # --------------------------------------------------------------------------- describing
 
 
 def describe_workflow(workflow: Workflow, file: str) -> dict[str, Any]:
-    from ...dry_run import expression_text
+    from ...reporting.describe import expression_text
 
     inputs = describe_inputs(workflow)
     return {
@@ -90,11 +87,13 @@ def describe_inputs(workflow: Workflow) -> list[dict[str, Any]]:
     The schema is the model's ``input_schema``, whose ``$ref``s (to
     ``components.inputs``) are already followed.
     """
+    from ...reporting.describe import declared_inputs
+
     schema = workflow.input_schema if isinstance(workflow.input_schema, dict) else {}
-    properties = schema.get("properties")
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    required = schema.get("required")
+    required = required if isinstance(required, list) else []
     described = []
-    for name, spec in (properties if isinstance(properties, dict) else {}).items():
+    for name, spec in declared_inputs(workflow).items():
         spec = spec if isinstance(spec, dict) else {}
         entry: dict[str, Any] = {
             "name": name,
@@ -125,8 +124,12 @@ def schema_type(spec: dict[str, Any]) -> str:
 
 
 def describe_step(workflow: Workflow, step: Step) -> dict[str, Any]:
-    from ...dry_run import action_json, criterion_json, expression_text
-    from ...reporting.mermaid import effective_actions
+    from ...reporting.describe import (
+        action_json,
+        criterion_json,
+        effective_actions,
+        expression_text,
+    )
 
     data: dict[str, Any] = {"stepId": step.step_id, "description": step.description}
     if step.workflow_id is not None:
@@ -166,7 +169,7 @@ def _placeholder(entry: dict[str, Any]) -> str:
 
 
 def print_description(description: dict[str, Any], stream: TextIO) -> None:
-    from ...dry_run import describe_action, describe_criterion
+    from ...reporting.describe import describe_action, describe_criterion, one_line, show_value
 
     def line(text: str = "") -> None:
         print(text.rstrip(), file=stream)
@@ -174,7 +177,7 @@ def print_description(description: dict[str, Any], stream: TextIO) -> None:
     line(f"workflow {description['workflowId']}")
     for field in ("summary", "description"):
         if description[field]:
-            line(f"  {_one_line(description[field])}")
+            line(f"  {one_line(description[field])}")
     if description["dependsOn"]:
         line(f"  runs first (dependsOn): {', '.join(description['dependsOn'])}")
     line()
@@ -184,7 +187,7 @@ def print_description(description: dict[str, Any], stream: TextIO) -> None:
     for number, step in enumerate(description["steps"], start=1):
         line(f"  {number}. {step['stepId']}  ({_calls(step)})")
         if step["description"]:
-            line(f"     {_one_line(step['description'])}")
+            line(f"     {one_line(step['description'])}")
         for criterion in step["successCriteria"]:
             line(f"     success:   {describe_criterion(criterion)}")
         for action in step["onSuccess"]:
@@ -197,14 +200,16 @@ def print_description(description: dict[str, Any], stream: TextIO) -> None:
         line()
         line("outputs:")
         for name, value in description["outputs"].items():
-            line(f"  {name}: {_text(value)}")
+            line(f"  {name}: {show_value(value)}")
     line()
     line("run it:")
     line(f"  {description['example']}")
     line("  (inputs may also come from --inputs FILE.json or ARAZZO_INPUT_<name> variables)")
 
 
-def _print_inputs(inputs: list[dict[str, Any]], line: Any) -> None:
+def _print_inputs(inputs: list[dict[str, Any]], line: Callable[..., None]) -> None:
+    from ...reporting.describe import one_line
+
     if not inputs:
         line("inputs: none")
         return
@@ -216,7 +221,7 @@ def _print_inputs(inputs: list[dict[str, Any]], line: Any) -> None:
             entry["type"],
             "yes" if entry["required"] else "no",
             json.dumps(entry["default"], default=str) if "default" in entry else "",
-            _one_line(entry["description"] or ""),
+            one_line(entry["description"] or ""),
         )
         for entry in inputs
     ]
@@ -232,11 +237,3 @@ def _calls(step: dict[str, Any]) -> str:
     if "operationId" in step:
         return f"operation {step['operationId']}"
     return f"operation {step['operationPath']}"
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -6,9 +6,12 @@ import argparse
 import glob
 import os
 import re
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from ...errors import EXIT_CANNOT_START, EXIT_OK, EXIT_WORKFLOW_FAILED
+
+if TYPE_CHECKING:
+    from ..console import Console
 
 NAME = "validate"
 _FORMATS = ("text", "json", "github", "sarif")
@@ -20,7 +23,7 @@ _ARAZZO_HEAD = re.compile(r'^(arazzo\s*:|\s*"arazzo"\s*:)', re.MULTILINE)
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "validate",
         help="check Arazzo documents without running them",
@@ -55,24 +58,26 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def execute(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def execute(args: argparse.Namespace, console: Console) -> int:
     from ...diagnostics import Diagnostics
+    from ...reporting.terminal import wants_colour
     from ...validation import validate_document
     from ...validation.output import FileResult, counts, write
 
     files, unmatched = expand(args.paths)
     for pattern in unmatched:
         # Not fatal when other arguments matched: a CI glob for *.json may match nothing.
-        print(f"note: no file matches '{pattern}'", file=stderr)
+        print(f"note: no file matches '{pattern}'", file=console.stderr)
     if not files:
-        print("error: no file to validate", file=stderr)
+        print("error: no file to validate", file=console.stderr)
         return EXIT_CANNOT_START
     results = []
     for path in files:
         diagnostics = Diagnostics()
         validate_document(path, diagnostics, offline=args.offline)
         results.append(FileResult(path, list(diagnostics)))
-    write(results, args.format, stdout, color=args.format == "text" and _use_color(stdout))
+    colour = args.format == "text" and wants_colour(console.stdout, console.environ)
+    write(results, args.format, console.stdout, color=colour)
     errors, warnings = counts(results)
     failed = errors > 0 or (args.strict and warnings > 0)
     return EXIT_WORKFLOW_FAILED if failed else EXIT_OK
@@ -113,10 +118,3 @@ def _looks_like_arazzo(path: str) -> bool:
             return _ARAZZO_HEAD.search(handle.read(4096)) is not None
     except OSError:
         return False
-
-
-def _use_color(stream: TextIO) -> bool:
-    if "NO_COLOR" in os.environ:
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())

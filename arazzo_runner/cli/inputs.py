@@ -1,0 +1,114 @@
+"""Workflow inputs as ``arazzo run`` receives them: variables, files, standard input, ``--input``.
+
+Precedence, lowest first: ``ARAZZO_INPUT_*`` environment variables, the
+``--inputs`` file, ``--input NAME=VALUE``; with ``--inputs-each``, each line
+of the file wins over all three. ``-`` names the command's standard input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ..errors import InputError, UsageError
+
+if TYPE_CHECKING:
+    from ..batch import InputLine
+    from ..document import Workflow
+    from .console import Console
+
+_JSON_LINES_HINT = "--inputs-each expects one JSON object of inputs per line (JSON Lines)"
+
+
+def gather_inputs(
+    workflow: Workflow,
+    console: Console,
+    inputs_file: str | None,
+    pairs: Sequence[tuple[str, str]],
+) -> dict[str, Any]:
+    """The inputs of one run: variables < ``--inputs`` file < ``--input`` values."""
+    from ..engine import inputs_from_environment
+
+    inputs: dict[str, Any] = inputs_from_environment(workflow, console.environ)
+    if inputs_file is not None:
+        inputs.update(read_inputs_file(inputs_file, console.stdin))
+    inputs.update(typed_inputs(pairs, workflow))
+    return inputs
+
+
+def typed_inputs(pairs: Sequence[tuple[str, str]], workflow: Workflow) -> dict[str, Any]:
+    """``--input`` values converted to the types the workflow's inputs schema declares."""
+    from ..engine import parse_input_pairs
+
+    # The engine converts NAME=VALUE text; the argument parser has checked its form.
+    return parse_input_pairs([f"{name}={text}" for name, text in pairs], workflow)
+
+
+def source_name(source: str) -> str:
+    """How messages name an inputs source: the path, or "standard input" for ``-``."""
+    return "standard input" if source == "-" else source
+
+
+def read_text_source(source: str, stdin: TextIO) -> str:
+    """The text of the file ``source``, or all of ``stdin`` for ``-``."""
+    name = source_name(source)
+    try:
+        return stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read inputs file {name}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"inputs file {name} is not UTF-8 text") from None
+
+
+def read_inputs_file(source: str, stdin: TextIO) -> dict[str, Any]:
+    """``--inputs FILE``: a JSON object of inputs, from a file or from ``stdin`` for ``-``."""
+    name = source_name(source)
+    text = read_text_source(source, stdin)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"inputs file {name} is not valid JSON: {exc.msg} (line {exc.lineno}, column "
+            f"{exc.colno})"
+        ) from None
+    if not isinstance(data, dict):
+        raise UsageError(f"inputs file {name} must hold a JSON object of input names to values")
+    return data
+
+
+def read_input_lines(source: str, stdin: TextIO, base: dict[str, Any]) -> list[InputLine]:
+    """``--inputs-each``: every non-blank line of ``source`` as inputs merged over ``base``.
+
+    A line's own values win over ``base`` (the ``--inputs`` file and ``--input``
+    values), so shared values go on the command line and per-run ones in the file.
+    """
+    from ..batch import InputLine
+
+    name = source_name(source)
+    lines = [
+        InputLine(number, {**base, **_parse_line(raw, number, name)})
+        for number, raw in enumerate(read_text_source(source, stdin).splitlines(), start=1)
+        if raw.strip()
+    ]
+    if not lines:
+        raise UsageError(f"--inputs-each: {name} holds no input lines")
+    return lines
+
+
+def _parse_line(raw: str, number: int, name: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{name} line {number}: not valid JSON: {exc.msg} (column {exc.colno})",
+            hint=_JSON_LINES_HINT,
+        ) from None
+    if not isinstance(value, dict):
+        kind = type(value).__name__ if value is not None else "null"
+        raise InputError(
+            f"{name} line {number}: expected a JSON object of inputs, got {kind}",
+            hint=_JSON_LINES_HINT,
+        )
+    return value

@@ -1,0 +1,97 @@
+"""The options of one ``arazzo run``, decided in one place.
+
+Precedence, lowest first: the engine's defaults, the configuration file
+(:mod:`.config`), the command line. Every mode (a run, ``--inputs-each``,
+``--dry-run``) gets the same complete :class:`~arazzo_runner.engine.RunOptions`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from ..errors import UsageError
+from .args import check_distinct_reports
+
+if TYPE_CHECKING:
+    from ..document import ArazzoDocument
+    from ..engine import RunOptions
+    from ..http.auth import Credentials
+    from ..http.response_checks import ResponseChecker
+    from ..masking import SecretMasker
+    from .config import RunConfig
+
+T = TypeVar("T")
+
+
+def check_combinations(args: argparse.Namespace) -> None:
+    """Options that are each well-formed but do not go together."""
+    if args.concurrency is not None and args.inputs_each is None:
+        raise UsageError("--concurrency only applies with --inputs-each")
+    if args.report and (args.dry_run or args.inputs_each is not None):
+        raise UsageError("--report applies to a single run, not to --dry-run or --inputs-each")
+    check_distinct_reports(args.report)
+
+
+def run_options(
+    args: argparse.Namespace,
+    config: RunConfig,
+    document: ArazzoDocument,
+    credentials: Credentials,
+) -> RunOptions:
+    """The run's options: defaults < configuration file < command line."""
+    from ..engine import RunOptions
+
+    defaults = RunOptions()
+    return RunOptions(
+        server_overrides=server_overrides(args.server, config, document),
+        timeout=_chosen(defaults.timeout, config.timeout, args.timeout),
+        connect_timeout=_chosen(defaults.connect_timeout, args.connect_timeout),
+        max_step_executions=_chosen(defaults.max_step_executions, config.max_steps, args.max_steps),
+        max_duration=_chosen(defaults.max_duration, config.max_duration, args.max_duration),
+        max_response_bytes=_chosen(defaults.max_response_bytes, args.max_response_size),
+        follow_redirects=args.follow_redirects,
+        max_redirects=_chosen(defaults.max_redirects, args.max_redirects),
+        response_checks=response_checker(args, config),
+        credentials=credentials,
+    )
+
+
+def _chosen(default: T, *settings: T | None) -> T:
+    """The setting of highest precedence that is given (they come lowest first), or ``default``."""
+    return next((s for s in reversed(settings) if s is not None), default)
+
+
+def server_overrides(
+    flags: Sequence[tuple[str, str]], config: RunConfig, document: ArazzoDocument
+) -> dict[str, str]:
+    """Source name -> base URL: the configuration file's, then ``--server`` (which wins)."""
+    # One configuration file may serve several documents: servers for sources
+    # this document does not have are not an error.
+    configured = {name: url for name, url in config.servers.items() if document.source(name)}
+    return {**configured, **dict(flags)}
+
+
+def response_checker(args: argparse.Namespace, config: RunConfig) -> ResponseChecker | None:
+    """Check severities: defaults < configuration file < ``--no-checks`` < ``--check``."""
+    from ..http.response_checks import CheckSeverity, ResponseChecker, default_severities
+
+    severities = {**default_severities(), **config.checks}
+    if args.no_checks:
+        severities = dict.fromkeys(severities, CheckSeverity.OFF)
+    severities.update(args.check)
+    checker = ResponseChecker(severities)
+    return checker if checker.enabled else None
+
+
+def credentials(
+    pairs: Sequence[tuple[str, str]], environ: Mapping[str, str], masker: SecretMasker
+) -> Credentials:
+    """``--auth`` values over ``ARAZZO_AUTH_*`` variables; ``masker`` learns every one."""
+    from ..http.auth import ENV_PREFIX, Credentials
+
+    variables = {name: value for name, value in environ.items() if name.startswith(ENV_PREFIX)}
+    found = Credentials(dict(pairs), variables, on_secret=masker.add)
+    masker.add(found.secrets())
+    return found
