@@ -53,12 +53,3 @@ __all__ = [
     "template_placeholders",
     "value_to_text",
 ]
-
-# The names the compiled-value classes had before they were public, still imported
-# by ``dry_run.py`` (the underscored ones) and ``http/request.py``. Delete these
-# lines once both import Literal, Whole, Template, Object and Array instead.
-_Literal = Literal
-_Whole = WholeValue = Whole
-_Template = TemplateValue = Template
-_Object = Object
-_Array = Array

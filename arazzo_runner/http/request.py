@@ -24,9 +24,9 @@ from ..expressions import (
     ExpressionContext,
     HttpMessage,
     RuntimeExpression,
-    TemplateValue,
+    Template,
     UnresolvedReference,
-    WholeValue,
+    Whole,
     value_to_text,
 )
 from ..expressions.payload import evaluate_payload, is_text_template
@@ -257,14 +257,14 @@ def _value_reader(value: CompiledValue) -> ValueReader:
     for any other value, the expression is evaluated as usual (which also words
     the error for an input that was not given).
     """
-    if isinstance(value, WholeValue):
+    if isinstance(value, Whole):
         name = _plain_input(value.expression)
         if name is not None:
             expression = value.expression
             return lambda context: (
                 context.inputs[name] if name in context.inputs else expression.evaluate(context)
             )
-    if isinstance(value, TemplateValue):
+    if isinstance(value, Template):
         readers = [_part_reader(part) for part in value.parts]
         return lambda context: "".join(read(context) for read in readers)
     return value.evaluate

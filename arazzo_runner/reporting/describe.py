@@ -16,14 +16,14 @@ from typing import Any, TextIO
 
 from ..document import Action, Criterion, Workflow
 from ..expressions import (
-    ArrayValue,
+    Array,
     CompiledValue,
     ExpressionContext,
-    LiteralValue,
-    ObjectValue,
-    TemplateValue,
+    Literal,
+    Object,
+    Template,
     UnresolvedReference,
-    WholeValue,
+    Whole,
     value_to_text,
 )
 
@@ -53,19 +53,19 @@ def partial_value(value: CompiledValue, context: ExpressionContext, *, braced: b
     inside a larger value, or as written (``$steps.a.outputs.b``) when ``braced`` is
     false and the whole value is that one expression.
     """
-    if isinstance(value, LiteralValue):
+    if isinstance(value, Literal):
         return value.value
-    if isinstance(value, WholeValue):
+    if isinstance(value, Whole):
         try:
             return value.expression.evaluate(context)
         except UnresolvedReference:
             text = value.expression.text
             return f"{{{text}}}" if braced else text
-    if isinstance(value, TemplateValue):
+    if isinstance(value, Template):
         return "".join(_template_part(part, context) for part in value.parts)
-    if isinstance(value, ObjectValue):
+    if isinstance(value, Object):
         return {key: partial_value(item, context, braced=True) for key, item in value.items}
-    if isinstance(value, ArrayValue):
+    if isinstance(value, Array):
         return [partial_value(item, context, braced=True) for item in value.items]
     try:  # a kind of compiled value this module does not know: all or nothing
         return value.evaluate(context)
