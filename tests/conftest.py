@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .support import load_stand_in
+from tests._support.sessions import load_stand_in
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator, validate
 
-from .support import ROOT, STAND_IN, load_stand_in
+from tests._support.paths import ROOT, STAND_IN
+from tests._support.sessions import load_stand_in
 
 SCRIPT = STAND_IN
 SPEC = ROOT / "openapi" / "ibm-quantum-runtime-sessions-openapi.yml"

@@ -19,8 +19,9 @@ import pytest
 from arazzo_runner.api import load
 from arazzo_runner.engine.executor import RunOptions
 from arazzo_runner.http.auth import Credentials, env_variable
-from tests.scripted_server import Reply, ScriptedServer, write_documents
-from tests.support import run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import write_documents
+from tests._support.servers import Reply, ScriptedServer
 
 TOKEN_PATH = "/oauth/token"
 

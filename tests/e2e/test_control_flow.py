@@ -19,8 +19,9 @@ from arazzo_runner.diagnostics import DocumentInvalid
 from arazzo_runner.engine.events import RunListener
 from arazzo_runner.engine.executor import RunOptions, parse_retry_after
 from arazzo_runner.results import WorkflowResult
-from tests.scripted_server import Reply, ScriptedServer, openapi_for, write_documents
-from tests.support import run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import openapi_for, write_documents
+from tests._support.servers import Reply, ScriptedServer
 
 OPERATIONS = [
     ("getItem", "GET", "/items/{id}"),

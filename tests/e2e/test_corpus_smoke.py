@@ -17,8 +17,7 @@ from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.document import loader
 from arazzo_runner.engine.executor import WorkflowRunner
 from arazzo_runner.errors import ArazzoError, DocumentError
-
-from ..support import CORPUS
+from tests._support.paths import CORPUS
 
 
 def arazzo_documents() -> list[Path]:

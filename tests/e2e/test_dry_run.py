@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.scripted_server import ScriptedServer, openapi_for, write_documents
-from tests.support import WORKFLOW, load_stand_in, run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import openapi_for, write_documents
+from tests._support.paths import WORKFLOW
+from tests._support.servers import ScriptedServer
+from tests._support.sessions import load_stand_in
 
 OPERATIONS = [("login", "POST", "/token"), ("getItem", "GET", "/items/{id}")]
 

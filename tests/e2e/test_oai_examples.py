@@ -21,8 +21,8 @@ import pytest
 from arazzo_runner.api import LoadedArazzo, load
 from arazzo_runner.diagnostics import DocumentInvalid
 from arazzo_runner.document import loader
-from tests.scripted_server import Reply, ScriptedServer
-from tests.support import CORPUS
+from tests._support.paths import CORPUS
+from tests._support.servers import Reply, ScriptedServer
 
 EXAMPLES = CORPUS / "oai" / "examples"
 

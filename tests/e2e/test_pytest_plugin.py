@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support import ROOT, WORKFLOW, load_stand_in
+from tests._support.paths import ROOT, WORKFLOW
+from tests._support.sessions import load_stand_in
 
 pytest_plugins = ["pytester"]
 

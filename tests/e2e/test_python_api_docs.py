@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import ROOT
+from tests._support.paths import ROOT
 
 DOC = ROOT / "docs" / "python-api.md"
 DOCUMENTED_SERVER = "http://127.0.0.1:8080/api"

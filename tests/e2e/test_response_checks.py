@@ -19,8 +19,9 @@ from arazzo_runner.engine.events import RunListener
 from arazzo_runner.engine.executor import RunOptions
 from arazzo_runner.http.messages import Exchange
 from arazzo_runner.http.response_checks import CheckSeverity, ResponseChecker
-from tests.scripted_server import Reply, ScriptedServer, write_documents
-from tests.support import run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import write_documents
+from tests._support.servers import Reply, ScriptedServer
 
 PET_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -9,13 +9,11 @@ raw sockets on 127.0.0.1; nothing leaves the machine.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import ssl
 import struct
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,8 +22,9 @@ from typing import Any
 
 import pytest
 
-from tests.scripted_server import Reply, ScriptedServer, openapi_for, write_documents
-from tests.support import ROOT, CliResult, run_cli
+from tests._support.cli import assert_clean_failure, run_cli
+from tests._support.documents import openapi_for, write_documents
+from tests._support.servers import Reply, ScriptedServer, closed_port
 
 OPERATIONS = [("getThing", "GET", "/thing")]
 RETRY_ACTIONS = [
@@ -94,22 +93,17 @@ def run_flow(flow: Path, base_url: str, output: str, *extra: str, workflow: str 
 def assert_step_fails(flow: Path, base_url: str, expected: list[str], *extra: str) -> None:
     """The step fails with every part of ``expected`` in its message, in text and JSON."""
     text = run_flow(flow, base_url, "text", *extra)
-    check_clean_failure(text)
+    assert_clean_failure(text, 1)
     for part in expected:
         assert part in text.stdout, text.stdout
     as_json = run_flow(flow, base_url, "json", *extra)
-    check_clean_failure(as_json)
+    assert_clean_failure(as_json, 1)
     step = as_json.json()["steps"][0]
     assert step["status"] == "failed"
     assert step["statusCode"] is None
     for part in expected:
         assert part in step["error"], step["error"]
     assert as_json.json()["error"]["message"] == step["error"]
-
-
-def check_clean_failure(result: CliResult) -> None:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr + result.stdout
 
 
 # --------------------------------------------------------------------------- raw servers
@@ -211,11 +205,6 @@ def endless_chunks(connection: socket.socket) -> None:
     connection.sendall(b"0\r\n\r\n")
 
 
-def closed_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
-
-
 # --------------------------------------------------------------------------- connecting
 
 
@@ -254,35 +243,24 @@ def test_connection_refused(flow: Path) -> None:
     )
 
 
-CLI = (sys.executable, "-m", "arazzo_runner")
 INVALID_HOST = "api=http://no-such-host.invalid"
 
 
-def test_dns_failure_of_an_invalid_name(flow: Path, tmp_path: Path) -> None:
-    # RFC 6761: names under .invalid never resolve. The child process answers
-    # that itself (a sitecustomize shim) so that no query leaves the machine.
-    shim = tmp_path / "sitecustomize.py"
-    shim.write_text(
-        "import socket\n"
-        "_real = socket.getaddrinfo\n"
-        "def _getaddrinfo(host, *args, **kwargs):\n"
-        "    name = host.decode() if isinstance(host, bytes) else str(host)\n"
-        "    if name.rstrip('.').endswith('.invalid'):\n"
-        "        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')\n"
-        "    return _real(host, *args, **kwargs)\n"
-        "socket.getaddrinfo = _getaddrinfo\n"
-    )
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}", "NO_COLOR": "1"}
+def test_dns_failure_of_an_invalid_name(flow: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RFC 6761: names under .invalid never resolve. The resolver answers that
+    # itself here, so that no query leaves the machine.
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: bytes | str | None, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.rstrip(".").endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     for output in ("text", "json"):
-        completed = subprocess.run(  # run_cli sets PYTHONPATH itself, without the shim
-            [*CLI, "run", str(flow), "-w", "fetch", "--server", INVALID_HOST, "-o", output],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
-        )
-        result = CliResult(completed.returncode, completed.stdout, completed.stderr)
-        check_clean_failure(result)
+        result = run_cli("run", str(flow), "-w", "fetch", "--server", INVALID_HOST, "-o", output)
+        assert_clean_failure(result, 1)
         expected = "cannot resolve host name 'no-such-host.invalid'"
         shown = result.json()["steps"][0]["error"] if output == "json" else result.stdout
         assert expected in shown
@@ -461,8 +439,8 @@ def test_a_5xx_that_outlasts_the_retries_fails_the_step(flow: Path) -> None:
         server.script("GET", "/thing", Reply(503, {"busy": True}, {"Retry-After": "0"}))
         text = run_flow(flow, server.base_url, "text")
         as_json = run_flow(flow, server.base_url, "json")
-    check_clean_failure(text)
-    check_clean_failure(as_json)
+    assert_clean_failure(text, 1)
+    assert_clean_failure(as_json, 1)
     assert "success criterion not met" in text.stdout
     step = as_json.json()["steps"][0]
     assert [a["statusCode"] for a in step["attempts"]] == [503, 503]

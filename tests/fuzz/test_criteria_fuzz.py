@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from arazzo_runner.criteria import compile_criterion, parse_condition
 from arazzo_runner.errors import ArazzoError
 from arazzo_runner.expressions import UnresolvedReference
-
-from .strategies import FUZZ, expression_text, fixed_context
+from tests._support.strategies import FUZZ, expression_text, fixed_context
 
 CONTEXT = fixed_context()
 

@@ -16,8 +16,7 @@ from arazzo_runner.expressions import (
     parse_expression,
     scan_expression,
 )
-
-from .strategies import FUZZ, expression_text, fixed_context, json_values
+from tests._support.strategies import FUZZ, expression_text, fixed_context, json_values
 
 CONTEXT = fixed_context()
 

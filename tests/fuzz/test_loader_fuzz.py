@@ -7,8 +7,7 @@ from hypothesis import strategies as st
 
 from arazzo_runner.document.loader import DocumentLimits, decode_document, parse_document
 from arazzo_runner.errors import ArazzoError
-
-from .strategies import FUZZ
+from tests._support.strategies import FUZZ
 
 SMALL = DocumentLimits(max_depth=8, max_alias_nodes=50, max_alias_chars=200)
 

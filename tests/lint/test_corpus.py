@@ -23,7 +23,7 @@ from arazzo_runner.document import loader
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.validation import validate_document
 
-from ..support import CORPUS
+from tests._support.paths import CORPUS
 
 EXPECTATIONS = Path(__file__).with_name("corpus_expectations.json")
 UPDATE = os.environ.get("ARAZZO_UPDATE_EXPECTATIONS") == "1"

@@ -16,8 +16,7 @@ from jsonschema.exceptions import ValidationError
 
 from arazzo_runner.document.loader import load_document
 from arazzo_runner.validation.schema import _generic, arazzo_schema, check_schema
-
-from ..support import CORPUS
+from tests._support.paths import CORPUS
 
 SCHEMA_TESTS = CORPUS / "oai" / "schema-tests"
 PUBLIC_SCHEMA = CORPUS / "oai" / "schema" / "schema-2024-08-01.yaml"
