@@ -63,12 +63,12 @@ def _call_main(
 ) -> int:
     from arazzo_runner.cli import main
 
+    entry: Callable[..., int] = main  # its signature gains the stream parameters over time
     try:
-        if _takes_streams(main):
-            return int(
-                main(argv, stdout=stdout, stderr=stderr, stdin=stdin, environ=dict(os.environ))
-            )
-        return int(main(argv))
+        if _takes_streams(entry):
+            environ = dict(os.environ)
+            return int(entry(argv, stdout=stdout, stderr=stderr, stdin=stdin, environ=environ))
+        return int(entry(argv))
     except SystemExit as exit_:  # argparse's --help and --version end this way
         return _exit_status(exit_, stderr)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests._support.cli import assert_clean_failure, run_cli
-from tests._support.paths import WORKFLOW
+from tests._support.paths import SESSIONS_OPENAPI, WORKFLOW
 from tests._support.servers import closed_port
 from tests._support.sessions import SESSION, run_workflow, stand_in
 
@@ -162,8 +162,7 @@ def test_unknown_operation_id_is_reported_before_sending(
     path = tmp_path / "workflows" / "typo.arazzo.yaml"
     path.parent.mkdir()
     (tmp_path / "openapi").mkdir()
-    openapi = WORKFLOW.parent.parent / "openapi" / "ibm-quantum-runtime-sessions-openapi.yml"
-    (tmp_path / "openapi" / openapi.name).write_text(openapi.read_text())
+    (tmp_path / "openapi" / SESSIONS_OPENAPI.name).write_text(SESSIONS_OPENAPI.read_text())
     path.write_text(text)
     result = run_workflow(sessions_server, workflow=str(path))
     assert_clean_failure(result, 2, "no operation with operationId 'updateSesion'")
