@@ -1,4 +1,8 @@
-"""Shared fixtures: the local sessions stand-in on a free port."""
+"""Shared fixtures (the local sessions stand-in on a free port) and marker rules.
+
+The helpers themselves live in tests/_support; test modules import them from
+there and never from each other.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,14 @@ from typing import Any
 import pytest
 
 from tests._support.sessions import load_stand_in
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Starting an interpreter and importing the package takes about a second,
+    # so every subprocess test belongs outside the fast lane too.
+    for item in items:
+        if item.get_closest_marker("subprocess") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -59,6 +59,7 @@ def patched_sessions(server: Any) -> list[str]:
     return [r.path.rsplit("/", 1)[-1] for r in server.requests.snapshot() if r.method == "PATCH"]
 
 
+@pytest.mark.slow
 def test_fifty_runs_all_succeed_and_each_session_is_patched(server: Any, tmp_path: Path) -> None:
     inputs = write_lines(tmp_path / "inputs.jsonl", session_lines(SESSIONS))
 

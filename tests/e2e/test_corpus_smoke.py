@@ -50,6 +50,7 @@ def test_the_corpus_has_arazzo_documents() -> None:
     assert len(DOCUMENTS) > 50
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_document_loads_and_prepares_or_is_refused_clearly(path: Path) -> None:
     diagnostics = Diagnostics()

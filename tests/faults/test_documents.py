@@ -308,6 +308,7 @@ def test_recursive_inputs_schema_is_fine(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- remote documents
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fetch_timeout")
 def test_slow_server_is_a_timeout_error() -> None:
     with serving({"/w.arazzo.yaml": SLOW}) as docs:
@@ -316,6 +317,7 @@ def test_slow_server_is_a_timeout_error() -> None:
     assert_refused(result, f"{url}: error: cannot fetch document: no complete response within 1 s")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fetch_timeout")
 def test_trickling_server_is_a_timeout_error_too() -> None:
     # Each byte comes quickly, so only a deadline for the whole download catches it.
@@ -334,6 +336,7 @@ def test_endless_body_is_cut_at_the_size_limit() -> None:
                            "of 67,108,864 bytes")  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("fetch_timeout")
 def test_slow_source_description_is_located_at_its_url(tmp_path: Path) -> None:
     with serving({"/api.yaml": SLOW}) as docs:

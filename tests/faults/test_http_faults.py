@@ -208,6 +208,7 @@ def endless_chunks(connection: socket.socket) -> None:
 # --------------------------------------------------------------------------- connecting
 
 
+@pytest.mark.slow
 def test_connect_timeout_on_a_full_backlog(flow: Path) -> None:
     # A listener that never accepts, with its backlog already full, leaves the
     # next SYN unanswered: a connect timeout that needs no network.
@@ -331,6 +332,7 @@ def _certificate_with_cryptography(cert: Path, key: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_tls_certificate_not_trusted(
     flow: Path, tmp_path: Path, raw_server: Callable[..., RawServer]
 ) -> None:
@@ -348,6 +350,7 @@ def test_tls_certificate_not_trusted(
 # --------------------------------------------------------------------------- responses
 
 
+@pytest.mark.slow
 def test_read_timeout_when_the_server_never_answers(
     flow: Path, raw_server: Callable[..., RawServer]
 ) -> None:
@@ -361,6 +364,7 @@ def test_read_timeout_when_the_server_never_answers(
     )
 
 
+@pytest.mark.slow
 def test_connection_reset_mid_response(flow: Path, raw_server: Callable[..., RawServer]) -> None:
     server = raw_server(reset_mid_body)
     assert_step_fails(
@@ -419,6 +423,7 @@ def test_non_json_body_declared_as_json_is_kept_as_text_with_a_warning(flow: Pat
     assert "says application/json but its body is not valid JSON" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [503, 429])
 def test_retry_after_is_honoured_by_a_retry_action(flow: Path, status: int) -> None:
     with ScriptedServer() as server:

@@ -4,7 +4,7 @@ diagnostics recorded in corpus_expectations.json.
 Each document is its own test, so a failure names the file and shows the diff of
 its diagnostics. Regenerate the expectations after an intended change with::
 
-    ARAZZO_UPDATE_EXPECTATIONS=1 .venv/bin/python -m pytest -p no:xdist tests/lint/test_corpus.py
+    ARAZZO_UPDATE_EXPECTATIONS=1 .venv/bin/python -m pytest tests/lint/test_corpus.py
 
 and review the diff: every new entry must be a real defect of that document.
 Nothing is fetched: remote source descriptions are left unchecked (offline).
@@ -27,9 +27,7 @@ from tests._support.paths import CORPUS, needs_corpus
 
 EXPECTATIONS = Path(__file__).with_name("corpus_expectations.json")
 UPDATE = os.environ.get("ARAZZO_UPDATE_EXPECTATIONS") == "1"
-REGENERATE = (
-    "ARAZZO_UPDATE_EXPECTATIONS=1 .venv/bin/python -m pytest -p no:xdist tests/lint/test_corpus.py"
-)
+REGENERATE = "ARAZZO_UPDATE_EXPECTATIONS=1 .venv/bin/python -m pytest tests/lint/test_corpus.py"
 _TOP_LEVEL_ARAZZO = re.compile(r'^(arazzo\s*:|\{?\s*"arazzo"\s*:)', re.MULTILINE)
 
 pytestmark = needs_corpus
@@ -103,6 +101,7 @@ def _listing_changed(new: list[str], vanished: list[str]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
 def test_a_corpus_document_has_the_expected_diagnostics(name: str) -> None:
     if UPDATE:
