@@ -8,6 +8,27 @@ from typing import Any
 import yaml
 
 
+def arazzo_document(
+    *workflows: dict[str, Any],
+    title: str = "test",
+    source_url: str = "api.yaml",
+    source_name: str = "api",
+    **fields: Any,
+) -> dict[str, Any]:
+    """An Arazzo 1.0.1 document with one OpenAPI source description and ``workflows``.
+
+    ``fields`` (``components``, say) come after the workflows, so the source
+    positions of everything before them do not depend on them.
+    """
+    return {
+        "arazzo": "1.0.1",
+        "info": {"title": title, "version": "1"},
+        "sourceDescriptions": [{"name": source_name, "url": source_url, "type": "openapi"}],
+        "workflows": list(workflows),
+        **fields,
+    }
+
+
 def openapi_for(operations: list[tuple[str, str, str]], title: str = "Test API") -> dict[str, Any]:
     """An OpenAPI 3.1 description with ``(operationId, method, path)`` operations."""
     paths: dict[str, Any] = {}
@@ -55,60 +76,56 @@ RETRY_AND_GOTO_OPERATIONS = [
 
 def retry_and_goto_document() -> dict[str, Any]:
     """Four steps: a login, a poll retried on 503 that jumps to a fetch, and a skipped step."""
-    return {
-        "arazzo": "1.0.1",
-        "info": {"title": "progress", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "api.yaml", "type": "openapi"}],
-        "workflows": [
-            {
-                "workflowId": "flow",
-                "inputs": {
-                    "type": "object",
-                    "properties": {"id": {"type": "string", "default": "7"}},
+    return arazzo_document(
+        {
+            "workflowId": "flow",
+            "inputs": {
+                "type": "object",
+                "properties": {"id": {"type": "string", "default": "7"}},
+            },
+            "steps": [
+                {
+                    "stepId": "login",
+                    "operationId": "login",
+                    "successCriteria": [{"condition": "$statusCode == 200"}],
+                    "outputs": {"token": "$response.body#/access_token"},
                 },
-                "steps": [
-                    {
-                        "stepId": "login",
-                        "operationId": "login",
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                        "outputs": {"token": "$response.body#/access_token"},
-                    },
-                    {
-                        "stepId": "poll",
-                        "operationId": "getStatus",
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                        "onSuccess": [{"name": "jump", "type": "goto", "stepId": "fetch"}],
-                        "onFailure": [
-                            {
-                                "name": "again",
-                                "type": "retry",
-                                "retryAfter": 0,
-                                "retryLimit": 3,
-                                "criteria": [{"condition": "$statusCode == 503"}],
-                            }
-                        ],
-                    },
-                    {"stepId": "other", "operationId": "getOther"},
-                    {
-                        "stepId": "fetch",
-                        "operationId": "getItem",
-                        "parameters": [
-                            {"name": "id", "in": "path", "value": "$inputs.id"},
-                            {
-                                "name": "Authorization",
-                                "in": "header",
-                                "value": "Bearer {$steps.login.outputs.token}",
-                            },
-                        ],
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                        "onSuccess": [{"name": "done", "type": "end"}],
-                        "outputs": {"name": "$response.body#/name"},
-                    },
-                ],
-                "outputs": {"name": "$steps.fetch.outputs.name"},
-            }
-        ],
-    }
+                {
+                    "stepId": "poll",
+                    "operationId": "getStatus",
+                    "successCriteria": [{"condition": "$statusCode == 200"}],
+                    "onSuccess": [{"name": "jump", "type": "goto", "stepId": "fetch"}],
+                    "onFailure": [
+                        {
+                            "name": "again",
+                            "type": "retry",
+                            "retryAfter": 0,
+                            "retryLimit": 3,
+                            "criteria": [{"condition": "$statusCode == 503"}],
+                        }
+                    ],
+                },
+                {"stepId": "other", "operationId": "getOther"},
+                {
+                    "stepId": "fetch",
+                    "operationId": "getItem",
+                    "parameters": [
+                        {"name": "id", "in": "path", "value": "$inputs.id"},
+                        {
+                            "name": "Authorization",
+                            "in": "header",
+                            "value": "Bearer {$steps.login.outputs.token}",
+                        },
+                    ],
+                    "successCriteria": [{"condition": "$statusCode == 200"}],
+                    "onSuccess": [{"name": "done", "type": "end"}],
+                    "outputs": {"name": "$response.body#/name"},
+                },
+            ],
+            "outputs": {"name": "$steps.fetch.outputs.name"},
+        },
+        title="progress",
+    )
 
 
 def write_retry_and_goto(directory: Path) -> Path:

@@ -20,7 +20,7 @@ from arazzo_runner.engine.events import RunListener
 from arazzo_runner.engine.executor import RunOptions, parse_retry_after
 from arazzo_runner.results import WorkflowResult
 from tests._support.cli import run_cli
-from tests._support.documents import openapi_for, write_documents
+from tests._support.documents import arazzo_document, openapi_for, write_documents
 from tests._support.servers import Reply, ScriptedServer
 
 OPERATIONS = [
@@ -57,14 +57,9 @@ def workflow(workflow_id: str, steps: list[dict[str, Any]], **fields: Any) -> di
 
 
 def document(*workflows: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "arazzo": "1.0.1",
-        "info": {"title": "control flow", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "api.openapi.yaml", "type": "openapi"}],
-        "workflows": list(workflows),
-    }
-    data.update(fields)
-    return data
+    return arazzo_document(
+        *workflows, title="control flow", source_url="api.openapi.yaml", **fields
+    )
 
 
 def run(

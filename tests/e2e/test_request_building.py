@@ -19,6 +19,7 @@ import yaml
 from arazzo_runner.api import load
 from arazzo_runner.results import WorkflowResult
 from tests._support.cli import run_cli
+from tests._support.documents import arazzo_document
 from tests._support.servers import Received, Reply, ScriptedServer
 
 
@@ -96,12 +97,8 @@ OPENAPI: dict[str, Any] = {
 
 
 def write_workflow(tmp_path: Path, steps: list[dict[str, Any]], source_url: str) -> Path:
-    document = {
-        "arazzo": "1.0.1",
-        "info": {"title": "requests", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": source_url, "type": "openapi"}],
-        "workflows": [{"workflowId": "w", "steps": steps}],
-    }
+    workflow = {"workflowId": "w", "steps": steps}
+    document = arazzo_document(workflow, title="requests", source_url=source_url)
     path = tmp_path / "requests.arazzo.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     return path

@@ -20,7 +20,7 @@ from arazzo_runner.engine.executor import RunOptions
 from arazzo_runner.http.messages import Exchange
 from arazzo_runner.http.response_checks import CheckSeverity, ResponseChecker
 from tests._support.cli import run_cli
-from tests._support.documents import write_documents
+from tests._support.documents import arazzo_document, write_documents
 from tests._support.servers import Reply, ScriptedServer
 
 PET_SCHEMA: dict[str, Any] = {
@@ -88,12 +88,8 @@ def openapi(version: str = "3.0.3") -> dict[str, Any]:
 
 
 def arazzo(*steps: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "arazzo": "1.0.1",
-        "info": {"title": "checks", "version": "1"},
-        "sourceDescriptions": [{"name": "pets", "url": "pets.openapi.yaml", "type": "openapi"}],
-        "workflows": [{"workflowId": "flow", "steps": list(steps)}],
-    }
+    flow = {"workflowId": "flow", "steps": list(steps)}
+    return arazzo_document(flow, title="checks", source_url="pets.openapi.yaml", source_name="pets")
 
 
 def get_pet(**fields: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import pytest
 
 from arazzo_runner.document import loader
 from tests._support.cli import CliResult, assert_clean_failure, run_cli, run_python
+from tests._support.documents import arazzo_document
 from tests._support.paths import SESSIONS_OPENAPI, WORKFLOW
 from tests._support.servers import Reply, serving
 from tests._support.sessions import run_workflow
@@ -61,24 +62,13 @@ def assert_refused(result: CliResult, *fragments: str) -> None:
 
 
 def minimal_arazzo(source_url: str = "api.yaml", **extra: Any) -> str:
-    document = {
-        "arazzo": "1.0.1",
-        "info": {"title": "T", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": source_url, "type": "openapi"}],
-        "workflows": [
-            {
-                "workflowId": "w",
-                "steps": [
-                    {
-                        "stepId": "s",
-                        "operationId": "op",
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                    }
-                ],
-            }
-        ],
-        **extra,
+    step = {
+        "stepId": "s",
+        "operationId": "op",
+        "successCriteria": [{"condition": "$statusCode == 200"}],
     }
+    workflow = {"workflowId": "w", "steps": [step]}
+    document = arazzo_document(workflow, title="T", source_url=source_url, **extra)
     return json.dumps(document, indent=2)
 
 

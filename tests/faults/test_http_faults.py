@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests._support.cli import assert_clean_failure, run_cli
-from tests._support.documents import openapi_for, write_documents
+from tests._support.documents import arazzo_document, openapi_for, write_documents
 from tests._support.servers import Reply, ScriptedServer, closed_port
 
 OPERATIONS = [("getThing", "GET", "/thing")]
@@ -71,12 +71,7 @@ def _document() -> dict[str, Any]:
         ],
         "outputs": {"location": "$steps.getThing.outputs.location"},
     }
-    return {
-        "arazzo": "1.0.1",
-        "info": {"title": "HTTP faults", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "api.yaml", "type": "openapi"}],
-        "workflows": [fetch, redirected],
-    }
+    return arazzo_document(fetch, redirected, title="HTTP faults")
 
 
 @pytest.fixture(scope="module")
