@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests._support.servers import ScriptedServer
 from tests._support.sessions import load_stand_in
 
 
@@ -27,3 +28,10 @@ def sessions_server() -> Iterator[Any]:
     """A fresh stand-in of the sessions API on a free port of 127.0.0.1."""
     with load_stand_in().start_server() as server:
         yield server
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    """A scripted HTTP server on a free port of 127.0.0.1 (a module may define its own)."""
+    with ScriptedServer() as scripted:
+        yield scripted

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +29,6 @@ OPERATIONS = [
     ("getOther", "GET", "/other"),
     ("deleteItem", "DELETE", "/items/{id}"),
 ]
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def step(step_id: str, operation_id: str, **fields: Any) -> dict[str, Any]:

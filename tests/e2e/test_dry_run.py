@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +77,6 @@ DOCUMENT: dict[str, Any] = {
         }
     ],
 }
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def write(tmp_path: Path, document: dict[str, Any] | None = None) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,12 +149,6 @@ HAR_SCHEMA: dict[str, Any] = {
         }
     },
 }
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def scripted_run(tmp_path: Path, server: ScriptedServer, *, fail: bool = False) -> Path:

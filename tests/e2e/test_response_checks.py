@@ -8,7 +8,6 @@ and at ``error`` (the step fails, exit code 1).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +103,6 @@ def get_pet(**fields: Any) -> dict[str, Any]:
 
 GOOD_PET = {"id": 7, "name": "Rex", "tag": None, "owner": {"email": "a@example.com"}}
 RATE = {"X-Rate-Limit": "10"}
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def write(tmp_path: Path, version: str = "3.0.3") -> Path:

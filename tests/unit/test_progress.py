@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,12 +23,6 @@ from arazzo_runner.results import ActionTaken, Attempt, Status, StepResult
 from tests._support.cli import run_cli
 from tests._support.documents import write_retry_and_goto
 from tests._support.servers import Reply, ScriptedServer
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def normalise(text: str, base_url: str) -> str:
