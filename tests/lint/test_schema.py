@@ -54,11 +54,13 @@ def test_the_schema_is_package_data() -> None:
     assert '"$defs"' in text
 
 
+@needs_corpus
 @pytest.mark.parametrize("path", _documents("pass"), ids=lambda p: p.name)
 def test_oai_pass_documents_are_accepted(path: Path) -> None:
     assert list(_validator().iter_errors(yaml.safe_load(path.read_text()))) == []
 
 
+@needs_corpus
 @pytest.mark.parametrize("path", _documents("fail"), ids=lambda p: p.name)
 def test_oai_fail_documents_are_rejected(path: Path) -> None:
     data = load_document(str(path)).data
@@ -66,9 +68,8 @@ def test_oai_fail_documents_are_rejected(path: Path) -> None:
     assert check_schema(data), "the rejection must come with a readable problem"
 
 
+@needs_corpus
 def test_the_schema_tests_are_present_or_skipped() -> None:
-    if not SCHEMA_TESTS.exists():
-        pytest.skip("the shared corpus is not available")
     assert _documents("pass") and _documents("fail")
 
 
@@ -195,6 +196,7 @@ def test_the_schemas_are_compared_on_enough_of_the_corpus() -> None:
 
 
 @pytest.mark.slow
+@needs_corpus
 @pytest.mark.parametrize("path", ARAZZO_CORPUS, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_on_the_corpus_the_schemas_differ_only_as_documented(path: Path) -> None:
     data = _arazzo_data(path)
