@@ -23,7 +23,6 @@ from tests._support.sessions import stand_in
 
 pytest_plugins = ["pytester"]
 
-pytestmark = pytest.mark.subprocess
 PLUGIN = "arazzo_runner.pytest_plugin"
 NODE_ID = "workflows/pause.arazzo.yaml::pause-session-and-confirm"
 
@@ -55,12 +54,14 @@ def write_inputs_file(project: pytest.Pytester, inputs: dict[str, Any]) -> Path:
     return path
 
 
+@pytest.mark.subprocess
 def test_nothing_is_collected_without_opting_in(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("-p", PLUGIN, "--collect-only", "-q")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     assert "pause-session-and-confirm" not in result.stdout.str()
 
 
+@pytest.mark.subprocess
 def test_arazzo_flag_collects_each_workflow_and_passes(
     project: pytest.Pytester, sessions_server: Any
 ) -> None:
@@ -79,6 +80,7 @@ def test_arazzo_flag_collects_each_workflow_and_passes(
     assert sessions_server.sessions["demo-session-1"]["accepting_jobs"] is False
 
 
+@pytest.mark.subprocess
 def test_ini_patterns_and_the_inputs_fixture(
     project: pytest.Pytester, sessions_server: Any
 ) -> None:
@@ -108,6 +110,7 @@ def test_ini_patterns_and_the_inputs_fixture(
     assert sessions_server.requests[0].headers["Authorization"] == "Bearer demo-token"
 
 
+@pytest.mark.subprocess
 def test_a_failing_workflow_names_the_step_reason_and_exchange(
     project: pytest.Pytester, sessions_server: Any
 ) -> None:
@@ -134,6 +137,7 @@ def test_a_failing_workflow_names_the_step_reason_and_exchange(
     assert "run_arazzo_workflow" not in result.stdout.str()
 
 
+@pytest.mark.subprocess
 def test_missing_inputs_fail_with_the_input_error(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess(
         "-p", PLUGIN, "--arazzo", "--arazzo-server=sessionsApi=http://x"
@@ -142,6 +146,7 @@ def test_missing_inputs_fail_with_the_input_error(project: pytest.Pytester) -> N
     result.stdout.fnmatch_lines(["*input 'accessToken' is required but was not given*"])
 
 
+@pytest.mark.subprocess
 def test_an_invalid_document_is_a_readable_collection_error(project: pytest.Pytester) -> None:
     (project.path / "broken.arazzo.yaml").write_text("arazzo: 1.0.1\ninfo: {}\n")
     result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo", "--collect-only")
