@@ -8,7 +8,6 @@ program, signals, imports, memory limits); those use :func:`run_cli_process` or
 
 from __future__ import annotations
 
-import functools
 import inspect
 import io
 import json
@@ -73,7 +72,6 @@ def _call_main(
         return _exit_status(exit_, stderr)
 
 
-@functools.cache
 def _takes_streams(main: Callable[..., int]) -> bool:
     """Whether ``main`` accepts ``stdout=``/``stderr=``/``stdin=``/``environ=`` itself.
 
@@ -94,20 +92,16 @@ def _exit_status(exit_: SystemExit, stderr: io.StringIO) -> int:
 
 
 def run_cli_process(
-    *args: str,
-    stdin: str | None = None,
-    cwd: Path | None = None,
-    command: Sequence[str] = (sys.executable, "-m", "arazzo_runner"),
+    *args: str, command: Sequence[str] = (sys.executable, "-m", "arazzo_runner")
 ) -> CliResult:
     """Run ``arazzo ARGS`` in a fresh process (``python -m arazzo_runner`` by default)."""
     completed = subprocess.run(
         [*command, *args],
-        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
         env=process_environment(),
-        cwd=cwd or ROOT,
+        cwd=ROOT,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
@@ -115,8 +109,6 @@ def run_cli_process(
 def run_python(
     code: str,
     *args: str,
-    cwd: Path | None = None,
-    env: dict[str, str] | None = None,
     timeout: float = 120,
     preexec_fn: Callable[[], None] | None = None,
 ) -> CliResult:
@@ -126,17 +118,16 @@ def run_python(
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env or process_environment(),
-        cwd=cwd or ROOT,
+        env=process_environment(),
+        cwd=ROOT,
         preexec_fn=preexec_fn,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
-def process_environment(*extra_paths: Path) -> dict[str, str]:
-    """This environment for a child process that imports this checkout (and ``extra_paths``)."""
-    python_path = os.pathsep.join(str(path) for path in (*extra_paths, ROOT))
-    return {**os.environ, **BASE_ENVIRONMENT, "PYTHONPATH": python_path}
+def process_environment() -> dict[str, str]:
+    """This environment, for a child process that imports this checkout."""
+    return {**os.environ, **BASE_ENVIRONMENT, "PYTHONPATH": str(ROOT)}
 
 
 def assert_clean_failure(result: CliResult, exit_code: int, *fragments: str) -> None:
