@@ -1,4 +1,8 @@
-"""Shared fixtures: the local sessions stand-in on a free port."""
+"""Shared fixtures (the local sessions stand-in on a free port) and marker rules.
+
+The helpers themselves live in tests/_support; test modules import them from
+there and never from each other.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from .support import load_stand_in
+from tests._support.servers import ScriptedServer
+from tests._support.sessions import load_stand_in
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Starting an interpreter and importing the package takes about a second,
+    # so every subprocess test belongs outside the fast lane too.
+    for item in items:
+        if item.get_closest_marker("subprocess") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -15,3 +28,10 @@ def sessions_server() -> Iterator[Any]:
     """A fresh stand-in of the sessions API on a free port of 127.0.0.1."""
     with load_stand_in().start_server() as server:
         yield server
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    """A scripted HTTP server on a free port of 127.0.0.1 (a module may define its own)."""
+    with ScriptedServer() as scripted:
+        yield scripted

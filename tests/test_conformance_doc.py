@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.support import ROOT
+from tests._support.paths import ROOT
 
 DOC = ROOT / "docs" / "conformance.md"
 REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator, validate
 
-from .support import ROOT, STAND_IN, load_stand_in
+from tests._support.paths import SESSIONS_OPENAPI, STAND_IN
+from tests._support.sessions import SESSION, load_stand_in
 
 SCRIPT = STAND_IN
-SPEC = ROOT / "openapi" / "ibm-quantum-runtime-sessions-openapi.yml"
-SESSION = "demo-session-1"
+SPEC = SESSIONS_OPENAPI
 URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:(\d+)/api)\n")
 
 
@@ -334,6 +334,7 @@ def _read_line(process: subprocess.Popen[str], timeout: float = 10.0) -> str:
     return process.stdout.readline()
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
 def test_script_serves_and_stops_cleanly(stop_signal: signal.Signals) -> None:
     process = subprocess.Popen(

@@ -19,8 +19,9 @@ import pytest
 from arazzo_runner.api import load
 from arazzo_runner.engine.executor import RunOptions
 from arazzo_runner.http.auth import Credentials, env_variable
-from tests.scripted_server import Reply, ScriptedServer, write_documents
-from tests.support import run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import arazzo_document, write_documents
+from tests._support.servers import Reply, ScriptedServer
 
 TOKEN_PATH = "/oauth/token"
 
@@ -84,12 +85,8 @@ def arazzo(*operation_ids: str, parameters: list[dict[str, Any]] | None = None) 
         if parameters:
             step["parameters"] = parameters
         steps.append(step)
-    return {
-        "arazzo": "1.0.1",
-        "info": {"title": "auth", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "api.openapi.yaml", "type": "openapi"}],
-        "workflows": [{"workflowId": "flow", "steps": steps}],
-    }
+    flow = {"workflowId": "flow", "steps": steps}
+    return arazzo_document(flow, title="auth", source_url="api.openapi.yaml")
 
 
 @pytest.fixture

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..support import WORKFLOW, CliResult, run_cli
-from .test_ibm_pause_session import SESSION, run_workflow, stand_in
-
-
-def assert_clean_failure(result: CliResult, exit_code: int, *fragments: str) -> None:
-    assert result.exit_code == exit_code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr + result.stdout
-    for fragment in fragments:
-        assert fragment in result.stderr + result.stdout, (fragment, result.stderr)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests._support.cli import assert_clean_failure, run_cli
+from tests._support.paths import SESSIONS_OPENAPI, WORKFLOW
+from tests._support.servers import closed_port
+from tests._support.sessions import SESSION, run_workflow, stand_in
 
 
 def test_missing_required_input(sessions_server: Any) -> None:
@@ -69,7 +57,7 @@ def test_unknown_workflow_id(sessions_server: Any) -> None:
 
 def test_unreachable_server() -> None:
     class Unreachable:
-        base_url = f"http://127.0.0.1:{free_port()}/api"
+        base_url = f"http://127.0.0.1:{closed_port()}/api"
 
     result = run_workflow(Unreachable(), "--output", "json")
     assert_clean_failure(result, 1, "cannot connect to http://127.0.0.1:")
@@ -174,8 +162,7 @@ def test_unknown_operation_id_is_reported_before_sending(
     path = tmp_path / "workflows" / "typo.arazzo.yaml"
     path.parent.mkdir()
     (tmp_path / "openapi").mkdir()
-    openapi = WORKFLOW.parent.parent / "openapi" / "ibm-quantum-runtime-sessions-openapi.yml"
-    (tmp_path / "openapi" / openapi.name).write_text(openapi.read_text())
+    (tmp_path / "openapi" / SESSIONS_OPENAPI.name).write_text(SESSIONS_OPENAPI.read_text())
     path.write_text(text)
     result = run_workflow(sessions_server, workflow=str(path))
     assert_clean_failure(result, 2, "no operation with operationId 'updateSesion'")

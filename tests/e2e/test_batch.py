@@ -12,8 +12,9 @@ import pytest
 from arazzo_runner.api import load
 from arazzo_runner.batch import InputLine, run_batch
 from arazzo_runner.engine.executor import RunOptions
-
-from ..support import WORKFLOW, CliResult, load_stand_in, run_cli
+from tests._support.cli import CliResult, run_cli
+from tests._support.paths import WORKFLOW
+from tests._support.sessions import load_stand_in
 
 stand_in = load_stand_in()
 SESSIONS = [f"batch-session-{n:02d}" for n in range(50)]
@@ -58,6 +59,7 @@ def patched_sessions(server: Any) -> list[str]:
     return [r.path.rsplit("/", 1)[-1] for r in server.requests.snapshot() if r.method == "PATCH"]
 
 
+@pytest.mark.slow
 def test_fifty_runs_all_succeed_and_each_session_is_patched(server: Any, tmp_path: Path) -> None:
     inputs = write_lines(tmp_path / "inputs.jsonl", session_lines(SESSIONS))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,9 @@ from arazzo_runner.diagnostics import DocumentInvalid
 from arazzo_runner.engine.events import RunListener
 from arazzo_runner.engine.executor import RunOptions, parse_retry_after
 from arazzo_runner.results import WorkflowResult
-from tests.scripted_server import Reply, ScriptedServer, openapi_for, write_documents
-from tests.support import run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import arazzo_document, openapi_for, write_documents
+from tests._support.servers import Reply, ScriptedServer
 
 OPERATIONS = [
     ("getItem", "GET", "/items/{id}"),
@@ -29,12 +29,6 @@ OPERATIONS = [
     ("getOther", "GET", "/other"),
     ("deleteItem", "DELETE", "/items/{id}"),
 ]
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def step(step_id: str, operation_id: str, **fields: Any) -> dict[str, Any]:
@@ -56,14 +50,9 @@ def workflow(workflow_id: str, steps: list[dict[str, Any]], **fields: Any) -> di
 
 
 def document(*workflows: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "arazzo": "1.0.1",
-        "info": {"title": "control flow", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "api.openapi.yaml", "type": "openapi"}],
-        "workflows": list(workflows),
-    }
-    data.update(fields)
-    return data
+    return arazzo_document(
+        *workflows, title="control flow", source_url="api.openapi.yaml", **fields
+    )
 
 
 def run(

@@ -17,8 +17,7 @@ from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.document import loader
 from arazzo_runner.engine.executor import WorkflowRunner
 from arazzo_runner.errors import ArazzoError, DocumentError
-
-from ..support import CORPUS
+from tests._support.paths import CORPUS, needs_corpus
 
 
 def arazzo_documents() -> list[Path]:
@@ -35,6 +34,7 @@ def arazzo_documents() -> list[Path]:
 
 
 DOCUMENTS = arazzo_documents()
+pytestmark = needs_corpus
 
 
 @pytest.fixture(autouse=True)
@@ -46,11 +46,10 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_corpus_has_arazzo_documents() -> None:
-    if not CORPUS.exists():
-        pytest.skip("the shared corpus is not available")
     assert len(DOCUMENTS) > 50
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(CORPUS)))
 def test_document_loads_and_prepares_or_is_refused_clearly(path: Path) -> None:
     diagnostics = Diagnostics()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.scripted_server import ScriptedServer, openapi_for, write_documents
-from tests.support import WORKFLOW, load_stand_in, run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import openapi_for, write_documents
+from tests._support.paths import WORKFLOW
+from tests._support.servers import ScriptedServer
+from tests._support.sessions import load_stand_in
 
 OPERATIONS = [("login", "POST", "/token"), ("getItem", "GET", "/items/{id}")]
 
@@ -75,12 +77,6 @@ DOCUMENT: dict[str, Any] = {
         }
     ],
 }
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def write(tmp_path: Path, document: dict[str, Any] | None = None) -> Path:

@@ -3,49 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
-from ..support import ROOT, WORKFLOW, CliResult, corpus_path, load_stand_in, run_cli
-
-stand_in = load_stand_in()
-SESSION = "demo-session-1"
-API_VERSION = "2026-03-15"
-
-
-def run_workflow(
-    server: Any, *extra: str, workflow: str = str(WORKFLOW), **inputs: str
-) -> CliResult:
-    values = {
-        "accessToken": stand_in.DEFAULT_TOKEN,
-        "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
-        "apiVersion": API_VERSION,
-        "sessionId": SESSION,
-        "acceptingJobs": "false",
-        **inputs,
-    }
-    args = [item for name, value in values.items() for item in ("--input", f"{name}={value}")]
-    return run_cli("run", workflow, *args, "--server", f"sessionsApi={server.base_url}", *extra)
-
-
-def assert_three_requests(server: Any, accepting_jobs: bool) -> None:
-    requests = server.requests.snapshot()
-    assert [(r.method, r.path) for r in requests] == [
-        ("GET", f"/api/v1/sessions/{SESSION}"),
-        ("PATCH", f"/api/v1/sessions/{SESSION}"),
-        ("GET", f"/api/v1/sessions/{SESSION}"),
-    ]
-    for request in requests:
-        assert request.headers["Authorization"] == f"Bearer {stand_in.DEFAULT_TOKEN}"
-        assert request.headers["Service-CRN"] == stand_in.DEFAULT_SERVICE_CRN
-        assert request.headers["IBM-API-Version"] == API_VERSION
-    patch = requests[1]
-    assert patch.headers["Content-Type"] == "application/json"
-    assert json.loads(patch.body) == {"accepting_jobs": accepting_jobs}
-    assert patch.json["accepting_jobs"] is accepting_jobs  # a JSON boolean, not "false"
+from tests._support.cli import run_cli, run_cli_process, run_python
+from tests._support.paths import WORKFLOW, corpus_path
+from tests._support.sessions import (
+    API_VERSION,
+    SESSION,
+    assert_three_requests,
+    run_workflow,
+    stand_in,
+    workflow_args,
+)
 
 
 @pytest.mark.parametrize("accepting_jobs", [False, True])
@@ -145,8 +116,10 @@ def test_inputs_file_and_stdin(sessions_server: Any, tmp_path: Any) -> None:
     assert result.json()["outputs"]["finalAcceptingJobs"] is True
 
 
+@pytest.mark.subprocess
 def test_python_module_entry_point_and_workflow_flag(sessions_server: Any) -> None:
-    result = run_workflow(sessions_server, "--workflow", "pause-session-and-confirm", "-o", "json")
+    args = workflow_args(sessions_server, "--workflow", "pause-session-and-confirm", "-o", "json")
+    result = run_cli_process(*args)
     assert result.exit_code == 0, result.stderr
     assert result.json()["status"] == "succeeded"
 
@@ -181,14 +154,10 @@ def test_defective_public_openapi_file_runs_with_warnings(
     assert warnings.count("IBMCloudAuth") == 1
 
 
+@pytest.mark.subprocess
 def test_running_does_not_import_openapi_core(sessions_server: Any) -> None:
     """openapi-core is slow to import; a plain run must not pay for it."""
-    args = [
-        "run", str(WORKFLOW), "--server", f"sessionsApi={sessions_server.base_url}",
-        "-i", f"accessToken={stand_in.DEFAULT_TOKEN}", "-i", "apiVersion=2026-03-15",
-        "-i", f"serviceCrn={stand_in.DEFAULT_SERVICE_CRN}", "-i", f"sessionId={SESSION}",
-        "-i", "acceptingJobs=true", "-o", "json",
-    ]  # fmt: skip
+    args = workflow_args(sessions_server, "-o", "json", acceptingJobs="true")
     code = (
         "import sys\n"
         "from arazzo_runner.cli import main\n"
@@ -196,8 +165,6 @@ def test_running_does_not_import_openapi_core(sessions_server: Any) -> None:
         "print('openapi_core' in sys.modules, file=sys.stderr)\n"
         "sys.exit(status)\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
-    assert completed.returncode == 0, completed.stderr
+    completed = run_python(code)
+    assert completed.exit_code == 0, completed.stderr
     assert completed.stderr.strip().splitlines()[-1] == "False"

@@ -7,14 +7,16 @@ front. Each check runs in a fresh interpreter and inspects ``sys.modules``.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
-from ..support import ROOT, WORKFLOW, load_stand_in
+import pytest
 
-stand_in = load_stand_in()
+from tests._support.cli import run_python
+from tests._support.paths import WORKFLOW
+from tests._support.sessions import workflow_args
+
 LAZY = ("elementpath", "lxml", "jsonpath")
+pytestmark = pytest.mark.subprocess
 
 
 def imported_after(code: str) -> dict[str, bool]:
@@ -25,10 +27,8 @@ def imported_after(code: str) -> dict[str, bool]:
         f"{code}\n"
         f"print(','.join(str(name in sys.modules) for name in {watched!r}), file=sys.stderr)\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
-    assert completed.returncode == 0, completed.stderr
+    completed = run_python(script)
+    assert completed.exit_code == 0, completed.stderr
     flags = completed.stderr.strip().splitlines()[-1].split(",")
     return {name: flag == "True" for name, flag in zip(watched, flags, strict=True)}
 
@@ -53,12 +53,7 @@ def test_loading_the_ibm_workflow_imports_none_of_them() -> None:
 
 def test_running_the_ibm_workflow_imports_none_of_them(sessions_server: Any) -> None:
     """Nor pydantic, which only openapi-schema-validator's unused shortcut needs."""
-    args = [
-        "run", str(WORKFLOW), "--server", f"sessionsApi={sessions_server.base_url}",
-        "-i", f"accessToken={stand_in.DEFAULT_TOKEN}", "-i", "apiVersion=2026-03-15",
-        "-i", f"serviceCrn={stand_in.DEFAULT_SERVICE_CRN}", "-i", "sessionId=demo-session-1",
-        "-i", "acceptingJobs=true", "-o", "json",
-    ]  # fmt: skip
+    args = workflow_args(sessions_server, "-o", "json", acceptingJobs="true")
     code = f"from arazzo_runner.cli import main\nassert main({args!r}) == 0"
     found = imported_after(code)
     assert not any(found.values()), found

@@ -7,8 +7,9 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from tests.scripted_server import openapi_for, write_documents
-from tests.support import WORKFLOW, corpus_path, run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import openapi_for, write_documents
+from tests._support.paths import WORKFLOW, corpus_path
 
 DOCUMENT: dict[str, Any] = {
     "arazzo": "1.0.1",

@@ -11,7 +11,6 @@ would send requests the document does not mean.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -21,18 +20,12 @@ import pytest
 from arazzo_runner.api import LoadedArazzo, load
 from arazzo_runner.diagnostics import DocumentInvalid
 from arazzo_runner.document import loader
-from tests.scripted_server import Reply, ScriptedServer
-from tests.support import CORPUS
+from tests._support.paths import CORPUS
+from tests._support.servers import Reply, ScriptedServer
 
 EXAMPLES = CORPUS / "oai" / "examples"
 
 pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="corpus not available")
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 @pytest.fixture(autouse=True)

@@ -12,26 +12,19 @@ from __future__ import annotations
 import shutil
 import sys
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.support import ROOT, WORKFLOW, load_stand_in
+from tests._support.paths import ROOT, SESSIONS_OPENAPI, WORKFLOW
+from tests._support.sessions import stand_in
 
 pytest_plugins = ["pytester"]
 
 PLUGIN = "arazzo_runner.pytest_plugin"
-OPENAPI = ROOT / "openapi" / "ibm-quantum-runtime-sessions-openapi.yml"
 NODE_ID = "workflows/pause.arazzo.yaml::pause-session-and-confirm"
-
-
-@pytest.fixture
-def stand_in() -> Iterator[Any]:
-    with load_stand_in().start_server() as server:
-        yield server
 
 
 @pytest.fixture
@@ -41,15 +34,14 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
     (pytester.path / "workflows").mkdir()
     (pytester.path / "openapi").mkdir()
     shutil.copy(WORKFLOW, pytester.path / "workflows" / "pause.arazzo.yaml")
-    shutil.copy(OPENAPI, pytester.path / "openapi" / OPENAPI.name)
+    shutil.copy(SESSIONS_OPENAPI, pytester.path / "openapi" / SESSIONS_OPENAPI.name)
     return pytester
 
 
 def good_inputs(accepting_jobs: bool = False) -> dict[str, Any]:
-    stand_in_module = load_stand_in()
     return {
-        "accessToken": stand_in_module.DEFAULT_TOKEN,
-        "serviceCrn": stand_in_module.DEFAULT_SERVICE_CRN,
+        "accessToken": stand_in.DEFAULT_TOKEN,
+        "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
         "apiVersion": "2025-01-01",
         "sessionId": "demo-session-1",
         "acceptingJobs": accepting_jobs,
@@ -62,14 +54,16 @@ def write_inputs_file(project: pytest.Pytester, inputs: dict[str, Any]) -> Path:
     return path
 
 
+@pytest.mark.subprocess
 def test_nothing_is_collected_without_opting_in(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess("-p", PLUGIN, "--collect-only", "-q")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     assert "pause-session-and-confirm" not in result.stdout.str()
 
 
+@pytest.mark.subprocess
 def test_arazzo_flag_collects_each_workflow_and_passes(
-    project: pytest.Pytester, stand_in: Any
+    project: pytest.Pytester, sessions_server: Any
 ) -> None:
     inputs = write_inputs_file(project, good_inputs())
     result = project.runpytest_subprocess(
@@ -77,21 +71,24 @@ def test_arazzo_flag_collects_each_workflow_and_passes(
         PLUGIN,
         "--arazzo",
         f"--arazzo-inputs={inputs}",
-        f"--arazzo-server=sessionsApi={stand_in.base_url}",
+        f"--arazzo-server=sessionsApi={sessions_server.base_url}",
         "-v",
     )
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([f"*{NODE_ID} PASSED*"])
-    assert [r.method for r in stand_in.requests] == ["GET", "PATCH", "GET"]
-    assert stand_in.sessions["demo-session-1"]["accepting_jobs"] is False
+    assert [r.method for r in sessions_server.requests] == ["GET", "PATCH", "GET"]
+    assert sessions_server.sessions["demo-session-1"]["accepting_jobs"] is False
 
 
-def test_ini_patterns_and_the_inputs_fixture(project: pytest.Pytester, stand_in: Any) -> None:
+@pytest.mark.subprocess
+def test_ini_patterns_and_the_inputs_fixture(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
     project.makeini(
         f"""
         [pytest]
         arazzo_files = workflows/*.arazzo.yaml
-        arazzo_servers = sessionsApi={stand_in.base_url}
+        arazzo_servers = sessionsApi={sessions_server.base_url}
         """
     )
     # The file gives a wrong token; the fixture's values win over the file's.
@@ -110,11 +107,12 @@ def test_ini_patterns_and_the_inputs_fixture(project: pytest.Pytester, stand_in:
     )
     result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo-inputs=inputs.yaml")
     result.assert_outcomes(passed=1)
-    assert stand_in.requests[0].headers["Authorization"] == "Bearer demo-token"
+    assert sessions_server.requests[0].headers["Authorization"] == "Bearer demo-token"
 
 
+@pytest.mark.subprocess
 def test_a_failing_workflow_names_the_step_reason_and_exchange(
-    project: pytest.Pytester, stand_in: Any
+    project: pytest.Pytester, sessions_server: Any
 ) -> None:
     inputs = write_inputs_file(project, {**good_inputs(), "accessToken": "wrong"})
     result = project.runpytest_subprocess(
@@ -122,7 +120,7 @@ def test_a_failing_workflow_names_the_step_reason_and_exchange(
         PLUGIN,
         "--arazzo",
         f"--arazzo-inputs={inputs}",
-        f"--arazzo-server=sessionsApi={stand_in.base_url}",
+        f"--arazzo-server=sessionsApi={sessions_server.base_url}",
     )
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -130,7 +128,7 @@ def test_a_failing_workflow_names_the_step_reason_and_exchange(
             "*workflow 'pause-session-and-confirm' failed*",
             "*failing step: getSession*",
             "*reason: success criterion not met*",
-            f"*request:  GET {stand_in.base_url}/v1/sessions/demo-session-1*",
+            f"*request:  GET {sessions_server.base_url}/v1/sessions/demo-session-1*",
             "*response: 401*",
             "*body: *",
         ]
@@ -139,6 +137,7 @@ def test_a_failing_workflow_names_the_step_reason_and_exchange(
     assert "run_arazzo_workflow" not in result.stdout.str()
 
 
+@pytest.mark.subprocess
 def test_missing_inputs_fail_with_the_input_error(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess(
         "-p", PLUGIN, "--arazzo", "--arazzo-server=sessionsApi=http://x"
@@ -147,6 +146,7 @@ def test_missing_inputs_fail_with_the_input_error(project: pytest.Pytester) -> N
     result.stdout.fnmatch_lines(["*input 'accessToken' is required but was not given*"])
 
 
+@pytest.mark.subprocess
 def test_an_invalid_document_is_a_readable_collection_error(project: pytest.Pytester) -> None:
     (project.path / "broken.arazzo.yaml").write_text("arazzo: 1.0.1\ninfo: {}\n")
     result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo", "--collect-only")

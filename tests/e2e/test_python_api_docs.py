@@ -1,22 +1,22 @@
 """Every Python example in docs/python-api.md runs, as written, against the local stand-in.
 
-Each code block is a complete program: it is saved to a file and run in a
-fresh interpreter, with the documented stand-in address replaced by the
-address of a stand-in started for the test.
+Each code block is a complete program: it is saved to a file and run as
+``__main__`` from the repository root, with the documented stand-in address
+replaced by the address of a stand-in started for the test. That the package
+imports nothing else is checked in a fresh interpreter.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
+import runpy
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import ROOT
+from tests._support.cli import run_python
+from tests._support.paths import ROOT
 
 DOC = ROOT / "docs" / "python-api.md"
 DOCUMENTED_SERVER = "http://127.0.0.1:8080/api"
@@ -34,35 +34,23 @@ def test_the_document_has_examples_for_each_topic() -> None:
 
 
 @pytest.mark.parametrize("number", range(len(code_blocks())))
-def test_example_runs(number: int, sessions_server: Any, tmp_path: Path) -> None:
+def test_example_runs(
+    number: int, sessions_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code = code_blocks()[number].replace(DOCUMENTED_SERVER, sessions_server.base_url)
     script = tmp_path / f"example_{number}.py"
     script.write_text(code, encoding="utf-8")
-    completed = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert "Traceback" not in completed.stderr
+    monkeypatch.chdir(ROOT)  # the examples name the workflow by its relative path
+    runpy.run_path(str(script), run_name="__main__")  # an exception fails the test
 
 
+@pytest.mark.subprocess
 def test_importing_the_package_imports_nothing_else() -> None:
     code = (
         "import sys, arazzo_runner; "
         "print(sorted(m for m in sys.modules if m.startswith('arazzo_runner')))"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    completed = run_python(code, timeout=60)
     assert completed.stdout.strip() == "['arazzo_runner', 'arazzo_runner._version']"
 
 

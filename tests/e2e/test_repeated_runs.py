@@ -15,8 +15,8 @@ from arazzo_runner.api import load
 from arazzo_runner.engine.events import RunListener
 from arazzo_runner.errors import InputError
 from arazzo_runner.http.messages import Exchange
-
-from ..support import WORKFLOW, load_stand_in
+from tests._support.paths import WORKFLOW
+from tests._support.sessions import load_stand_in
 
 stand_in = load_stand_in()
 SESSION = "demo-session-1"

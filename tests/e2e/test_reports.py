@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,9 @@ import jsonschema
 import pytest
 from junitparser import Failure, JUnitXml, Skipped
 
-from tests.scripted_server import Reply, ScriptedServer, openapi_for, write_documents
-from tests.support import run_cli
-
-from ..unit.test_progress import OPERATIONS, retry_and_goto_document
+from tests._support.cli import run_cli
+from tests._support.documents import write_retry_and_goto
+from tests._support.servers import Reply, ScriptedServer
 
 # HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): the required fields of
 # log, creator, pages, entries, request, response, content, cache and timings.
@@ -153,19 +151,11 @@ HAR_SCHEMA: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
-
-
 def scripted_run(tmp_path: Path, server: ScriptedServer, *, fail: bool = False) -> Path:
     server.script("POST", "/token", Reply(200, {"access_token": "tok-ABCDEFGH-123"}))
     server.script("GET", "/status", Reply(503), Reply(503), Reply(200, {"up": True}))
     server.script("GET", "/items/7", Reply(500 if fail else 200, b"\x89PNG\x00\x01binary"))
-    return write_documents(
-        tmp_path, retry_and_goto_document(), {"api.yaml": openapi_for(OPERATIONS)}
-    )
+    return write_retry_and_goto(tmp_path)
 
 
 def reports(directory: Path) -> list[str]:
@@ -231,8 +221,7 @@ def test_all_three_reports_at_once(tmp_path: Path, server: ScriptedServer, fail:
 
 
 def test_a_network_failure_is_an_entry_without_a_response(tmp_path: Path) -> None:
-    doc = retry_and_goto_document()
-    path = write_documents(tmp_path, doc, {"api.yaml": openapi_for(OPERATIONS)})
+    path = write_retry_and_goto(tmp_path)
     result = run_cli("run", str(path), "--server", "api=http://127.0.0.1:9", *reports(tmp_path))
     assert result.exit_code == 1
     har = json.loads((tmp_path / "run.har").read_text())

@@ -1,18 +1,15 @@
 """Requests as they arrive at a real HTTP server: the exact bytes of every part.
 
-A small ``http.server`` on 127.0.0.1 records each request it receives (the
-request target as sent, the headers and the body) and serves OpenAPI
-descriptions, so that relative server URLs resolve against a real URL.
+A scripted server on 127.0.0.1 records each request it receives (the request
+target as sent, the headers and the body) and serves OpenAPI descriptions, so
+that relative server URLs resolve against a real URL.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,72 +18,19 @@ import yaml
 
 from arazzo_runner.api import load
 from arazzo_runner.results import WorkflowResult
-
-from ..support import run_cli
-
-
-@dataclass
-class Received:
-    method: str
-    target: str
-    """The request target exactly as it was sent: path and query, still encoded."""
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        return next((v for n, v in self.headers if n.lower() == name.lower()), None)
-
-
-@dataclass
-class Recorder:
-    url: str = ""
-    received: list[Received] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)
-    """Documents served by path (``/specs/openapi.yaml``) instead of being recorded."""
-
-
-def _handler(recorder: Recorder) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            if self.command == "GET" and self.path in recorder.files:
-                self._send(200, recorder.files[self.path].encode(), "application/yaml")
-                return
-            recorder.received.append(
-                Received(self.command, self.path, list(self.headers.items()), body)
-            )
-            self._send(200, b'{"ok": true}', "application/json")
-
-        def _send(self, status: int, content: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
-
-        do_GET = do_POST = do_PUT = _answer
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
+from tests._support.cli import run_cli
+from tests._support.documents import arazzo_document
+from tests._support.servers import Received, Reply, ScriptedServer
 
 
 @pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    state = Recorder()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+def recorder() -> Iterator[ScriptedServer]:
+    """Records every request and answers ``{"ok": true}`` unless a document is served."""
+    with ScriptedServer(fallback=Reply(200, {"ok": True})) as server:
+        yield server
 
 
+YAML = {"Content-Type": "application/yaml"}
 OK = {"200": {"description": "ok"}}
 
 OPENAPI: dict[str, Any] = {
@@ -153,29 +97,25 @@ OPENAPI: dict[str, Any] = {
 
 
 def write_workflow(tmp_path: Path, steps: list[dict[str, Any]], source_url: str) -> Path:
-    document = {
-        "arazzo": "1.0.1",
-        "info": {"title": "requests", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": source_url, "type": "openapi"}],
-        "workflows": [{"workflowId": "w", "steps": steps}],
-    }
+    workflow = {"workflowId": "w", "steps": steps}
+    document = arazzo_document(workflow, title="requests", source_url=source_url)
     path = tmp_path / "requests.arazzo.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     return path
 
 
-def run_local(tmp_path: Path, recorder: Recorder, step: dict[str, Any]) -> Received:
+def run_local(tmp_path: Path, recorder: ScriptedServer, step: dict[str, Any]) -> Received:
     """Run one step against a local OpenAPI file, its server overridden to the recorder."""
     return run_local_result(tmp_path, recorder, step)[0]
 
 
 def run_local_result(
-    tmp_path: Path, recorder: Recorder, step: dict[str, Any]
+    tmp_path: Path, recorder: ScriptedServer, step: dict[str, Any]
 ) -> tuple[Received, WorkflowResult]:
     (tmp_path / "api.openapi.yaml").write_text(yaml.safe_dump(OPENAPI, sort_keys=False))
     path = write_workflow(tmp_path, [step], "api.openapi.yaml")
     result: WorkflowResult = load(str(path)).run(
-        "w", {}, server_overrides={"api": recorder.url + "/base"}
+        "w", {}, server_overrides={"api": recorder.base_url + "/base"}
     )
     assert result.succeeded, result.error
     assert len(recorder.received) == 1
@@ -183,7 +123,7 @@ def run_local_result(
 
 
 def test_path_query_header_and_cookie_styles_on_the_wire(
-    tmp_path: Path, recorder: Recorder
+    tmp_path: Path, recorder: ScriptedServer
 ) -> None:
     step = {
         "stepId": "styles",
@@ -222,7 +162,7 @@ def test_path_query_header_and_cookie_styles_on_the_wire(
     assert received.header("Cookie") == "prefs=dark,compact; session=a%20b%3Bc"
 
 
-def test_multipart_upload_on_the_wire(tmp_path: Path, recorder: Recorder) -> None:
+def test_multipart_upload_on_the_wire(tmp_path: Path, recorder: ScriptedServer) -> None:
     step = {
         "stepId": "upload",
         "operationId": "upload",
@@ -261,7 +201,7 @@ def test_multipart_upload_on_the_wire(tmp_path: Path, recorder: Recorder) -> Non
     ]
 
 
-def test_form_body_on_the_wire(tmp_path: Path, recorder: Recorder) -> None:
+def test_form_body_on_the_wire(tmp_path: Path, recorder: ScriptedServer) -> None:
     step = {
         "stepId": "token",
         "operationId": "token",
@@ -282,7 +222,9 @@ def test_form_body_on_the_wire(tmp_path: Path, recorder: Recorder) -> None:
     )
 
 
-def test_xml_body_with_an_xpath_replacement_on_the_wire(tmp_path: Path, recorder: Recorder) -> None:
+def test_xml_body_with_an_xpath_replacement_on_the_wire(
+    tmp_path: Path, recorder: ScriptedServer
+) -> None:
     step = {
         "stepId": "order",
         "operationId": "order",
@@ -304,7 +246,7 @@ def test_xml_body_with_an_xpath_replacement_on_the_wire(tmp_path: Path, recorder
 
 
 def test_relative_server_resolves_against_the_description_url(
-    tmp_path: Path, recorder: Recorder
+    tmp_path: Path, recorder: ScriptedServer
 ) -> None:
     description = {
         "openapi": "3.0.3",
@@ -312,17 +254,20 @@ def test_relative_server_resolves_against_the_description_url(
         "servers": [{"url": "../api/{version}", "variables": {"version": {"default": "v1"}}}],
         "paths": {"/ping": {"get": {"operationId": "ping", "responses": OK}}},
     }
-    recorder.files["/specs/ping.yaml"] = yaml.safe_dump(description)
+    recorder.serve("/specs/ping.yaml", yaml.safe_dump(description), headers=YAML)
     step = {"stepId": "ping", "operationId": "ping",
             "parameters": [{"name": "q", "in": "query", "value": "a b"}]}  # fmt: skip
-    path = write_workflow(tmp_path, [step], f"{recorder.url}/specs/ping.yaml")
+    path = write_workflow(tmp_path, [step], f"{recorder.base_url}/specs/ping.yaml")
     result = run_cli("run", str(path), "-o", "json")
     assert result.exit_code == 0, result.stderr
-    assert [(r.method, r.target) for r in recorder.received] == [("GET", "/api/v1/ping?q=a%20b")]
+    assert [(r.method, r.target) for r in recorder.received] == [
+        ("GET", "/specs/ping.yaml"),  # the description, then the call
+        ("GET", "/api/v1/ping?q=a%20b"),
+    ]
 
 
 def test_relative_server_of_a_local_description_asks_for_an_override(
-    tmp_path: Path, recorder: Recorder
+    tmp_path: Path, recorder: ScriptedServer
 ) -> None:
     (tmp_path / "api.openapi.yaml").write_text(yaml.safe_dump(OPENAPI, sort_keys=False))
     step = {"stepId": "order", "operationId": "order", "requestBody": {"payload": "<a/>"}}
@@ -335,7 +280,7 @@ def test_relative_server_of_a_local_description_asks_for_an_override(
 
 
 def test_style_not_defined_for_the_location_is_a_warning_and_the_default(
-    tmp_path: Path, recorder: Recorder
+    tmp_path: Path, recorder: ScriptedServer
 ) -> None:
     description = {
         "openapi": "3.1.0",
@@ -354,7 +299,7 @@ def test_style_not_defined_for_the_location_is_a_warning_and_the_default(
     step = {"stepId": "odd", "operationId": "odd",
             "parameters": [{"name": "q", "in": "query", "value": ["a", "b"]}]}  # fmt: skip
     loaded = load(str(write_workflow(tmp_path, [step], "odd.yaml")))
-    result = loaded.run("w", {}, server_overrides={"api": recorder.url})
+    result = loaded.run("w", {}, server_overrides={"api": recorder.base_url})
     assert result.succeeded, result.error
     assert [r.target for r in recorder.received] == ["/odd?q=a&q=b"]
     assert any(

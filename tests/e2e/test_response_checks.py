@@ -8,7 +8,6 @@ and at ``error`` (the step fails, exit code 1).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,9 @@ from arazzo_runner.engine.events import RunListener
 from arazzo_runner.engine.executor import RunOptions
 from arazzo_runner.http.messages import Exchange, ResponseRecord
 from arazzo_runner.http.response_checks import CHECKS, CheckSeverity, ResponseChecker
-from tests.scripted_server import Reply, ScriptedServer, write_documents
-from tests.support import run_cli
+from tests._support.cli import run_cli
+from tests._support.documents import arazzo_document, write_documents
+from tests._support.servers import Reply, ScriptedServer
 
 PET_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -87,12 +87,8 @@ def openapi(version: str = "3.0.3") -> dict[str, Any]:
 
 
 def arazzo(*steps: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "arazzo": "1.0.1",
-        "info": {"title": "checks", "version": "1"},
-        "sourceDescriptions": [{"name": "pets", "url": "pets.openapi.yaml", "type": "openapi"}],
-        "workflows": [{"workflowId": "flow", "steps": list(steps)}],
-    }
+    flow = {"workflowId": "flow", "steps": list(steps)}
+    return arazzo_document(flow, title="checks", source_url="pets.openapi.yaml", source_name="pets")
 
 
 def get_pet(**fields: Any) -> dict[str, Any]:
@@ -107,12 +103,6 @@ def get_pet(**fields: Any) -> dict[str, Any]:
 
 GOOD_PET = {"id": 7, "name": "Rex", "tag": None, "owner": {"email": "a@example.com"}}
 RATE = {"X-Rate-Limit": "10"}
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
 
 
 def write(tmp_path: Path, version: str = "3.0.3") -> Path:

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from ..support import WORKFLOW, CliResult, load_stand_in, run_cli
+from tests._support.cli import CliResult, run_cli
+from tests._support.paths import WORKFLOW
+from tests._support.sessions import load_stand_in
 
 stand_in = load_stand_in()
 TOKEN = "tok-SECRET-1234567890"

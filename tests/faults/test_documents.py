@@ -1,39 +1,40 @@
-"""Hostile and broken documents, through the real ``arazzo`` command.
+"""Hostile and broken documents, through the ``arazzo`` command.
 
 Each case ends with exit code 2, a message that says what is wrong and where
-(file:line:col when there is a line), no traceback, and in bounded time: every
-command runs in its own process with a timeout, and the alias bomb also with a
-memory limit. Remote documents come from a server on 127.0.0.1.
+(file:line:col when there is a line), no traceback, and in bounded time. The
+documents that could exhaust memory (alias bombs, huge and endless inputs) run
+in a fresh process with a wall-clock timeout and a cap on its address space;
+the rest run in this process. Remote documents come from a server on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import resource
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..support import ROOT, WORKFLOW, CliResult, run_cli
-from .server import ENDLESS, SLOW, TRICKLE, document_server
+from arazzo_runner.document import loader
+from tests._support.cli import CliResult, assert_clean_failure, run_cli, run_python
+from tests._support.documents import arazzo_document
+from tests._support.paths import SESSIONS_OPENAPI, WORKFLOW
+from tests._support.servers import Reply, serving
+from tests._support.sessions import run_workflow
 
-OPENAPI = ROOT / "openapi" / "ibm-quantum-runtime-sessions-openapi.yml"
+# A server that answers nothing in time, one that streams without end, and one
+# whose every byte comes quickly but the whole never does.
+SLOW = Reply(delay=30.0)
+ENDLESS = Reply(stream="endless")
+TRICKLE = Reply(stream="trickle")
 
 
-def run_bounded(
-    *args: str,
-    memory_mib: int | None = None,
-    limits: str | None = None,
-    cwd: Path | None = None,
-) -> CliResult:
-    """Run ``arazzo`` in a fresh process with a wall-clock timeout.
+def run_bounded(*args: str, memory_mib: int, limits: str | None = None) -> CliResult:
+    """Run ``arazzo`` in a fresh process with a wall-clock timeout and ``memory_mib`` of memory.
 
-    ``memory_mib`` caps the process's address space; ``limits`` is Python
-    source for ``DocumentLimits(...)`` arguments, installed as the defaults.
+    ``limits`` is Python source for ``DocumentLimits(...)`` arguments, installed as
+    the defaults.
     """
     code = "import sys; from arazzo_runner.cli import main\n"
     if limits is not None:
@@ -44,50 +45,30 @@ def run_bounded(
     code += "sys.exit(main(sys.argv[1:]))\n"
 
     def cap_memory() -> None:
-        if memory_mib is not None:
-            size = memory_mib * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        size = memory_mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
-    completed = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
-        cwd=cwd or ROOT,
-        preexec_fn=cap_memory,
-    )
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+    return run_python(code, *args, timeout=60, preexec_fn=cap_memory)
+
+
+@pytest.fixture
+def fetch_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remote documents get one second to arrive, instead of the default."""
+    monkeypatch.setattr(loader, "DEFAULT_LIMITS", loader.DocumentLimits(fetch_timeout=1.0))
 
 
 def assert_refused(result: CliResult, *fragments: str) -> None:
-    output = result.stdout + result.stderr
-    assert result.exit_code == 2, output
-    assert "Traceback" not in output
-    assert "internal error" not in output
-    for fragment in fragments:
-        assert fragment in output, (fragment, output)
+    assert_clean_failure(result, 2, *fragments)
 
 
 def minimal_arazzo(source_url: str = "api.yaml", **extra: Any) -> str:
-    document = {
-        "arazzo": "1.0.1",
-        "info": {"title": "T", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": source_url, "type": "openapi"}],
-        "workflows": [
-            {
-                "workflowId": "w",
-                "steps": [
-                    {
-                        "stepId": "s",
-                        "operationId": "op",
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                    }
-                ],
-            }
-        ],
-        **extra,
+    step = {
+        "stepId": "s",
+        "operationId": "op",
+        "successCriteria": [{"condition": "$statusCode == 200"}],
     }
+    workflow = {"workflowId": "w", "steps": [step]}
+    document = arazzo_document(workflow, title="T", source_url=source_url, **extra)
     return json.dumps(document, indent=2)
 
 
@@ -113,6 +94,7 @@ BILLION_LAUGHS = "\n".join(
 )
 
 
+@pytest.mark.subprocess
 def test_billion_laughs_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     path = tmp_path / "bomb.arazzo.yaml"
     path.write_text("arazzo: 1.0.1\n" + BILLION_LAUGHS + "\n")
@@ -121,6 +103,7 @@ def test_billion_laughs_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     assert_refused(result, f"{path}:8:5: error:", "aliases expand this document", "alias bomb")
 
 
+@pytest.mark.subprocess
 def test_recursive_alias_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "loop.arazzo.yaml"
     path.write_text("arazzo: 1.0.1\ninfo: &loop\n  title: T\n  again: *loop\n")
@@ -130,13 +113,13 @@ def test_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 def test_modest_aliases_are_fine(tmp_path: Path) -> None:
     (tmp_path / "openapi").mkdir()
-    (tmp_path / "openapi" / OPENAPI.name).write_text(OPENAPI.read_text())
+    (tmp_path / "openapi" / SESSIONS_OPENAPI.name).write_text(SESSIONS_OPENAPI.read_text())
     text = WORKFLOW.read_text().replace("info:\n", "x-anchors: &shared {a: [1, 2, 3]}\n"
                                         "x-uses: [*shared, *shared]\ninfo:\n", 1)  # fmt: skip
     path = tmp_path / "workflows" / "aliases.arazzo.yaml"
     path.parent.mkdir()
     path.write_text(text)
-    result = run_bounded("run", str(path), "--workflow", "nope")
+    result = run_cli("run", str(path), "--workflow", "nope")
     assert_refused(result, "no workflow 'nope'")  # it loaded; only the workflow id is wrong
 
 
@@ -147,14 +130,14 @@ def test_modest_aliases_are_fine(tmp_path: Path) -> None:
 def test_deep_flow_nesting_is_a_located_error(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n")
-    result = run_bounded("run", str(path))
+    result = run_cli("run", str(path))
     assert_refused(result, f"{path}:1:101: error:", "nested more than 100 levels deep")
 
 
 def test_deep_block_nesting_is_a_located_error(tmp_path: Path) -> None:
     path = tmp_path / "deep.arazzo.yaml"
     path.write_text("".join(" " * level + "a:\n" for level in range(3000)))
-    result = run_bounded("run", str(path))
+    result = run_cli("run", str(path))
     assert_refused(result, f"{path}:1000:", "levels deep")
 
 
@@ -173,12 +156,13 @@ def test_nesting_at_the_limit_is_accepted_and_one_more_is_not(tmp_path: Path) ->
     (tmp_path / "api.yaml").write_text(minimal_openapi("http://127.0.0.1:9"))
     (tmp_path / "ok.arazzo.json").write_text(_nested_document(100))
     (tmp_path / "deep.arazzo.json").write_text(_nested_document(101))
-    accepted = run_bounded("run", str(tmp_path / "ok.arazzo.json"), "--workflow", "nope")
+    accepted = run_cli("run", str(tmp_path / "ok.arazzo.json"), "--workflow", "nope")
     assert_refused(accepted, "no workflow 'nope'")
-    refused = run_bounded("run", str(tmp_path / "deep.arazzo.json"))
+    refused = run_cli("run", str(tmp_path / "deep.arazzo.json"))
     assert_refused(refused, f"{tmp_path / 'deep.arazzo.json'}:1:", "more than 100 levels")
 
 
+@pytest.mark.subprocess
 def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.arazzo.yaml"
     with path.open("wb") as stream:
@@ -187,6 +171,7 @@ def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
     assert_refused(result, f"{path}: error: document is too large", "67,108,864 bytes")
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_endless_device_is_read_only_up_to_the_limit() -> None:
     result = run_bounded("run", "/dev/zero", limits="max_bytes=1024", memory_mib=768)
@@ -196,7 +181,7 @@ def test_endless_device_is_read_only_up_to_the_limit() -> None:
 def test_long_integer_is_a_located_error(tmp_path: Path) -> None:
     path = tmp_path / "long.arazzo.yaml"
     path.write_text("arazzo: 1.0.1\ninfo:\n  n: " + "9" * 5000 + "\n")
-    assert_refused(run_bounded("run", str(path)), f"{path}:3:6: error:", "cannot read this value")
+    assert_refused(run_cli("run", str(path)), f"{path}:3:6: error:", "cannot read this value")
 
 
 # --------------------------------------------------------------------------- encodings
@@ -205,7 +190,7 @@ def test_long_integer_is_a_located_error(tmp_path: Path) -> None:
 def test_latin1_file_names_the_byte_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "latin1.arazzo.yaml"
     path.write_bytes(b"arazzo: 1.0.1\ninfo:\n  title: Caf\xe9\n")
-    result = run_bounded("run", str(path))
+    result = run_cli("run", str(path))
     assert_refused(
         result, f"{path}:3:13: error: not valid UTF-8 (byte 0xe9 at offset 32)", "Latin-1"
     )
@@ -213,10 +198,10 @@ def test_latin1_file_names_the_byte_line_and_column(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-32"])
 def test_utf16_and_utf32_documents_run(tmp_path: Path, codec: str, sessions_server: Any) -> None:
-    from ..e2e.test_ibm_pause_session import run_workflow
-
     (tmp_path / "openapi").mkdir()
-    (tmp_path / "openapi" / OPENAPI.name).write_bytes(OPENAPI.read_text().encode(codec))
+    (tmp_path / "openapi" / SESSIONS_OPENAPI.name).write_bytes(
+        SESSIONS_OPENAPI.read_text().encode(codec)
+    )
     path = tmp_path / "workflows" / "wide.arazzo.yaml"
     path.parent.mkdir()
     path.write_bytes(WORKFLOW.read_text().encode(codec))
@@ -231,7 +216,7 @@ def test_utf16_and_utf32_documents_run(tmp_path: Path, codec: str, sessions_serv
 def test_unknown_arazzo_versions_are_refused(tmp_path: Path, version: str) -> None:
     path = tmp_path / "v.arazzo.yaml"
     path.write_text(WORKFLOW.read_text().replace("arazzo: 1.0.1", f"arazzo: {version}"))
-    result = run_bounded("run", str(path))
+    result = run_cli("run", str(path))
     assert_refused(
         result, f"{path}:1:9: error:", f"unsupported Arazzo version '{version}'", "1.0.x"
     )
@@ -248,7 +233,7 @@ CYCLES = {
 
 @pytest.mark.parametrize("shape", sorted(CYCLES))
 def test_openapi_ref_cycle_is_a_warning_and_the_run_goes_on(tmp_path: Path, shape: str) -> None:
-    with document_server({"/x": "{}"}) as api:
+    with serving({"/x": "{}"}) as api:
         openapi = minimal_openapi(
             api.base_url,
             [{"$ref": "#/components/parameters/A"}],
@@ -256,13 +241,13 @@ def test_openapi_ref_cycle_is_a_warning_and_the_run_goes_on(tmp_path: Path, shap
         )
         (tmp_path / "api.yaml").write_text(openapi)
         (tmp_path / "w.arazzo.json").write_text(minimal_arazzo())
-        result = run_bounded("run", str(tmp_path / "w.arazzo.json"))
+        result = run_cli("run", str(tmp_path / "w.arazzo.json"))
     assert result.exit_code == 0, result.stderr
     assert "cannot resolve $ref '#/components/parameters/A': the reference is circular" in (
         result.stderr
     )
     assert f"{tmp_path / 'api.yaml'}:" in result.stderr or "api.yaml:" in result.stderr
-    assert api.seen == ["/x"]
+    assert api.targets() == ["/x"]
 
 
 def test_openapi_ref_cycle_across_files(tmp_path: Path) -> None:
@@ -271,7 +256,7 @@ def test_openapi_ref_cycle_across_files(tmp_path: Path) -> None:
     )
     (tmp_path / "other.yaml").write_text("p:\n  $ref: './api.yaml#/paths/~1x/get/parameters/0'\n")
     (tmp_path / "w.arazzo.json").write_text(minimal_arazzo())
-    result = run_bounded("run", str(tmp_path / "w.arazzo.json"), "--timeout", "2")
+    result = run_cli("run", str(tmp_path / "w.arazzo.json"), "--timeout", "2")
     assert result.exit_code == 1, result.stderr  # the request is made; nothing listens
     assert "cannot resolve $ref 'other.yaml#/p': the reference is circular" in result.stderr
 
@@ -285,7 +270,7 @@ def test_inputs_schema_cycle_is_a_located_error(tmp_path: Path) -> None:
     document["workflows"][0]["inputs"] = {"$ref": "#/components/inputs/a"}
     path = tmp_path / "w.arazzo.yaml"
     path.write_text(json.dumps(document, indent=2))
-    result = run_bounded("run", str(path))
+    result = run_cli("run", str(path))
     assert_refused(
         result,
         f"{path}:",
@@ -295,7 +280,7 @@ def test_inputs_schema_cycle_is_a_located_error(tmp_path: Path) -> None:
 
 
 def test_recursive_inputs_schema_is_fine(tmp_path: Path) -> None:
-    with document_server({"/x": "{}"}) as api:
+    with serving({"/x": "{}"}) as api:
         (tmp_path / "api.yaml").write_text(minimal_openapi(api.base_url))
         document = json.loads(minimal_arazzo(components={"inputs": {"tree": {
             "type": "object",
@@ -313,34 +298,41 @@ def test_recursive_inputs_schema_is_fine(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- remote documents
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("fetch_timeout")
 def test_slow_server_is_a_timeout_error() -> None:
-    with document_server({"/w.arazzo.yaml": SLOW}) as docs:
+    with serving({"/w.arazzo.yaml": SLOW}) as docs:
         url = f"{docs.base_url}/w.arazzo.yaml"
-        result = run_bounded("run", url, limits="fetch_timeout=1.0")
+        result = run_cli("run", url)
     assert_refused(result, f"{url}: error: cannot fetch document: no complete response within 1 s")
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("fetch_timeout")
 def test_trickling_server_is_a_timeout_error_too() -> None:
     # Each byte comes quickly, so only a deadline for the whole download catches it.
-    with document_server({"/w.arazzo.yaml": TRICKLE}) as docs:
+    with serving({"/w.arazzo.yaml": TRICKLE}) as docs:
         url = f"{docs.base_url}/w.arazzo.yaml"
-        result = run_bounded("run", url, limits="fetch_timeout=1.0")
+        result = run_cli("run", url)
     assert_refused(result, f"{url}: error: cannot fetch document: no complete response")
 
 
+@pytest.mark.subprocess
 def test_endless_body_is_cut_at_the_size_limit() -> None:
-    with document_server({"/w.arazzo.yaml": ENDLESS}) as docs:
+    with serving({"/w.arazzo.yaml": ENDLESS}) as docs:
         url = f"{docs.base_url}/w.arazzo.yaml"
         result = run_bounded("run", url, memory_mib=1024)
     assert_refused(result, f"{url}: error: cannot fetch document: it is larger than the limit "
                            "of 67,108,864 bytes")  # fmt: skip
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("fetch_timeout")
 def test_slow_source_description_is_located_at_its_url(tmp_path: Path) -> None:
-    with document_server({"/api.yaml": SLOW}) as docs:
+    with serving({"/api.yaml": SLOW}) as docs:
         path = tmp_path / "w.arazzo.json"
         path.write_text(minimal_arazzo(f"{docs.base_url}/api.yaml"))
-        result = run_bounded("run", str(path), limits="fetch_timeout=1.0")
+        result = run_cli("run", str(path))
     assert_refused(result, f"{path}:10:14: error: cannot load source description 'api'",
                    "no complete response within 1 s")  # fmt: skip
 
@@ -349,61 +341,61 @@ def test_slow_source_description_is_located_at_its_url(tmp_path: Path) -> None:
 
 
 def test_offline_refuses_a_remote_arazzo_document() -> None:
-    with document_server({"/w.arazzo.json": minimal_arazzo()}) as docs:
+    with serving({"/w.arazzo.json": minimal_arazzo()}) as docs:
         url = f"{docs.base_url}/w.arazzo.json"
-        result = run_bounded("run", url, "--offline")
+        result = run_cli("run", url, "--offline")
     assert_refused(result, f"not fetching {url}", "--offline")
-    assert docs.seen == []
+    assert docs.targets() == []
 
 
 def test_offline_refuses_a_remote_source_description(tmp_path: Path) -> None:
-    with document_server({"/api.yaml": minimal_openapi("http://127.0.0.1:9")}) as docs:
+    with serving({"/api.yaml": minimal_openapi("http://127.0.0.1:9")}) as docs:
         path = tmp_path / "w.arazzo.json"
         path.write_text(minimal_arazzo(f"{docs.base_url}/api.yaml"))
-        result = run_bounded("run", str(path), "--offline")
+        result = run_cli("run", str(path), "--offline")
     assert_refused(
         result,
         f"{path}:10:14: error: cannot load source description 'api'",
         f"not fetching {docs.base_url}/api.yaml",
         "hint: download the document and refer to the local copy, or run without --offline",
     )
-    assert docs.seen == []
+    assert docs.targets() == []
 
 
 def test_offline_refuses_a_remote_ref_at_the_ref(tmp_path: Path) -> None:
-    with document_server({"/p.yaml": "name: q\nin: query\n"}) as docs:
+    with serving({"/p.yaml": "name: q\nin: query\n"}) as docs:
         (tmp_path / "api.json").write_text(
             minimal_openapi("http://127.0.0.1:9", [{"$ref": f"{docs.base_url}/p.yaml"}])
         )
         path = tmp_path / "w.arazzo.json"
         path.write_text(minimal_arazzo("api.json"))
-        result = run_bounded("run", str(path), "--offline")
+        result = run_cli("run", str(path), "--offline")
     assert_refused(result, "api.json:23:21: error: $ref '", f"{docs.base_url}/p.yaml'",
                    "--offline")  # fmt: skip
-    assert docs.seen == []
+    assert docs.targets() == []
 
 
 def test_offline_still_makes_the_workflows_own_calls(tmp_path: Path) -> None:
-    with document_server({"/x": "{}"}) as api:
+    with serving({"/x": "{}"}) as api:
         (tmp_path / "api.yaml").write_text(minimal_openapi(api.base_url))
         path = tmp_path / "w.arazzo.json"
         path.write_text(minimal_arazzo())
-        result = run_bounded("run", str(path), "--offline")
+        result = run_cli("run", str(path), "--offline")
     assert result.exit_code == 0, result.stderr
-    assert api.seen == ["/x"]
+    assert api.targets() == ["/x"]
 
 
 def test_without_offline_remote_refs_are_fetched(tmp_path: Path) -> None:
-    with document_server({"/x": "{}", "/p.yaml": "name: q\nin: query\n"}) as docs:
+    with serving({"/x": "{}", "/p.yaml": "name: q\nin: query\n"}) as docs:
         (tmp_path / "api.json").write_text(
             minimal_openapi(docs.base_url, [{"$ref": f"{docs.base_url}/p.yaml"}])
         )
         path = tmp_path / "w.arazzo.json"
         path.write_text(minimal_arazzo("api.json"))
-        result = run_bounded("run", str(path))
+        result = run_cli("run", str(path))
     assert result.exit_code == 0, result.stderr
-    assert set(docs.seen) == {"/p.yaml", "/x"}
-    assert docs.seen[-1] == "/x"  # the description was complete before the call
+    assert set(docs.targets()) == {"/p.yaml", "/x"}
+    assert docs.targets()[-1] == "/x"  # the description was complete before the call
 
 
 # --------------------------------------------------------------------------- reference reach
@@ -412,8 +404,8 @@ def test_without_offline_remote_refs_are_fetched(tmp_path: Path) -> None:
 def test_remote_document_cannot_name_a_local_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text(minimal_openapi("http://127.0.0.1:9"))
-    with document_server({"/w.arazzo.json": minimal_arazzo(secret.as_uri())}) as docs:
-        result = run_bounded("run", f"{docs.base_url}/w.arazzo.json")
+    with serving({"/w.arazzo.json": minimal_arazzo(secret.as_uri())}) as docs:
+        result = run_cli("run", f"{docs.base_url}/w.arazzo.json")
     assert_refused(result, f"'{secret.as_uri()}' is a local file, and a remote document",
                    "cannot refer to local files")  # fmt: skip
 
@@ -421,26 +413,26 @@ def test_remote_document_cannot_name_a_local_file(tmp_path: Path) -> None:
 def test_remote_document_absolute_path_stays_on_its_server(tmp_path: Path) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text(minimal_openapi("http://127.0.0.1:9"))
-    with document_server({"/w.arazzo.json": minimal_arazzo(str(secret))}) as docs:
-        result = run_bounded("run", f"{docs.base_url}/w.arazzo.json")
+    with serving({"/w.arazzo.json": minimal_arazzo(str(secret))}) as docs:
+        result = run_cli("run", f"{docs.base_url}/w.arazzo.json")
     assert_refused(result, "cannot fetch document: HTTP 404")
-    assert docs.seen == ["/w.arazzo.json", str(secret)]  # asked its server, never the disk
+    assert docs.targets() == ["/w.arazzo.json", str(secret)]  # asked its server, never the disk
 
 
 def test_remote_ref_cannot_name_a_local_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text("name: q\nin: query\n")
-    with document_server({"/x": "{}"}) as docs:
-        docs.routes["/api.json"] = minimal_openapi(docs.base_url, [{"$ref": secret.as_uri()}])
+    with serving({"/x": "{}"}) as docs:
+        docs.serve("/api.json", minimal_openapi(docs.base_url, [{"$ref": secret.as_uri()}]))
         (tmp_path / "w.arazzo.json").write_text(minimal_arazzo(f"{docs.base_url}/api.json"))
-        result = run_bounded("run", str(tmp_path / "w.arazzo.json"))
+        result = run_cli("run", str(tmp_path / "w.arazzo.json"))
     assert result.exit_code == 0, result.stderr
     assert "cannot refer to local files; the parameter it stands for is ignored" in result.stderr
-    assert docs.seen == ["/api.json", "/x"]
+    assert docs.targets() == ["/api.json", "/x"]
 
 
 def test_local_references_may_leave_the_documents_directory(tmp_path: Path) -> None:
-    with document_server({"/x": "{}"}) as api:
+    with serving({"/x": "{}"}) as api:
         (tmp_path / "shared").mkdir()
         (tmp_path / "shared" / "p.yaml").write_text("name: q\nin: query\n")
         (tmp_path / "specs").mkdir()
@@ -450,7 +442,7 @@ def test_local_references_may_leave_the_documents_directory(tmp_path: Path) -> N
         (tmp_path / "flows").mkdir()
         path = tmp_path / "flows" / "w.arazzo.json"
         path.write_text(minimal_arazzo("../specs/api.json"))
-        result = run_bounded("run", str(path))
+        result = run_cli("run", str(path))
     assert result.exit_code == 0, result.stderr
     assert "$ref" not in result.stderr  # the parameter two directories away was found
 
@@ -458,5 +450,5 @@ def test_local_references_may_leave_the_documents_directory(tmp_path: Path) -> N
 def test_unsupported_url_scheme_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "w.arazzo.json"
     path.write_text(minimal_arazzo("ftp://127.0.0.1/api.yaml"))
-    assert_refused(run_bounded("run", str(path)), f"{path}:10:14: error:",
+    assert_refused(run_cli("run", str(path)), f"{path}:10:14: error:",
                    "uses the URL scheme 'ftp:', which is not supported")  # fmt: skip

@@ -9,13 +9,11 @@ raw sockets on 127.0.0.1; nothing leaves the machine.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import ssl
 import struct
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,8 +22,9 @@ from typing import Any
 
 import pytest
 
-from tests.scripted_server import Reply, ScriptedServer, openapi_for, write_documents
-from tests.support import ROOT, CliResult, run_cli
+from tests._support.cli import assert_clean_failure, run_cli
+from tests._support.documents import arazzo_document, openapi_for, write_documents
+from tests._support.servers import Reply, ScriptedServer, closed_port
 
 OPERATIONS = [("getThing", "GET", "/thing")]
 RETRY_ACTIONS = [
@@ -72,12 +71,7 @@ def _document() -> dict[str, Any]:
         ],
         "outputs": {"location": "$steps.getThing.outputs.location"},
     }
-    return {
-        "arazzo": "1.0.1",
-        "info": {"title": "HTTP faults", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "api.yaml", "type": "openapi"}],
-        "workflows": [fetch, redirected],
-    }
+    return arazzo_document(fetch, redirected, title="HTTP faults")
 
 
 @pytest.fixture(scope="module")
@@ -94,22 +88,17 @@ def run_flow(flow: Path, base_url: str, output: str, *extra: str, workflow: str 
 def assert_step_fails(flow: Path, base_url: str, expected: list[str], *extra: str) -> None:
     """The step fails with every part of ``expected`` in its message, in text and JSON."""
     text = run_flow(flow, base_url, "text", *extra)
-    check_clean_failure(text)
+    assert_clean_failure(text, 1)
     for part in expected:
         assert part in text.stdout, text.stdout
     as_json = run_flow(flow, base_url, "json", *extra)
-    check_clean_failure(as_json)
+    assert_clean_failure(as_json, 1)
     step = as_json.json()["steps"][0]
     assert step["status"] == "failed"
     assert step["statusCode"] is None
     for part in expected:
         assert part in step["error"], step["error"]
     assert as_json.json()["error"]["message"] == step["error"]
-
-
-def check_clean_failure(result: CliResult) -> None:
-    assert result.exit_code == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr + result.stdout
 
 
 # --------------------------------------------------------------------------- raw servers
@@ -211,14 +200,10 @@ def endless_chunks(connection: socket.socket) -> None:
     connection.sendall(b"0\r\n\r\n")
 
 
-def closed_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
-
-
 # --------------------------------------------------------------------------- connecting
 
 
+@pytest.mark.slow
 def test_connect_timeout_on_a_full_backlog(flow: Path) -> None:
     # A listener that never accepts, with its backlog already full, leaves the
     # next SYN unanswered: a connect timeout that needs no network.
@@ -254,35 +239,24 @@ def test_connection_refused(flow: Path) -> None:
     )
 
 
-CLI = (sys.executable, "-m", "arazzo_runner")
 INVALID_HOST = "api=http://no-such-host.invalid"
 
 
-def test_dns_failure_of_an_invalid_name(flow: Path, tmp_path: Path) -> None:
-    # RFC 6761: names under .invalid never resolve. The child process answers
-    # that itself (a sitecustomize shim) so that no query leaves the machine.
-    shim = tmp_path / "sitecustomize.py"
-    shim.write_text(
-        "import socket\n"
-        "_real = socket.getaddrinfo\n"
-        "def _getaddrinfo(host, *args, **kwargs):\n"
-        "    name = host.decode() if isinstance(host, bytes) else str(host)\n"
-        "    if name.rstrip('.').endswith('.invalid'):\n"
-        "        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')\n"
-        "    return _real(host, *args, **kwargs)\n"
-        "socket.getaddrinfo = _getaddrinfo\n"
-    )
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}", "NO_COLOR": "1"}
+def test_dns_failure_of_an_invalid_name(flow: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # RFC 6761: names under .invalid never resolve. The resolver answers that
+    # itself here, so that no query leaves the machine.
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: bytes | str | None, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.rstrip(".").endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     for output in ("text", "json"):
-        completed = subprocess.run(  # run_cli sets PYTHONPATH itself, without the shim
-            [*CLI, "run", str(flow), "-w", "fetch", "--server", INVALID_HOST, "-o", output],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=env,
-        )
-        result = CliResult(completed.returncode, completed.stdout, completed.stderr)
-        check_clean_failure(result)
+        result = run_cli("run", str(flow), "-w", "fetch", "--server", INVALID_HOST, "-o", output)
+        assert_clean_failure(result, 1)
         expected = "cannot resolve host name 'no-such-host.invalid'"
         shown = result.json()["steps"][0]["error"] if output == "json" else result.stdout
         assert expected in shown
@@ -353,6 +327,7 @@ def _certificate_with_cryptography(cert: Path, key: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_tls_certificate_not_trusted(
     flow: Path, tmp_path: Path, raw_server: Callable[..., RawServer]
 ) -> None:
@@ -370,6 +345,7 @@ def test_tls_certificate_not_trusted(
 # --------------------------------------------------------------------------- responses
 
 
+@pytest.mark.slow
 def test_read_timeout_when_the_server_never_answers(
     flow: Path, raw_server: Callable[..., RawServer]
 ) -> None:
@@ -383,6 +359,7 @@ def test_read_timeout_when_the_server_never_answers(
     )
 
 
+@pytest.mark.slow
 def test_connection_reset_mid_response(flow: Path, raw_server: Callable[..., RawServer]) -> None:
     server = raw_server(reset_mid_body)
     assert_step_fails(
@@ -441,6 +418,7 @@ def test_non_json_body_declared_as_json_is_kept_as_text_with_a_warning(flow: Pat
     assert "says application/json but its body is not valid JSON" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [503, 429])
 def test_retry_after_is_honoured_by_a_retry_action(flow: Path, status: int) -> None:
     with ScriptedServer() as server:
@@ -461,8 +439,8 @@ def test_a_5xx_that_outlasts_the_retries_fails_the_step(flow: Path) -> None:
         server.script("GET", "/thing", Reply(503, {"busy": True}, {"Retry-After": "0"}))
         text = run_flow(flow, server.base_url, "text")
         as_json = run_flow(flow, server.base_url, "json")
-    check_clean_failure(text)
-    check_clean_failure(as_json)
+    assert_clean_failure(text, 1)
+    assert_clean_failure(as_json, 1)
     assert "success criterion not met" in text.stdout
     step = as_json.json()["steps"][0]
     assert [a["statusCode"] for a in step["attempts"]] == [503, 503]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from arazzo_runner.criteria import compile_criterion, parse_condition
 from arazzo_runner.errors import ArazzoError
 from arazzo_runner.expressions import UnresolvedReference
+from tests._support.strategies import FUZZ, expression_text, fixed_context
 
-from .strategies import FUZZ, expression_text, fixed_context
+# Each property runs FUZZ_EXAMPLES (300) generated cases: seconds per test.
+pytestmark = pytest.mark.slow
 
 CONTEXT = fixed_context()
 

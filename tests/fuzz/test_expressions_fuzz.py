@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -16,8 +17,10 @@ from arazzo_runner.expressions import (
     parse_expression,
     scan_expression,
 )
+from tests._support.strategies import FUZZ, expression_text, fixed_context, json_values
 
-from .strategies import FUZZ, expression_text, fixed_context, json_values
+# Each property runs FUZZ_EXAMPLES (300) generated cases: seconds per test.
+pytestmark = pytest.mark.slow
 
 CONTEXT = fixed_context()
 

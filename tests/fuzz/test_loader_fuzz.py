@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from arazzo_runner.document.loader import DocumentLimits, decode_document, parse_document
 from arazzo_runner.errors import ArazzoError
+from tests._support.strategies import FUZZ
 
-from .strategies import FUZZ
+# Each property runs FUZZ_EXAMPLES (300) generated cases: seconds per test.
+pytestmark = pytest.mark.slow
 
 SMALL = DocumentLimits(max_depth=8, max_alias_nodes=50, max_alias_chars=200)
 

@@ -13,9 +13,8 @@ from jsonschema import Draft202012Validator
 from arazzo_runner.cli import main
 from arazzo_runner.cli.commands import COMMANDS
 from arazzo_runner.cli.commands.validate import execute, expand
-
-from ..support import run_cli
-from .support import CLEAN, write_project
+from tests._support.cli import run_cli
+from tests._support.lint import CLEAN, write_project
 
 BROKEN = CLEAN.replace("value: $inputs.tenant", "value: $inputs.tenants")
 WARNED = CLEAN.replace("value: $inputs.tenant", "value: tenant-{$inputs.tenant}-$inputs.petId")

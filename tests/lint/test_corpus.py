@@ -1,7 +1,8 @@
 """Every Arazzo document of the shared corpus validates without a crash, with the
 diagnostics recorded in corpus_expectations.json.
 
-Regenerate the expectations after an intended change with::
+Each document is its own test, so a failure names the file and shows the diff of
+its diagnostics. Regenerate the expectations after an intended change with::
 
     ARAZZO_UPDATE_EXPECTATIONS=1 .venv/bin/python -m pytest tests/lint/test_corpus.py
 
@@ -22,17 +23,19 @@ from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.document import loader
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.validation import validate_document
-
-from ..support import CORPUS
+from tests._support.paths import CORPUS, needs_corpus
 
 EXPECTATIONS = Path(__file__).with_name("corpus_expectations.json")
 UPDATE = os.environ.get("ARAZZO_UPDATE_EXPECTATIONS") == "1"
+REGENERATE = "ARAZZO_UPDATE_EXPECTATIONS=1 .venv/bin/python -m pytest tests/lint/test_corpus.py"
 _TOP_LEVEL_ARAZZO = re.compile(r'^(arazzo\s*:|\{?\s*"arazzo"\s*:)', re.MULTILINE)
+
+pytestmark = needs_corpus
 
 
 def corpus_documents() -> list[Path]:
     """Files whose top level has an ``arazzo`` field."""
-    if not CORPUS.exists():
+    if not CORPUS.is_dir():
         return []
     found = []
     for path in sorted(CORPUS.rglob("*")):
@@ -72,27 +75,46 @@ def summarize(path: Path) -> list[str]:
     return sorted(entries)
 
 
-def test_corpus_matches_the_expectations() -> None:
-    documents = corpus_documents()
-    if not documents:
-        pytest.skip("the shared corpus is not available")
-    actual = {str(p.relative_to(CORPUS)): summarize(p) for p in documents}
+DOCUMENTS = {str(path.relative_to(CORPUS)): path for path in corpus_documents()}
+
+
+def expectations() -> dict[str, list[str]]:
+    data: dict[str, list[str]] = json.loads(EXPECTATIONS.read_text())
+    return data
+
+
+def test_the_expectations_list_exactly_the_corpus_documents() -> None:
     if UPDATE:
+        actual = {name: summarize(path) for name, path in DOCUMENTS.items()}
         EXPECTATIONS.write_text(json.dumps(actual, indent=1, sort_keys=True) + "\n")
-    expected = json.loads(EXPECTATIONS.read_text())
-    changed = {
-        name: {"expected": expected.get(name), "actual": entries}
-        for name, entries in actual.items()
-        if expected.get(name) != entries
-    }
-    assert not changed, json.dumps(changed, indent=1)[:4000]
-    assert set(expected) == set(actual)
+    expected = expectations()
+    new = sorted(set(DOCUMENTS) - set(expected))
+    vanished = sorted(set(expected) - set(DOCUMENTS))
+    assert not (new or vanished), _listing_changed(new, vanished)
+
+
+def _listing_changed(new: list[str], vanished: list[str]) -> str:
+    lines = [f"the corpus at {CORPUS} and {EXPECTATIONS.name} list different documents"]
+    lines += [f"  new, without expectations: {name}" for name in new]
+    lines += [f"  vanished from the corpus:  {name}" for name in vanished]
+    lines.append(f"review them, then regenerate with: {REGENERATE}")
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_a_corpus_document_has_the_expected_diagnostics(name: str) -> None:
+    if UPDATE:
+        pytest.skip("regenerating: the listing test rewrites every entry")
+    expected = expectations()
+    if name not in expected:
+        pytest.fail(f"{name} is new in the corpus; review it, then regenerate with: {REGENERATE}")
+    actual = summarize(DOCUMENTS[name])
+    assert actual == expected[name], f"{name}: if the change is intended: {REGENERATE}"
 
 
 def test_known_defects_are_reported() -> None:
-    if not CORPUS.exists():
-        pytest.skip("the shared corpus is not available")
-    expected = json.loads(EXPECTATIONS.read_text())
+    expected = expectations()
     ibm = (
         "api-evangelist/ibm-quantum/arazzo/"
         "ibm-quantum-audit-workloads-and-drill-into-job-workflow.yml"
@@ -108,8 +130,6 @@ def test_known_defects_are_reported() -> None:
 
 
 def test_clean_documents_stay_clean() -> None:
-    if not CORPUS.exists():
-        pytest.skip("the shared corpus is not available")
-    expected = json.loads(EXPECTATIONS.read_text())
+    expected = expectations()
     clean = [name for name, entries in expected.items() if not entries]
     assert len(clean) >= 5, "some corpus documents have no defect at all"

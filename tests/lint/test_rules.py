@@ -13,8 +13,7 @@ import pytest
 
 from arazzo_runner.diagnostics import Severity
 from arazzo_runner.validation.rules import RULES
-
-from .support import CLEAN, OPENAPI, position, validate_text
+from tests._support.lint import CLEAN, OPENAPI, position, validate_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 

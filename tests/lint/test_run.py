@@ -9,8 +9,7 @@ import pytest
 
 from arazzo_runner.api import load
 from arazzo_runner.diagnostics import Diagnostics, DocumentInvalid
-
-from .support import CLEAN, write_project
+from tests._support.lint import CLEAN, write_project
 
 
 def _client(seen: list[httpx2.Request]) -> httpx2.Client:

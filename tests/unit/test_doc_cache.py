@@ -13,6 +13,8 @@ from arazzo_runner.document import parse_cache as doc_cache
 from arazzo_runner.document.loader import DocumentLimits, load_document
 from arazzo_runner.errors import DocumentError
 
+pytestmark = pytest.mark.slow  # most tests write and parse a YAML document of 6,000 entries
+
 
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:

@@ -16,8 +16,8 @@ from arazzo_runner.reporting.mermaid import (
     node_ids,
     workflow_mermaid,
 )
-from tests.scripted_server import openapi_for, write_documents
-from tests.support import corpus_path
+from tests._support.documents import openapi_for, write_documents
+from tests._support.paths import corpus_path
 
 EDGE = re.compile(r'^\s*(\w+) (-->|-\.->)(?:\|"([^"]*)"\|)? (\w+)$')
 NODE = re.compile(r"^\s*(\w+)[\[(]")

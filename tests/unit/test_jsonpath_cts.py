@@ -17,7 +17,7 @@ import pytest
 
 from arazzo_runner.criteria import compile_jsonpath
 from arazzo_runner.errors import ExpressionError
-from tests.support import CORPUS, corpus_path
+from tests._support.paths import CORPUS, corpus_path
 
 CTS = "jsonpath-cts/cts.json"
 

@@ -25,8 +25,7 @@ from arazzo_runner.document.loader import (
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.openapi import refs as openapi_refs
 from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription
-
-from ..support import WORKFLOW
+from tests._support.paths import WORKFLOW
 
 # --------------------------------------------------------------------------- JSON depth
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,78 +20,9 @@ from arazzo_runner.reporting.progress import (
     wants_colour,
 )
 from arazzo_runner.results import ActionTaken, Attempt, Status, StepResult
-from tests.scripted_server import Reply, ScriptedServer, openapi_for, write_documents
-from tests.support import run_cli
-
-OPERATIONS = [
-    ("login", "POST", "/token"),
-    ("getStatus", "GET", "/status"),
-    ("getOther", "GET", "/other"),
-    ("getItem", "GET", "/items/{id}"),
-]
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer() as scripted:
-        yield scripted
-
-
-def retry_and_goto_document() -> dict[str, Any]:
-    return {
-        "arazzo": "1.0.1",
-        "info": {"title": "progress", "version": "1"},
-        "sourceDescriptions": [{"name": "api", "url": "api.yaml", "type": "openapi"}],
-        "workflows": [
-            {
-                "workflowId": "flow",
-                "inputs": {
-                    "type": "object",
-                    "properties": {"id": {"type": "string", "default": "7"}},
-                },
-                "steps": [
-                    {
-                        "stepId": "login",
-                        "operationId": "login",
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                        "outputs": {"token": "$response.body#/access_token"},
-                    },
-                    {
-                        "stepId": "poll",
-                        "operationId": "getStatus",
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                        "onSuccess": [{"name": "jump", "type": "goto", "stepId": "fetch"}],
-                        "onFailure": [
-                            {
-                                "name": "again",
-                                "type": "retry",
-                                "retryAfter": 0,
-                                "retryLimit": 3,
-                                "criteria": [{"condition": "$statusCode == 503"}],
-                            }
-                        ],
-                    },
-                    {"stepId": "other", "operationId": "getOther"},
-                    {
-                        "stepId": "fetch",
-                        "operationId": "getItem",
-                        "parameters": [
-                            {"name": "id", "in": "path", "value": "$inputs.id"},
-                            {
-                                "name": "Authorization",
-                                "in": "header",
-                                "value": "Bearer {$steps.login.outputs.token}",
-                            },
-                        ],
-                        "successCriteria": [{"condition": "$statusCode == 200"}],
-                        "onSuccess": [{"name": "done", "type": "end"}],
-                        "outputs": {"name": "$response.body#/name"},
-                    },
-                ],
-                "outputs": {"name": "$steps.fetch.outputs.name"},
-            }
-        ],
-    }
+from tests._support.cli import run_cli
+from tests._support.documents import write_retry_and_goto
+from tests._support.servers import Reply, ScriptedServer
 
 
 def normalise(text: str, base_url: str) -> str:
@@ -122,9 +51,7 @@ def test_piped_text_of_a_run_with_a_retry_and_a_goto(
     server.script("POST", "/token", Reply(200, {"access_token": "tok-ABCDEFGH-123"}))
     server.script("GET", "/status", Reply(503), Reply(503), Reply(200, {"up": True}))
     server.script("GET", "/items/7", Reply(200, {"name": "seven"}))
-    path = write_documents(
-        tmp_path, retry_and_goto_document(), {"api.yaml": openapi_for(OPERATIONS)}
-    )
+    path = write_retry_and_goto(tmp_path)
 
     result = run_cli("run", str(path), "--server", f"api={server.base_url}")
 
@@ -137,9 +64,7 @@ def test_quiet_prints_only_the_result(tmp_path: Path, server: ScriptedServer) ->
     server.script("POST", "/token", Reply(200, {"access_token": "tok-ABCDEFGH-123"}))
     server.script("GET", "/status", Reply(200))
     server.script("GET", "/items/7", Reply(200, {"name": "seven"}))
-    path = write_documents(
-        tmp_path, retry_and_goto_document(), {"api.yaml": openapi_for(OPERATIONS)}
-    )
+    path = write_retry_and_goto(tmp_path)
 
     result = run_cli("run", str(path), "-q", "--server", f"api={server.base_url}")
 
@@ -153,9 +78,7 @@ def test_verbose_prints_requests_and_responses_with_secrets_masked(
     server.script("POST", "/token", Reply(200, {"access_token": "tok-ABCDEFGH-123"}))
     server.script("GET", "/status", Reply(200))
     server.script("GET", "/items/7", Reply(200, {"name": "seven"}))
-    path = write_documents(
-        tmp_path, retry_and_goto_document(), {"api.yaml": openapi_for(OPERATIONS)}
-    )
+    path = write_retry_and_goto(tmp_path)
 
     result = run_cli("run", str(path), "-v", "--server", f"api={server.base_url}")
 
