@@ -11,7 +11,7 @@ from arazzo_runner.api import LoadedArazzo, load
 from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.expressions import ExpressionContext
 from arazzo_runner.http.request import USER_AGENT, RequestPlan, RequestTemplate
-from tests.scripted_server import write_documents
+from tests._support.documents import write_documents
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
