@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .document import Action, ArazzoDocument, Criterion, Step, Workflow
-from .engine import RunOptions, WorkflowRunner
+from .engine import RunOptions
 from .expressions import (
     CompiledValue,
     ExpressionContext,
@@ -212,8 +212,7 @@ def plan_run(
     workflow = loaded.workflow(workflow_id)
     options = replace(options) if options is not None else RunOptions()
     loaded.check_server_overrides(options.server_overrides)
-    runner = WorkflowRunner(loaded.document, loaded.sources, loaded.diagnostics, options)
-    runner.prepare(workflow)
+    loaded.prepare_workflow(workflow, options.server_overrides)
     values = loaded.prepare_inputs(workflow, loaded.document, inputs)
     shown_inputs = masked_inputs(workflow, values)
     context = _static_context(loaded.document, shown_inputs)

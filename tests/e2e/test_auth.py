@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from arazzo_runner.api import load
-from arazzo_runner.engine.executor import RunOptions
+from arazzo_runner.engine import RunOptions
 from arazzo_runner.http.auth import Credentials, env_variable
 from tests.scripted_server import Reply, ScriptedServer, write_documents
 from tests.support import run_cli

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from arazzo_runner.api import load
+from arazzo_runner.engine import RunOptions
 from arazzo_runner.engine.events import RunListener
-from arazzo_runner.engine.executor import RunOptions
 from arazzo_runner.http.messages import Exchange
 from arazzo_runner.http.response_checks import CheckSeverity, ResponseChecker
 from tests.scripted_server import Reply, ScriptedServer, write_documents

@@ -433,11 +433,11 @@ def _run_each(
     stdout: TextIO,
 ) -> int:
     from ...batch import (
+        BatchRun,
         check_input_lines,
         json_line,
         print_batch_summary,
         read_input_lines,
-        run_batch,
     )
     from ...masking import SecretLearner
 
@@ -452,7 +452,7 @@ def _run_each(
     sink = write_json_line if args.output == "json" else None
     learner = SecretLearner(masker, loaded.sources)
     concurrency = args.concurrency or 1
-    report = run_batch(loaded, workflow, lines, options, concurrency, sink, learner)
+    report = BatchRun(loaded, workflow, options, concurrency, sink, learner).run(lines)
     if args.output == "text":
         print_batch_summary(report, stdout, masker.mask)
     return EXIT_OK if report.all_succeeded else EXIT_WORKFLOW_FAILED
