@@ -73,6 +73,8 @@ class SystemClock:
 
 @dataclass
 class RunOptions:
+    """How a run talks to the APIs, its limits, and the clock it keeps time by."""
+
     server_overrides: Mapping[str, str] = field(default_factory=dict)
     """Source description name -> base URL that replaces the description's servers."""
     timeout: float = DEFAULT_TIMEOUT_SECONDS

@@ -131,6 +131,8 @@ class _Preparer:
         indexes: dict[str, int] = {}
         for index, step in enumerate(workflow.steps):
             indexes.setdefault(step.step_id, index)
+        # Read-only views: only this preparation fills the dicts behind them, before
+        # it returns. The object exists first so that a target can lead back to it.
         prepared = PreparedWorkflow(
             workflow,
             document,
@@ -138,7 +140,7 @@ class _Preparer:
             MappingProxyType(targets),
             MappingProxyType(indexes),
         )
-        self._workflows[key] = prepared  # first: workflows may refer to each other
+        self._workflows[key] = prepared
         found = self._check(document, workflow, requests)
         for reference, (target_document, target) in found.items():
             targets[reference] = self.prepare(target_document, target)
