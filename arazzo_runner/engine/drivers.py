@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..http.commands import Command, Wait
+from ..http.transport import new_async_client, new_client, send, send_async
 from ..results import WorkflowResult
 from .interpreter import Run, RunCommands
 
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 
 def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResult:
     """Drive ``run`` to its end, blocking; ``client`` is created (and closed) if omitted."""
-    from ..http.transport import new_client, send
-
     transport = run.options.transport()
     owns_client = client is None
     # Created before the first step so that its set-up is not timed as part of it.
@@ -46,8 +45,6 @@ def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResul
 async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> WorkflowResult:
     """Drive ``run`` to its end on the running event loop; pass a shared ``client``
     to reuse its connections (it is created, and closed, if omitted)."""
-    from ..http.transport import new_async_client, send_async
-
     transport = run.options.transport()
     owns_client = client is None
     http = client or new_async_client(transport)
