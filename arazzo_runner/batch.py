@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import InputError, UsageError
+from .http.transport import new_async_client
 
 if TYPE_CHECKING:
     import httpx2
@@ -157,8 +158,6 @@ class BatchRun:
 
     async def arun(self, lines: list[InputLine]) -> BatchReport:
         """:meth:`run` on a running event loop."""
-        from .http.transport import new_async_client
-
         if self.concurrency < 1:
             raise UsageError("--concurrency must be at least 1")
         width = min(self.concurrency, len(lines))
