@@ -301,13 +301,15 @@ class Run:
         if request is None:
             return
         sent_at = self.clock.now() if self._records_exchanges else None
-        outcome: SendOutcome = yield SendRequest(request, self._request_timeout())
+        outcome: SendOutcome = yield SendRequest(
+            request, self.state.request_timeout(self.options.timeout)
+        )
         exchange = self._record_exchange(frame, request, sent_at, outcome)
         if outcome.response is None:
             result.error = outcome.error
             return
         self._judge_response(frame, outcome.response)
-        self._check_response(step_request.operation, exchange, result)
+        self._check_response(step_request.template.operation, exchange, result)
         context = frame.context
         if context.status_code is not None and context.response is not None:
             self.state.last_response = (context.status_code, context.response)
@@ -332,15 +334,15 @@ class Run:
         if credentials is not None:
             # Added after result.url is set, so a key sent in the query is never printed.
             problem = yield from credentials.apply(
-                request, step_request.operation, base_url, self._request_timeout()
+                request,
+                step_request.template.operation,
+                base_url,
+                self.state.request_timeout(self.options.timeout),
             )
             if problem is not None:
                 frame.result.error = problem
                 return None
         return request
-
-    def _request_timeout(self) -> float:
-        return self.state.request_timeout(self.options.timeout)
 
     def _record_exchange(
         self,

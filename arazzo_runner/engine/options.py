@@ -54,16 +54,14 @@ class Clock(Protocol):
 class SystemClock:
     """The computer's clock: what every run uses unless told otherwise."""
 
+    # The standard functions themselves, not wrappers: the engine reads the
+    # clock several times per request. perf_counter is monotonic too, and finer
+    # than time.monotonic on some systems, so sub-millisecond steps still show.
+    monotonic = staticmethod(time.perf_counter)
+    sleep = staticmethod(time.sleep)
+
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        # perf_counter is monotonic too, and finer than time.monotonic on some
-        # systems: step durations of a millisecond or less still mean something.
-        return time.perf_counter()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
 
     async def asleep(self, seconds: float) -> None:
         import asyncio  # a blocking run never needs asyncio; importing it costs start-up time

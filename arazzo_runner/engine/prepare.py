@@ -59,16 +59,13 @@ class StepRequest:
     server_url: str | None
     """The description's server, or None when the run's ``server_overrides`` replace it."""
 
-    @property
-    def operation(self) -> Operation:
-        return self.template.operation
-
     def base_url(self, server_overrides: Mapping[str, str]) -> str:
-        override = server_overrides.get(self.operation.description.name)
+        operation = self.template.operation
+        override = server_overrides.get(operation.description.name)
         if override is not None:
             return override
         if self.server_url is None:  # pragma: no cover - prepared for these overrides
-            raise StepFailure(f"no server URL for {self.operation.label}")
+            raise StepFailure(f"no server URL for {operation.label}")
         return self.server_url
 
 

@@ -100,24 +100,23 @@ class Transition:
     goto_workflow: PreparedWorkflow | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class WorkflowFrame:
     """One workflow being run: what its expressions read, and its steps so far."""
 
     prepared: PreparedWorkflow
     context: ExpressionContext
     executions: list[StepResult]
+    workflow: Workflow = field(init=False)
+    document: ArazzoDocument = field(init=False)
 
-    @property
-    def workflow(self) -> Workflow:
-        return self.prepared.workflow
-
-    @property
-    def document(self) -> ArazzoDocument:
-        return self.prepared.document.document
+    def __post_init__(self) -> None:
+        # Plain fields rather than properties: the interpreter reads them often.
+        self.workflow = self.prepared.workflow
+        self.document = self.prepared.document.document
 
 
-@dataclass
+@dataclass(slots=True)
 class StepFrame:
     """One step being run, in its workflow; every attempt of the step shares it."""
 
@@ -125,10 +124,11 @@ class StepFrame:
     step: Step
     index: int
     result: StepResult
+    context: ExpressionContext = field(init=False)
+    """The workflow's context (``flow.context``)."""
 
-    @property
-    def context(self) -> ExpressionContext:
-        return self.flow.context
+    def __post_init__(self) -> None:
+        self.context = self.flow.context
 
     @property
     def attempt_number(self) -> int:
