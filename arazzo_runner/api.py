@@ -29,7 +29,18 @@ from .document import (
     load_document,
     workflow_pointer_of,
 )
-from .engine import InputValidator, RunListener, RunOptions, WorkflowRunner, apply_defaults
+from .engine import (
+    DocumentServices,
+    InputValidator,
+    PreparedWorkflow,
+    Run,
+    RunListener,
+    RunOptions,
+    apply_defaults,
+    prepare_workflow,
+    run_async,
+    run_blocking,
+)
 from .errors import DocumentError, UsageError
 from .openapi import SourceRegistry
 from .results import WorkflowResult
@@ -54,8 +65,13 @@ class LoadedArazzo:
         self.options = options or LoadOptions()
         self.sources = SourceRegistry(document, diagnostics, options=self.options)
         self._input_validators: dict[tuple[int, str], InputValidator] = {}
-        # Prepared runners by workflow and the source names the run's servers override.
-        self._runners: dict[tuple[str, frozenset[str]], WorkflowRunner] = {}
+        # Prepared workflows by workflow and the source names the run's servers override.
+        self._prepared: dict[tuple[str, frozenset[str]], PreparedWorkflow] = {}
+        # Other Arazzo documents (`type: arazzo` sources), checked and built, by URI.
+        self._arazzo_sources: dict[str, ArazzoDocument] = {}
+        self._services = DocumentServices(
+            diagnostics, load_source=self._load_source, check_inputs=self.prepare_inputs
+        )
 
     @property
     def workflows(self) -> list[Workflow]:
@@ -110,10 +126,8 @@ class LoadedArazzo:
         ``options`` sets every run option at once (limits, redirects, ...);
         ``server_overrides`` and ``timeout`` are shortcuts that win over it.
         """
-        workflow, runner, values = self._start(
-            workflow_id, inputs, server_overrides, timeout, listener, client, options
-        )
-        return runner.run(workflow, values)
+        options = _with_shortcuts(options, server_overrides, timeout)
+        return run_blocking(self._start(workflow_id, inputs, options, listener), client)
 
     async def arun(
         self,
@@ -127,54 +141,54 @@ class LoadedArazzo:
         options: RunOptions | None = None,
     ) -> WorkflowResult:
         """:meth:`run` on an asyncio event loop; pass a shared ``client`` to reuse connections."""
-        workflow, runner, values = self._start(
-            workflow_id, inputs, server_overrides, timeout, listener, None, options
-        )
-        return await runner.arun(workflow, values, client)
+        options = _with_shortcuts(options, server_overrides, timeout)
+        return await run_async(self._start(workflow_id, inputs, options, listener), client)
 
     def _start(
         self,
         workflow_id: str | None,
         inputs: Mapping[str, Any] | None,
-        server_overrides: Mapping[str, str] | None,
-        timeout: float | None,
+        options: RunOptions,
         listener: RunListener | None,
-        client: httpx2.Client | None,
-        options: RunOptions | None,
-    ) -> tuple[Workflow, WorkflowRunner, dict[str, Any]]:
+    ) -> Run:
         workflow = self.workflow(workflow_id)
         self._warn_about_other_workflows(workflow)
-        options = replace(options) if options is not None else RunOptions()
-        if server_overrides is not None:
-            options.server_overrides = dict(server_overrides)
-        if timeout is not None:
-            options.timeout = timeout
         self.check_server_overrides(options.server_overrides)
         # Document problems first: inputs cannot fix those.
-        runner = self._prepared_runner(workflow, options).for_run(options, client, listener)
+        prepared = self.prepare_workflow(workflow, options.server_overrides)
         values = self.prepare_inputs(workflow, self.document, inputs or {})
-        return workflow, runner, values
+        return Run(prepared, values, options, listener)
 
-    def _prepared_runner(self, workflow: Workflow, options: RunOptions) -> WorkflowRunner:
-        # Preparing resolves operations and checks every step: more than a local
-        # HTTP call costs. The documents do not change, so a workflow run many
-        # times is prepared once per set of overridden source descriptions (the
-        # only run option preparing reads). A preparation that fails is not kept.
-        overridden = frozenset(options.server_overrides)
+    def prepare_workflow(
+        self, workflow: Workflow, server_overrides: Mapping[str, str] | None = None
+    ) -> PreparedWorkflow:
+        """``workflow`` resolved and checked for runs that override these sources' servers.
+
+        Raises :class:`DocumentInvalid` if it cannot run. Preparing resolves
+        operations and checks every step: more than a local HTTP call costs.
+        The documents do not change, so a workflow run many times is prepared
+        once per set of overridden source descriptions (the only run option
+        preparing reads). A preparation that fails is not kept.
+        """
+        overridden = frozenset(server_overrides or ())
         key = (workflow.workflow_id, overridden)
-        runner = self._runners.get(key)
-        if runner is None:
-            only_overrides = RunOptions(server_overrides=dict.fromkeys(overridden, ""))
-            runner = WorkflowRunner(
-                self.document,
-                self.sources,
-                self.diagnostics,
-                only_overrides,
-                inputs_preparer=self.prepare_inputs,
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = prepare_workflow(
+                self.document, self.sources, workflow, self._services, overridden
             )
-            runner.prepare(workflow)
-            self._runners[key] = runner
-        return runner
+            self._prepared[key] = prepared
+        return prepared
+
+    def _load_source(self, uri: str) -> ArazzoDocument:
+        # Another Arazzo document a workflow reaches is checked exactly like the
+        # one given to load(): the same validation, the same errors and warnings.
+        document = self._arazzo_sources.get(uri)
+        if document is None:
+            loaded = self.sources.cache.get(uri)
+            document = prepare_document(loaded, self.diagnostics, self.options)
+            self._arazzo_sources[uri] = document
+        return document
 
     def check_server_overrides(self, server_overrides: Mapping[str, str]) -> None:
         """Raise :class:`UsageError` when an override names a source the document lacks."""
@@ -203,6 +217,18 @@ class LoadedArazzo:
             _refuse_endless_schema(workflow, document)
             self._input_validators[key] = InputValidator(workflow, document)
         return self._input_validators[key]
+
+
+def _with_shortcuts(
+    options: RunOptions | None, server_overrides: Mapping[str, str] | None, timeout: float | None
+) -> RunOptions:
+    """A copy of ``options`` (or the defaults) with the keyword shortcuts applied: they win."""
+    merged = replace(options) if options is not None else RunOptions()
+    if server_overrides is not None:
+        merged.server_overrides = dict(server_overrides)
+    if timeout is not None:
+        merged.timeout = timeout
+    return merged
 
 
 def _refuse_endless_schema(workflow: Workflow, document: ArazzoDocument) -> None:

@@ -17,15 +17,17 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import InputError, UsageError
+from .http.transport import new_async_client
 
 if TYPE_CHECKING:
+    import httpx2
+
     from .api import LoadedArazzo
     from .document import Workflow
     from .engine import RunListener, RunOptions
@@ -135,69 +137,61 @@ def check_input_lines(
 # --------------------------------------------------------------------------- running
 
 
-def run_batch(
-    loaded: LoadedArazzo,
-    workflow: Workflow,
-    lines: list[InputLine],
-    options: RunOptions,
-    concurrency: int,
-    sink: ResultSink | None = None,
-    listener: RunListener | None = None,
-) -> BatchReport:
-    """Run ``workflow`` once per line, at most ``concurrency`` at once; blocks until done.
+@dataclass(frozen=True)
+class BatchRun:
+    """One workflow run once per input line, at most ``concurrency`` runs at once.
 
     ``sink`` receives each result in input order as soon as it can; ``listener``
     hears every run's events (the runs interleave).
     """
-    return asyncio.run(arun_batch(loaded, workflow, lines, options, concurrency, sink, listener))
 
+    loaded: LoadedArazzo
+    workflow: Workflow
+    options: RunOptions
+    concurrency: int = 1
+    sink: ResultSink | None = None
+    listener: RunListener | None = None
 
-async def arun_batch(
-    loaded: LoadedArazzo,
-    workflow: Workflow,
-    lines: list[InputLine],
-    options: RunOptions,
-    concurrency: int,
-    sink: ResultSink | None = None,
-    listener: RunListener | None = None,
-) -> BatchReport:
-    """:func:`run_batch` on a running event loop."""
-    from dataclasses import replace
+    def run(self, lines: list[InputLine]) -> BatchReport:
+        """Run every line; blocks until all are done."""
+        return asyncio.run(self.arun(lines))
 
-    from .http.transport import new_async_client
+    async def arun(self, lines: list[InputLine]) -> BatchReport:
+        """:meth:`run` on a running event loop."""
+        if self.concurrency < 1:
+            raise UsageError("--concurrency must be at least 1")
+        width = min(self.concurrency, len(lines))
+        transport = replace(self.options.transport(), max_connections=width)
+        clock = self.options.clock
+        started = clock.monotonic()
+        ordered = _InOrder(lines, self.sink)
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for index in range(len(lines)):
+            queue.put_nowait(index)
+        async with new_async_client(transport) as client:
+            try:
+                # A TaskGroup stops every worker when one raises (a document problem
+                # found while preparing the first run stops the whole batch).
+                async with asyncio.TaskGroup() as group:
+                    for _ in range(width):
+                        group.create_task(self._worker(queue, client, ordered))
+            except BaseExceptionGroup as errors:
+                raise errors.exceptions[0] from None
+        return BatchReport(ordered.in_order(), clock.monotonic() - started)
 
-    if concurrency < 1:
-        raise UsageError("--concurrency must be at least 1")
-    width = min(concurrency, len(lines))
-    transport = replace(options.transport(), max_connections=width)
-    started = time.perf_counter()
-    ordered = _InOrder(lines, sink)
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for index in range(len(lines)):
-        queue.put_nowait(index)
-    async with new_async_client(transport) as client:
-
-        async def worker() -> None:
-            while not queue.empty():
-                index = queue.get_nowait()
-                result = await loaded.arun(
-                    workflow.workflow_id,
-                    lines[index].inputs,
-                    client=client,
-                    options=options,
-                    listener=listener,
-                )
-                ordered.finished(index, result)
-
-        try:
-            # A TaskGroup stops every worker when one raises (a document problem
-            # found while preparing the first run stops the whole batch).
-            async with asyncio.TaskGroup() as group:
-                for _ in range(width):
-                    group.create_task(worker())
-        except BaseExceptionGroup as errors:
-            raise errors.exceptions[0] from None
-    return BatchReport(ordered.in_order(), time.perf_counter() - started)
+    async def _worker(
+        self, queue: asyncio.Queue[int], client: httpx2.AsyncClient, ordered: _InOrder
+    ) -> None:
+        while not queue.empty():
+            index = queue.get_nowait()
+            result = await self.loaded.arun(
+                self.workflow.workflow_id,
+                ordered.lines[index].inputs,
+                client=client,
+                options=self.options,
+                listener=self.listener,
+            )
+            ordered.finished(index, result)
 
 
 class _InOrder:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .document import ArazzoDocument, Step, Workflow
-from .engine import RunOptions, WorkflowRunner
+from .engine import RunOptions
 from .expressions import ExpressionContext
 from .http.bodies import choose_content_type
 from .http.request import effective_parameters
@@ -159,8 +159,7 @@ def plan_run(
     workflow = loaded.workflow(workflow_id)
     options = replace(options) if options is not None else RunOptions()
     loaded.check_server_overrides(options.server_overrides)
-    runner = WorkflowRunner(loaded.document, loaded.sources, loaded.diagnostics, options)
-    runner.prepare(workflow)
+    loaded.prepare_workflow(workflow, options.server_overrides)
     values = loaded.prepare_inputs(workflow, loaded.document, inputs)
     shown_inputs = masked_inputs(workflow, values)
     context = _static_context(loaded.document, shown_inputs)

@@ -14,8 +14,8 @@ THROUGHPUT_TARGET = 0.8
 def concurrency(runs: int, width: int, rounds: int) -> Result:
     """Runs per second of ``runs`` sessions, ``width`` at a time, engine vs raw calls."""
     from arazzo_runner.api import load
-    from arazzo_runner.batch import InputLine, arun_batch
-    from arazzo_runner.engine.executor import RunOptions
+    from arazzo_runner.batch import BatchRun, InputLine
+    from arazzo_runner.engine import RunOptions
 
     sessions = session_ids(runs)
     loaded = load(str(WORKFLOW))
@@ -27,7 +27,7 @@ def concurrency(runs: int, width: int, rounds: int) -> Result:
 
         async def engine_batch() -> float:
             started = time.perf_counter()
-            report = await arun_batch(loaded, workflow, lines, options, width)
+            report = await BatchRun(loaded, workflow, options, width).arun(lines)
             if not report.all_succeeded:
                 raise RuntimeError(f"{report.failed} runs failed")
             return runs / (time.perf_counter() - started)

@@ -22,7 +22,7 @@ def engine_overhead(runs: int, rounds: int) -> Result:
     import httpx2
 
     from arazzo_runner.api import load
-    from arazzo_runner.engine.executor import RunOptions
+    from arazzo_runner.engine import RunOptions
     from arazzo_runner.http.transport import new_client
 
     session = session_ids(1)[0]
@@ -60,7 +60,7 @@ def engine_cpu(runs: int, rounds: int) -> Result:
     import httpx2
 
     from arazzo_runner.api import load
-    from arazzo_runner.engine.executor import RunOptions
+    from arazzo_runner.engine import RunOptions
 
     session = session_ids(1)[0]
     base_url = "http://stand-in.local/api"
@@ -124,7 +124,7 @@ def _raw_run(client: Any, base_url: str, session: str) -> None:
 def no_growth(total: int) -> list[Result]:
     """Per-run time and process memory of the last tenth of ``total`` runs vs the first."""
     from arazzo_runner.api import load
-    from arazzo_runner.engine.executor import RunOptions
+    from arazzo_runner.engine import RunOptions
     from arazzo_runner.http.transport import new_client
 
     window = total // 10

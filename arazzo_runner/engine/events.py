@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 class RunListener:
     """Receives progress events while a workflow runs (all methods optional)."""
 
+    @property
+    def wants_exchanges(self) -> bool:
+        """Whether :meth:`exchange` does anything: the engine records exchanges only if so.
+
+        Recording costs a timestamp and an object per request. By default, a
+        listener wants them when it defines ``exchange`` (on its class or on
+        the instance); a subclass may say so explicitly instead.
+        """
+        return getattr(self.exchange, "__func__", None) is not RunListener.exchange
+
     def workflow_started(self, workflow: Workflow, inputs: Mapping[str, Any]) -> None:
         """A workflow (the one asked for, a dependency or a child) begins."""
 
@@ -47,6 +57,10 @@ class Listeners(RunListener):
 
     def __init__(self, listeners: Sequence[RunListener | None]) -> None:
         self.listeners = [listener for listener in listeners if listener is not None]
+
+    @property
+    def wants_exchanges(self) -> bool:
+        return any(listener.wants_exchanges for listener in self.listeners)
 
     def workflow_started(self, workflow: Workflow, inputs: Mapping[str, Any]) -> None:
         for listener in self.listeners:

@@ -146,7 +146,8 @@ def _json_type(value: Any) -> str:
 
 def _properties(schema: Any) -> dict[str, Any]:
     if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
-        return schema["properties"]
+        properties: dict[str, Any] = schema["properties"]
+        return properties
     return {}
 
 
@@ -199,7 +200,8 @@ class InputValidator:
             )
 
     def _compile(self) -> Any:
-        import jsonschema  # imported here: it is only needed once inputs exist
+        # Imported here: it is only needed once inputs exist. (Stubs are optional.)
+        import jsonschema  # type: ignore[import-untyped, unused-ignore]
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT202012
 
@@ -395,7 +397,7 @@ def _describe(error: Any) -> str:
         where = "input" if not path else f"input '{'.'.join(map(str, path))}' field"
         return f"{where} '{missing}' is required but was not given"
     if not path:
-        return error.message
+        return str(error.message)
     name = ".".join(str(p) for p in path)
     return f"input '{name}': {error.message}"
 

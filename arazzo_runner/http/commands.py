@@ -8,9 +8,7 @@ such as fetching an OAuth2 token, yields the same commands.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
 
 from .messages import PreparedRequest, ResponseRecord
 
@@ -40,4 +38,3 @@ class SendOutcome:
 
 
 Command = SendRequest | Wait
-Engine = Generator[Command, Any, Any]

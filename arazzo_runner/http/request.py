@@ -43,8 +43,7 @@ from ..openapi import (
 )
 from .bodies import Encoding, Replacement, choose_content_type, prepare_body
 from .media_types import essence, is_json
-from .messages import PreparedRequest, StepFailure, header_value
-from .messages import has_header as has_header  # the engine imports it from here, for now
+from .messages import PreparedRequest, StepFailure, has_header, header_value
 
 PATH_TEMPLATE_NAMES = r"\{([^{}]+)\}"
 
@@ -196,28 +195,6 @@ class RequestTemplate:
         if content_type not in self._encodings:
             self._encodings[content_type] = _request_encoding(self.operation, content_type)
         return self._encodings[content_type]
-
-
-class RequestPlan:
-    """A :class:`RequestTemplate` whose :meth:`build` records the request in the context.
-
-    Transitional, for the engine's current call site: once the engine records
-    ``$url``, ``$method`` and ``$request`` itself from what
-    :meth:`RequestTemplate.build` returns, this class goes.
-    """
-
-    def __init__(self, workflow: Workflow, step: Step, operation: Operation) -> None:
-        self.template = RequestTemplate(workflow, step, operation)
-        self.step = step
-        self.operation = operation
-        self.method = self.template.method
-
-    def build(
-        self, context: ExpressionContext, base_url: str, diagnostics: Diagnostics
-    ) -> PreparedRequest:
-        request, message = self.template.build(context, base_url, diagnostics)
-        context.url, context.method, context.request = request.url, request.method, message
-        return request
 
 
 def _request_encoding(operation: Operation, content_type: str) -> Encoding:

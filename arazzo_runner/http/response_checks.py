@@ -36,12 +36,11 @@ from urllib.parse import quote
 from ..document import LoadedDocument, join_pointer
 from ..errors import UsageError
 from ..openapi import Located, Operation, UnresolvableReference, dereference
-from ..results import Status, StepResult
 from .media_types import essence, is_json
-from .messages import CheckResult, Exchange, ResponseRecord, has_header
+from .messages import CheckResult, ResponseRecord, has_header
 
 if TYPE_CHECKING:
-    from ..diagnostics import Diagnostics
+    pass
 
 Check = Callable[["_Context", ResponseRecord], tuple[str, str]]
 """One check: (outcome, message) for a response, given what its operation declares."""
@@ -156,25 +155,6 @@ class ResponseChecker:
             results.append(CheckResult(name, outcome, self.severities[name].value, message))
         return results
 
-    def apply(
-        self,
-        operation: Operation,
-        exchange: Exchange,
-        result: StepResult,
-        diagnostics: Diagnostics,
-    ) -> None:
-        """Check ``exchange``'s response; record the outcomes and mark ``result``.
-
-        Transitional, for the engine's current call site: once the engine
-        applies the verdicts of :meth:`check` itself, this method goes.
-        """
-        if exchange.response is None:
-            return
-        for verdict in self.check(operation, exchange.response):
-            exchange.checks.append(verdict)
-            if verdict.failed:
-                _report_failure(verdict, result, diagnostics)
-
     def _active_checks(self) -> Iterator[tuple[str, Check]]:
         functions: dict[str, Check] = {
             "status-code-declared": _check_status,
@@ -219,20 +199,6 @@ class ResponseChecker:
             cached = _CachedValidator(schema.document, _compile(operation, schema))
             self._validators[key] = cached
         return cached.validator
-
-
-def _report_failure(verdict: CheckResult, result: StepResult, diagnostics: Diagnostics) -> None:
-    text = verdict.failure
-    if verdict.severity == CheckSeverity.ERROR:
-        if result.status is Status.SUCCEEDED:
-            result.status = Status.FAILED
-            result.error = text
-        else:
-            result.error = f"{result.error}; {text}" if result.error else text
-        return
-    warning = f"step '{result.step_id}': {text}"
-    result.warnings.append(warning)
-    diagnostics.warning(warning, rule=verdict.name)
 
 
 # --------------------------------------------------------------------------- finding the response

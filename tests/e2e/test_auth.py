@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from arazzo_runner.api import load
-from arazzo_runner.engine.executor import RunOptions
+from arazzo_runner.engine import RunOptions
 from arazzo_runner.http.auth import Credentials, env_variable
 from tests._support.cli import run_cli
 from tests._support.documents import arazzo_document, write_documents

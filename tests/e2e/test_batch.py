@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from arazzo_runner.api import load
-from arazzo_runner.batch import InputLine, run_batch
-from arazzo_runner.engine.executor import RunOptions
+from arazzo_runner.batch import BatchRun, InputLine
+from arazzo_runner.engine import RunOptions
 from tests._support.cli import CliResult, run_cli
 from tests._support.paths import WORKFLOW
 from tests._support.sessions import load_stand_in
@@ -153,7 +153,8 @@ def test_the_python_api_runs_a_batch_on_one_shared_client(server: Any) -> None:
     seen: list[int] = []
     options = RunOptions(server_overrides={"sessionsApi": server.base_url})
 
-    report = run_batch(loaded, workflow, lines, options, 4, lambda item, _: seen.append(item.line))
+    batch = BatchRun(loaded, workflow, options, 4, lambda item, _: seen.append(item.line))
+    report = batch.run(lines)
 
     assert report.all_succeeded
     assert seen == list(range(1, 11))

@@ -15,8 +15,9 @@ import pytest
 
 from arazzo_runner.api import load
 from arazzo_runner.diagnostics import DocumentInvalid
+from arazzo_runner.engine import RunOptions
 from arazzo_runner.engine.events import RunListener
-from arazzo_runner.engine.executor import RunOptions, parse_retry_after
+from arazzo_runner.http.response import parse_retry_after
 from arazzo_runner.results import WorkflowResult
 from tests._support.cli import run_cli
 from tests._support.documents import arazzo_document, openapi_for, write_documents

@@ -15,7 +15,6 @@ import pytest
 from arazzo_runner.api import load
 from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.document import loader
-from arazzo_runner.engine.executor import WorkflowRunner
 from arazzo_runner.errors import ArazzoError, DocumentError
 from tests._support.paths import CORPUS, needs_corpus
 
@@ -58,10 +57,9 @@ def test_document_loads_and_prepares_or_is_refused_clearly(path: Path) -> None:
     except ArazzoError as exc:
         assert exc.render().strip()
         return
-    runner = WorkflowRunner(loaded.document, loaded.sources, diagnostics)
     for workflow in loaded.workflows:
         try:
-            runner.prepare(workflow)
+            loaded.prepare_workflow(workflow)
         except ArazzoError as exc:
             rendered = exc.render()
             assert rendered.strip()

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from arazzo_runner.api import load
+from arazzo_runner.engine import RunOptions
 from arazzo_runner.engine.events import RunListener
-from arazzo_runner.engine.executor import RunOptions
 from arazzo_runner.http.messages import Exchange, ResponseRecord
 from arazzo_runner.http.response_checks import CHECKS, CheckSeverity, ResponseChecker
 from tests._support.cli import run_cli

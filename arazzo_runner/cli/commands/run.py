@@ -307,7 +307,7 @@ def _dry_run(ready: _Ready, output: str, console: Console) -> int:
 def _run_each(
     ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
 ) -> int:
-    from ...batch import check_input_lines, json_line, print_batch_summary, run_batch
+    from ...batch import BatchRun, check_input_lines, json_line, print_batch_summary
     from ...masking import SecretLearner
     from ..inputs import read_input_lines
 
@@ -322,8 +322,8 @@ def _run_each(
     sink = write_json_line if args.output == "json" else None
     learner = SecretLearner(masker, ready.loaded.sources)
     concurrency = args.concurrency or 1
-    report = run_batch(
-        ready.loaded, ready.workflow, lines, ready.options, concurrency, sink, learner
+    report = BatchRun(ready.loaded, ready.workflow, ready.options, concurrency, sink, learner).run(
+        lines
     )
     if args.output == "text":
         print_batch_summary(report, console.stdout, masker.mask)

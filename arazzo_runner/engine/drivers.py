@@ -1,0 +1,75 @@
+"""Carrying out a run's commands: with a blocking client, or on an asyncio loop.
+
+A :class:`~arazzo_runner.engine.interpreter.Run` only asks for I/O; the two
+drivers here answer with ``httpx2`` and the run's clock. Both share
+:func:`_next_command`, so they differ only where one of them awaits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..http.commands import Command, Wait
+from ..http.transport import new_async_client, new_client, send, send_async
+from ..results import WorkflowResult
+from .interpreter import Run, RunCommands
+
+if TYPE_CHECKING:
+    import httpx2
+
+
+def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResult:
+    """Drive ``run`` to its end, blocking; ``client`` is created (and closed) if omitted."""
+    transport = run.options.transport()
+    owns_client = client is None
+    # Created before the first step so that its set-up is not timed as part of it.
+    http = client or new_client(transport)
+    commands = run.commands()
+    try:
+        reply: Any = None
+        while True:
+            command = _next_command(commands, reply)
+            if isinstance(command, WorkflowResult):
+                return command
+            if isinstance(command, Wait):
+                run.clock.sleep(command.seconds)
+                reply = None
+            else:
+                reply = send(http, command.request, transport, command.timeout)
+    finally:
+        commands.close()
+        if owns_client:
+            http.close()
+
+
+async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> WorkflowResult:
+    """Drive ``run`` to its end on the running event loop; pass a shared ``client``
+    to reuse its connections (it is created, and closed, if omitted)."""
+    transport = run.options.transport()
+    owns_client = client is None
+    http = client or new_async_client(transport)
+    commands = run.commands()
+    try:
+        reply: Any = None
+        while True:
+            command = _next_command(commands, reply)
+            if isinstance(command, WorkflowResult):
+                return command
+            if isinstance(command, Wait):
+                await run.clock.asleep(command.seconds)
+                reply = None
+            else:
+                reply = await send_async(http, command.request, transport, command.timeout)
+    finally:
+        commands.close()
+        if owns_client:
+            await http.aclose()
+
+
+def _next_command(commands: RunCommands, reply: Any) -> Command | WorkflowResult:
+    """The run's next command after ``reply``, or its result once it has ended."""
+    try:
+        return commands.send(reply)
+    except StopIteration as stop:
+        result: WorkflowResult = stop.value
+        return result

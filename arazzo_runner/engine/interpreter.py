@@ -1,0 +1,492 @@
+"""Running a prepared workflow: steps, success and failure actions, workflow calls.
+
+The engine is written once, as a generator that *asks* for I/O: it yields a
+:class:`~arazzo_runner.http.commands.SendRequest` or a
+:class:`~arazzo_runner.http.commands.Wait` and is resumed with the outcome.
+The drivers (``drivers.py``) carry the commands out with a blocking or an
+asyncio client, so both have exactly the same semantics; a test can answer
+them itself. Steps that call workflows, ``dependsOn`` workflows and
+``goto``/``retry`` targets that are workflows are nested generators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from ..document import Action, Step, Workflow, join_pointer
+from ..errors import ArazzoError
+from ..expressions import ExpressionContext, HttpMessage, UnresolvedReference
+from ..http.commands import Command, SendOutcome, SendRequest, Wait
+from ..http.messages import CheckResult, Exchange, PreparedRequest, ResponseRecord, StepFailure
+from ..http.request import effective_parameters
+from ..http.response import decode_body, header_map
+from ..openapi import Operation
+from ..results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
+from .actions import after_failure, after_success, unmet_criteria
+from .events import RunListener
+from .options import RunOptions
+from .prepare import PreparedWorkflow, StepRequest
+from .state import RunLimitExceeded, RunState, StepFrame, Transition, WorkflowFrame
+
+RunCommands = Generator[Command, Any, WorkflowResult]
+"""A run as its driver sees it: commands out, outcomes in, the result at the end."""
+
+
+class Run:
+    """One execution of a prepared workflow, from its inputs to its result.
+
+    It owns everything that belongs to this execution alone: the options, the
+    listener, the limits and ``$workflows`` values (:class:`RunState`) and the
+    generator of commands (:meth:`commands`), which a driver carries out.
+    The prepared workflow is only read, so runs may share it.
+    """
+
+    def __init__(
+        self,
+        prepared: PreparedWorkflow,
+        inputs: Mapping[str, Any],
+        options: RunOptions | None = None,
+        listener: RunListener | None = None,
+    ) -> None:
+        self.prepared = prepared
+        self.options = options or RunOptions()
+        self.listener = listener or RunListener()
+        self.clock = self.options.clock
+        self.diagnostics = prepared.document.services.diagnostics
+        self.state = RunState.for_options(self.options)
+        # The exchange record is only for a listener that wants it and for the
+        # response checks; without either, neither it nor its timestamp is made.
+        self._records_exchanges = (
+            self.options.response_checks is not None or self.listener.wants_exchanges
+        )
+        self._commands = self._main(dict(inputs))
+
+    def commands(self) -> RunCommands:
+        """The run as a generator: send each command's outcome back in (None after a
+        :class:`Wait`); it returns the :class:`WorkflowResult`."""
+        return self._commands
+
+    def _main(self, inputs: dict[str, Any]) -> RunCommands:
+        self.state.start()
+        return (yield from self._workflow(self.prepared, inputs))
+
+    # -- workflows
+
+    def _workflow(
+        self, prepared: PreparedWorkflow, inputs: dict[str, Any]
+    ) -> Generator[Command, Any, WorkflowResult]:
+        workflow = prepared.workflow
+        self.listener.workflow_started(workflow, inputs)
+        self.state.workflows[workflow.workflow_id] = {"inputs": inputs, "outputs": {}}
+        flow = WorkflowFrame(prepared, self._new_context(prepared, inputs), [])
+        dependencies: list[WorkflowResult] = []
+        failure: RunError | None = None
+        limit: RunLimitExceeded | None = None
+        self.state.depth += 1
+        try:
+            failure = yield from self._run_dependencies(flow, dependencies)
+            if failure is None:
+                failure = yield from self._run_steps(flow)
+        except RunLimitExceeded as exc:
+            limit = exc
+            failure = _limit_failure(flow.executions, exc)
+        finally:
+            self.state.depth -= 1
+        result = self._workflow_result(flow, failure, dependencies)
+        self.listener.workflow_finished(result)
+        if limit is not None and self.state.depth > 0:
+            # The limits are for the whole run: a workflow that called this one stops too.
+            raise limit
+        return result
+
+    def _workflow_result(
+        self, flow: WorkflowFrame, failure: RunError | None, dependencies: list[WorkflowResult]
+    ) -> WorkflowResult:
+        workflow = flow.workflow
+        ran = {r.step_id for r in flow.executions}
+        skipped = [
+            StepResult(s.step_id, Status.SKIPPED, workflow_id=workflow.workflow_id)
+            for s in workflow.steps
+            if s.step_id not in ran
+        ]
+        outputs = self._workflow_outputs(flow, strict=failure is None)
+        self.state.workflows[workflow.workflow_id]["outputs"] = outputs
+        return WorkflowResult(
+            workflow.workflow_id,
+            Status.FAILED if failure else Status.SUCCEEDED,
+            outputs,
+            flow.executions + skipped,
+            failure,
+            dependencies,
+        )
+
+    def _run_dependencies(
+        self, flow: WorkflowFrame, dependencies: list[WorkflowResult]
+    ) -> Generator[Command, Any, RunError | None]:
+        for reference in flow.workflow.depends_on:
+            target = flow.prepared.targets[reference]
+            result = self.state.finished.get(target)
+            if result is None:  # each dependency runs once per run, however often named
+                result = yield from self._call(target, flow.context.inputs, only_declared=True)
+                self.state.finished[target] = result
+                dependencies.append(result)
+            if not result.succeeded:
+                reason = result.error.message if result.error else "it failed"
+                return RunError(
+                    f"workflow '{flow.workflow.workflow_id}' depends on '{reference}', which "
+                    f"failed: {reason}"
+                )
+        return None
+
+    def _call(
+        self, target: PreparedWorkflow, inputs: Mapping[str, Any], *, only_declared: bool
+    ) -> Generator[Command, Any, WorkflowResult]:
+        """Run another workflow (a dependency, a called or a goto target) in this run."""
+        values = _declared_inputs(target.workflow, inputs) if only_declared else dict(inputs)
+        document = target.document
+        try:
+            values = document.services.check_inputs(target.workflow, document.document, values)
+        except ArazzoError as exc:
+            return WorkflowResult(
+                target.workflow.workflow_id,
+                Status.FAILED,
+                error=RunError(f"invalid inputs for workflow: {exc.message}"),
+            )
+        return (yield from self._workflow(target, values))
+
+    def _run_steps(self, flow: WorkflowFrame) -> Generator[Command, Any, RunError | None]:
+        index: int | None = 0
+        failure: RunError | None = None
+        while index is not None and index < len(flow.workflow.steps):
+            transition = yield from self._step(self._new_step(flow, index))
+            failure = None
+            if transition.failed:
+                last = flow.executions[-1]
+                failure = RunError(last.error or "step failed", last.step_id)
+            if transition.goto_workflow is not None:
+                result = yield from self._call(
+                    transition.goto_workflow, flow.context.inputs, only_declared=True
+                )
+                flow.executions[-1].called_workflow = result
+                if not result.succeeded:
+                    reason = result.error.message if result.error else "it failed"
+                    failure = RunError(
+                        f"workflow '{result.workflow_id}' (goto target) failed: {reason}",
+                        flow.executions[-1].step_id,
+                    )
+            index = transition.next_index
+        return failure
+
+    def _new_context(
+        self, prepared: PreparedWorkflow, inputs: Mapping[str, Any]
+    ) -> ExpressionContext:
+        document = prepared.document.document
+        return ExpressionContext(
+            inputs=inputs,
+            workflows=self.state.workflows,
+            source_descriptions={
+                s.name: s.as_expression_value() for s in document.source_descriptions
+            },
+            components=document.components,
+        )
+
+    def _workflow_outputs(self, flow: WorkflowFrame, *, strict: bool) -> dict[str, Any]:
+        context = flow.context
+        _reset_http(context)
+        outputs: dict[str, Any] = {}
+        for name, value in flow.workflow.outputs.items():
+            try:
+                outputs[name] = value.evaluate(context)
+            except UnresolvedReference as exc:
+                if strict:
+                    outputs[name] = None
+                    pointer = join_pointer(flow.workflow.pointer, "outputs", name)
+                    self.diagnostics.warning(
+                        f"workflow output '{name}' is null: {exc}", flow.document.location(pointer)
+                    )
+        return outputs
+
+    # -- one step, with its actions
+
+    def _new_step(self, flow: WorkflowFrame, index: int) -> StepFrame:
+        step = flow.workflow.steps[index]
+        result = StepResult(step.step_id, Status.FAILED, workflow_id=flow.workflow.workflow_id)
+        flow.executions.append(result)
+        return StepFrame(flow, step, index, result)
+
+    def _step(self, frame: StepFrame) -> Generator[Command, Any, Transition]:
+        retries: dict[str, int] = {}
+        started = self.clock.monotonic()
+        try:
+            while True:
+                attempt = yield from self._attempt(frame)
+                if attempt.status is Status.SUCCEEDED:
+                    taken, transition = after_success(frame)
+                else:
+                    taken, transition, retry = after_failure(frame, retries, self.clock)
+                    if taken.type == "retry":
+                        attempt.action = taken
+                        self.listener.action_taken(frame.step, taken)
+                        yield from self._wait_before_retry(frame.step, taken)
+                        yield from self._run_retry_target(frame, retry, attempt)
+                        continue
+                attempt.action = frame.result.action = taken
+                self.listener.action_taken(frame.step, taken)
+                return transition
+        finally:
+            self._finish_step(frame, started)
+
+    def _finish_step(self, frame: StepFrame, started: float) -> None:
+        frame.result.duration_ms = (self.clock.monotonic() - started) * 1000
+        context = frame.context
+        context.steps = {**context.steps, frame.step.step_id: {"outputs": frame.result.outputs}}
+        self.listener.step_finished(frame.result)
+
+    def _wait_before_retry(self, step: Step, taken: ActionTaken) -> Generator[Command, Any, None]:
+        delay = taken.retry_after or 0.0
+        self.state.check_wait(step.step_id, delay)
+        if delay > 0:
+            yield Wait(delay)
+
+    def _run_retry_target(
+        self, frame: StepFrame, action: Action | None, attempt: Attempt
+    ) -> Generator[Command, Any, None]:
+        """Run a retry action's stepId or workflowId before the step is retried."""
+        if action is None:
+            return
+        flow = frame.flow
+        if action.step_id is not None:
+            target = self._new_step(flow, flow.prepared.step_indexes[action.step_id])
+            started = self.clock.monotonic()
+            target_attempt = yield from self._attempt(target)
+            # Control comes back to the retried step whatever the target's outcome:
+            # its own actions do not apply (docs/semantics.md, "Retry targets").
+            target_attempt.action = target.result.action = ActionTaken("return")
+            self._finish_step(target, started)
+        elif action.workflow_id is not None:
+            attempt.called_workflow = yield from self._call(
+                flow.prepared.targets[action.workflow_id], flow.context.inputs, only_declared=True
+            )
+
+    # -- one attempt
+
+    def _attempt(self, frame: StepFrame) -> Generator[Command, Any, Attempt]:
+        self.state.count_execution(frame.step.step_id)
+        result = frame.result
+        attempt = Attempt(len(result.attempts) + 1, Status.FAILED)
+        result.attempts.append(attempt)
+        started = self.clock.monotonic()
+        _reset_http(frame.context)
+        result.error = None
+        result.status = Status.FAILED
+        if frame.step.workflow_id is not None:
+            yield from self._workflow_attempt(frame)
+        else:
+            yield from self._http_attempt(frame)
+        attempt.status = result.status
+        attempt.status_code = result.status_code
+        attempt.error = result.error
+        attempt.duration_ms = (self.clock.monotonic() - started) * 1000
+        return attempt
+
+    def _http_attempt(self, frame: StepFrame) -> Generator[Command, Any, None]:
+        step_request = frame.flow.prepared.requests[frame.step.step_id]
+        result = frame.result
+        result.method = step_request.template.method
+        result.status_code = None
+        request = yield from self._build_request(frame, step_request)
+        if request is None:
+            return
+        sent_at = self.clock.now() if self._records_exchanges else None
+        outcome: SendOutcome = yield SendRequest(
+            request, self.state.request_timeout(self.options.timeout)
+        )
+        exchange = self._record_exchange(frame, request, sent_at, outcome)
+        if outcome.response is None:
+            result.error = outcome.error
+            return
+        self._judge_response(frame, outcome.response)
+        self._check_response(step_request.template.operation, exchange, result)
+        context = frame.context
+        if context.status_code is not None and context.response is not None:
+            self.state.last_response = (context.status_code, context.response)
+
+    def _build_request(
+        self, frame: StepFrame, step_request: StepRequest
+    ) -> Generator[Command, Any, PreparedRequest | None]:
+        """The step's request with this run's values and credentials; None if it cannot be sent."""
+        first = frame.attempt_number == 1
+        try:
+            base_url = step_request.base_url(self.options.server_overrides)
+            request, message = step_request.template.build(
+                frame.context, base_url, self.diagnostics
+            )
+        except StepFailure as exc:
+            if first:
+                self.listener.step_started(frame.step, None)
+            frame.result.error = str(exc)
+            return None
+        context = frame.context
+        context.url, context.method, context.request = request.url, request.method, message
+        frame.result.url = request.full_url
+        if first:
+            self.listener.step_started(frame.step, request)
+        credentials = self.options.credentials
+        if credentials is not None:
+            # Added after result.url is set, so a key sent in the query is never printed.
+            problem = yield from credentials.apply(
+                request,
+                step_request.template.operation,
+                base_url,
+                self.state.request_timeout(self.options.timeout),
+            )
+            if problem is not None:
+                frame.result.error = problem
+                return None
+        return request
+
+    def _record_exchange(
+        self,
+        frame: StepFrame,
+        request: PreparedRequest,
+        sent_at: datetime | None,
+        outcome: SendOutcome,
+    ) -> Exchange | None:
+        if sent_at is None:
+            return None
+        exchange = Exchange(
+            frame.flow.workflow.workflow_id,
+            frame.step.step_id,
+            frame.attempt_number,
+            request,
+            sent_at,
+            outcome.response,
+            outcome.error,
+            outcome.elapsed_ms,
+        )
+        self.listener.exchange(exchange)
+        return exchange
+
+    def _check_response(
+        self, operation: Operation, exchange: Exchange | None, result: StepResult
+    ) -> None:
+        """The response checks (``--check``): recorded on the exchange; an error fails the step."""
+        checks = self.options.response_checks
+        if checks is None or exchange is None or exchange.response is None:
+            return
+        for verdict in checks.check(operation, exchange.response):
+            exchange.checks.append(verdict)
+            if verdict.failed:
+                self._check_failed(verdict, result)
+
+    def _check_failed(self, verdict: CheckResult, result: StepResult) -> None:
+        """A failed check at ``error`` fails the step; at ``warn`` it becomes a warning."""
+        text = verdict.failure
+        if verdict.severity == "error":
+            if result.status is Status.SUCCEEDED:
+                result.status = Status.FAILED
+                result.error = text
+            else:
+                result.error = f"{result.error}; {text}" if result.error else text
+            return
+        warning = f"step '{result.step_id}': {text}"
+        result.warnings.append(warning)
+        self.diagnostics.warning(warning, rule=verdict.name)
+
+    def _judge_response(self, frame: StepFrame, response: ResponseRecord) -> None:
+        context = frame.context
+        frame.result.status_code = response.status_code
+        context.status_code = response.status_code
+        context.response = HttpMessage(
+            headers=header_map(response.headers), body=self._response_body(frame, response)
+        )
+        self._conclude(frame, context, response.status_code)
+
+    def _response_body(self, frame: StepFrame, response: ResponseRecord) -> Any:
+        body, problem = decode_body(response)
+        if problem is not None:
+            message = f"step '{frame.step.step_id}': {problem}"
+            frame.result.warnings.append(message)
+            self.diagnostics.warning(message)
+        return body
+
+    def _workflow_attempt(self, frame: StepFrame) -> Generator[Command, Any, None]:
+        step, result, context = frame.step, frame.result, frame.context
+        assert step.workflow_id is not None
+        if frame.attempt_number == 1:
+            self.listener.step_started(step, None)
+        target = frame.flow.prepared.targets[step.workflow_id]
+        try:
+            inputs = {
+                p.name: p.value.evaluate(context)
+                for p in effective_parameters(frame.flow.workflow, step)
+            }
+        except UnresolvedReference as exc:
+            result.error = f"cannot set the inputs of workflow '{step.workflow_id}': {exc}"
+            return
+        self.state.last_response = None
+        child = yield from self._call(target, inputs, only_declared=False)
+        result.called_workflow = child
+        if self.state.last_response is not None:
+            # $statusCode and $response of a workflow step are those of the last
+            # response its workflow received (docs/semantics.md): the spec's own
+            # examples check `$statusCode == 200` on such steps.
+            context.status_code, context.response = self.state.last_response
+        # In this step's criteria and outputs, $outputs means the called workflow's.
+        called = replace(context, outputs=child.outputs)
+        if not child.succeeded:
+            reason = child.error.message if child.error else "it failed"
+            result.error = f"workflow '{child.workflow_id}' failed: {reason}"
+            result.outputs = self._step_outputs(frame, called)
+            return
+        self._conclude(frame, called, None)
+
+    def _conclude(self, frame: StepFrame, context: ExpressionContext, status: int | None) -> None:
+        """Judge an answered attempt by the step's criteria, and read its outputs."""
+        failures = unmet_criteria(frame.step, context, status)
+        frame.result.outputs = self._step_outputs(frame, context)
+        if failures:
+            frame.result.error = "; ".join(failures)
+        else:
+            frame.result.status = Status.SUCCEEDED
+
+    def _step_outputs(self, frame: StepFrame, context: ExpressionContext) -> dict[str, Any]:
+        step = frame.step
+        outputs: dict[str, Any] = {}
+        for name, value in step.outputs.items():
+            try:
+                outputs[name] = value.evaluate(context)
+            except UnresolvedReference as exc:
+                outputs[name] = None
+                message = f"step '{step.step_id}' output '{name}' is null: {exc}"
+                frame.result.warnings.append(message)
+                pointer = join_pointer(step.pointer, "outputs", name)
+                self.diagnostics.warning(message, frame.flow.document.location(pointer))
+        return outputs
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
+    """The workflow's error when a run limit stopped it; its last step says so too."""
+    if executions and executions[-1].error is None:
+        executions[-1].error = str(exc)
+    return RunError(str(exc), executions[-1].step_id if executions else None)
+
+
+def _reset_http(context: ExpressionContext) -> None:
+    context.url = context.method = context.status_code = None
+    context.request = context.response = None
+
+
+def _declared_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The values among ``inputs`` that ``workflow`` declares (all of them if it declares none)."""
+    schema = workflow.input_schema
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return dict(inputs)
+    return {name: value for name, value in inputs.items() if name in properties}

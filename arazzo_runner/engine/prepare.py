@@ -1,0 +1,347 @@
+"""Preparing a workflow once per document, before any run: :func:`prepare_workflow`.
+
+Preparing resolves every operation the workflow can reach, checks each step,
+builds the request templates, works out the server URLs and links every
+``goto``, retry, ``dependsOn`` and workflow-step target to the workflow it
+names, in this document or in another Arazzo document (loaded through the
+injected ``load_source``; the engine reads no document itself). The result,
+a :class:`PreparedWorkflow`, does not change afterwards: any number of runs,
+one after the other or at the same time, share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from ..diagnostics import Diagnostics
+from ..document import Action, ArazzoDocument, Step, Workflow, check_workflow, join_pointer
+from ..errors import DocumentError
+from ..http.messages import StepFailure, has_header
+from ..http.request import PATH_TEMPLATE_NAMES, RequestTemplate, effective_parameters
+from ..openapi import Operation, SourceRegistry
+
+_SOURCE_WORKFLOW = re.compile(r"^\$sourceDescriptions\.([^.]+)\.(.+)$")
+
+SourceLoader = Callable[[str], ArazzoDocument]
+"""Loads, checks and builds the Arazzo document at an absolute URI (``type: arazzo`` sources)."""
+InputsPreparer = Callable[[Workflow, ArazzoDocument, Mapping[str, Any]], dict[str, Any]]
+"""Applies the defaults of a called workflow's inputs and validates them."""
+
+
+@dataclass(frozen=True)
+class DocumentServices:
+    """What the engine needs from the layer that loaded the documents."""
+
+    diagnostics: Diagnostics
+    """Where warnings (while preparing and while running) and workflow errors go."""
+    load_source: SourceLoader
+    check_inputs: InputsPreparer
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedDocument:
+    """One Arazzo document a prepared workflow reaches, with its source descriptions."""
+
+    document: ArazzoDocument
+    sources: SourceRegistry
+    services: DocumentServices
+
+
+@dataclass(frozen=True)
+class StepRequest:
+    """An operation step's request, as far as it is known before a run."""
+
+    template: RequestTemplate
+    server_url: str | None
+    """The description's server, or None when the run's ``server_overrides`` replace it."""
+
+    def base_url(self, server_overrides: Mapping[str, str]) -> str:
+        operation = self.template.operation
+        override = server_overrides.get(operation.description.name)
+        if override is not None:
+            return override
+        if self.server_url is None:  # pragma: no cover - prepared for these overrides
+            raise StepFailure(f"no server URL for {operation.label}")
+        return self.server_url
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedWorkflow:
+    """A workflow ready to run: its requests built, its targets linked (read-only)."""
+
+    workflow: Workflow
+    document: PreparedDocument
+    requests: Mapping[str, StepRequest]
+    """stepId -> the request of each step that calls an operation."""
+    targets: Mapping[str, PreparedWorkflow]
+    """Each workflow reference this workflow makes (``dependsOn``, steps, actions) -> its target."""
+    step_indexes: Mapping[str, int]
+    """stepId -> its position, for ``goto`` a step."""
+
+
+def prepare_workflow(
+    document: ArazzoDocument,
+    sources: SourceRegistry,
+    workflow: Workflow,
+    services: DocumentServices,
+    overridden: Collection[str] = (),
+) -> PreparedWorkflow:
+    """Resolve everything ``workflow`` can reach and check it before anything is sent.
+
+    Raises :class:`DocumentInvalid` listing every problem, so a workflow that
+    cannot run never sends its first request. Workflows it calls, depends on
+    or jumps to are prepared too. ``overridden`` names the source descriptions
+    whose servers the runs replace (``RunOptions.server_overrides``): those
+    need no server of their own.
+    """
+    preparer = _Preparer(services, frozenset(overridden))
+    return preparer.prepare(preparer.root(document, sources), workflow)
+
+
+class _Preparer:
+    """One preparation: the documents and workflows reached so far, so that each is
+    prepared once, and documents or workflows that refer to each other end."""
+
+    def __init__(self, services: DocumentServices, overridden: frozenset[str]) -> None:
+        self.services = services
+        self.diagnostics = services.diagnostics
+        self.overridden = overridden
+        self._documents: dict[str, PreparedDocument] = {}
+        self._workflows: dict[tuple[PreparedDocument, str], PreparedWorkflow] = {}
+
+    def root(self, document: ArazzoDocument, sources: SourceRegistry) -> PreparedDocument:
+        prepared = PreparedDocument(document, sources, self.services)
+        self._documents[document.document.uri] = prepared
+        return prepared
+
+    def prepare(self, document: PreparedDocument, workflow: Workflow) -> PreparedWorkflow:
+        key = (document, workflow.workflow_id)
+        if key in self._workflows:
+            return self._workflows[key]
+        check_workflow(workflow, self.diagnostics)
+        requests: dict[str, StepRequest] = {}
+        targets: dict[str, PreparedWorkflow] = {}
+        indexes: dict[str, int] = {}
+        for index, step in enumerate(workflow.steps):
+            indexes.setdefault(step.step_id, index)
+        # Read-only views: only this preparation fills the dicts behind them, before
+        # it returns. The object exists first so that a target can lead back to it.
+        prepared = PreparedWorkflow(
+            workflow,
+            document,
+            MappingProxyType(requests),
+            MappingProxyType(targets),
+            MappingProxyType(indexes),
+        )
+        self._workflows[key] = prepared
+        found = self._check(document, workflow, requests)
+        for reference, (target_document, target) in found.items():
+            targets[reference] = self.prepare(target_document, target)
+        return prepared
+
+    def _check(
+        self, document: PreparedDocument, workflow: Workflow, requests: dict[str, StepRequest]
+    ) -> dict[str, tuple[PreparedDocument, Workflow]]:
+        """Every problem of ``workflow`` at once, or the targets it names."""
+        problems = Diagnostics()
+        found: dict[str, tuple[PreparedDocument, Workflow]] = {}
+        for index, reference in enumerate(workflow.depends_on):
+            pointer = join_pointer(workflow.pointer, "dependsOn", index)
+            self._checked_target(document, reference, pointer, problems, found)
+        for step in workflow.steps:
+            self._prepare_step(document, workflow, step, problems, found, requests)
+        for action in [*workflow.success_actions, *workflow.failure_actions]:
+            self._check_action(document, workflow, action, problems, found)
+        problems.raise_if_errors()
+        return found
+
+    def _prepare_step(
+        self,
+        document: PreparedDocument,
+        workflow: Workflow,
+        step: Step,
+        problems: Diagnostics,
+        found: dict[str, tuple[PreparedDocument, Workflow]],
+        requests: dict[str, StepRequest],
+    ) -> None:
+        for action in [*step.on_success, *step.on_failure]:
+            self._check_action(document, workflow, action, problems, found)
+        if step.workflow_id is not None:
+            pointer = join_pointer(step.pointer, "workflowId")
+            self._checked_target(document, step.workflow_id, pointer, problems, found)
+            return
+        try:
+            operation = document.sources.resolve(step)
+        except DocumentError as exc:
+            problems.error(exc.message, exc.location, exc.hint)
+            return
+        operation.check_security(self.diagnostics)
+        self._check_parameters(document.document, workflow, step, operation, problems)
+        server_url = self._check_server(operation, problems)
+        requests[step.step_id] = StepRequest(RequestTemplate(workflow, step, operation), server_url)
+
+    def _checked_target(
+        self,
+        document: PreparedDocument,
+        reference: str,
+        pointer: str,
+        problems: Diagnostics,
+        found: dict[str, tuple[PreparedDocument, Workflow]],
+    ) -> None:
+        try:
+            found[reference] = self._target(document, reference, pointer)
+        except DocumentError as exc:
+            problems.error(exc.message, exc.location, exc.hint)
+
+    # -- the checks validation makes too; kept together so that they can be shared
+
+    def _check_action(
+        self,
+        document: PreparedDocument,
+        workflow: Workflow,
+        action: Action,
+        problems: Diagnostics,
+        found: dict[str, tuple[PreparedDocument, Workflow]],
+    ) -> None:
+        if action.step_id is not None and workflow.step(action.step_id) is None:
+            known = ", ".join(s.step_id for s in workflow.steps)
+            problems.error(
+                f"{action.type} action '{action.name}' names stepId '{action.step_id}', which "
+                f"is not a step of workflow '{workflow.workflow_id}'",
+                document.document.location(join_pointer(action.pointer, "stepId")),
+                hint=f"steps: {known}",
+            )
+        if action.workflow_id is not None:
+            pointer = join_pointer(action.pointer, "workflowId")
+            self._checked_target(document, action.workflow_id, pointer, problems, found)
+
+    def _target(
+        self, document: PreparedDocument, reference: str, pointer: str
+    ) -> tuple[PreparedDocument, Workflow]:
+        """The workflow ``reference`` names: a local workflowId or ``$sourceDescriptions.x.id``."""
+        match = _SOURCE_WORKFLOW.match(reference)
+        if match is None:
+            local = document.document.workflow(reference)
+            if local is not None:
+                return document, local
+            return self._unique_in_arazzo_sources(document, reference, pointer)
+        source_name, workflow_id = match.groups()
+        other = self._document_for_source(document, source_name, pointer)
+        found = other.document.workflow(workflow_id)
+        if found is None:
+            known = ", ".join(w.workflow_id for w in other.document.workflows)
+            raise DocumentError(
+                f"source description '{source_name}' has no workflow '{workflow_id}'",
+                location=document.document.location(pointer),
+                hint=f"its workflows: {known}",
+            )
+        return other, found
+
+    def _unique_in_arazzo_sources(
+        self, document: PreparedDocument, workflow_id: str, pointer: str
+    ) -> tuple[PreparedDocument, Workflow]:
+        # A plain id that is not local is accepted when exactly one arazzo source
+        # defines it, with a warning: the spec asks for the qualified form.
+        found = []
+        for source in document.document.source_descriptions:
+            if source.type == "arazzo":
+                other = self._document_for_source(document, source.name, pointer)
+                workflow = other.document.workflow(workflow_id)
+                if workflow is not None:
+                    found.append((source.name, (other, workflow)))
+        if len(found) == 1:
+            name, target = found[0]
+            self.diagnostics.warning(
+                f"workflowId '{workflow_id}' is defined in source description '{name}'; "
+                f"the spec asks for '$sourceDescriptions.{name}.{workflow_id}'",
+                location=document.document.location(pointer),
+            )
+            return target
+        known = ", ".join(w.workflow_id for w in document.document.workflows)
+        raise DocumentError(
+            f"no workflow '{workflow_id}' in this document"
+            + (" (several source descriptions define it)" if found else ""),
+            location=document.document.location(pointer),
+            hint=f"workflows here: {known}; a workflow of another Arazzo document is named "
+            "$sourceDescriptions.<name>.<workflowId>",
+        )
+
+    def _check_parameters(
+        self,
+        document: ArazzoDocument,
+        workflow: Workflow,
+        step: Step,
+        operation: Operation,
+        problems: Diagnostics,
+    ) -> None:
+        supplied = {(p.name, p.location) for p in effective_parameters(workflow, step)}
+        for name in re.findall(PATH_TEMPLATE_NAMES, operation.path):
+            if (name, "path") not in supplied:
+                problems.error(
+                    f"step '{step.step_id}' does not supply path parameter '{name}' required "
+                    f"by {operation.label}",
+                    document.location(step.pointer),
+                    hint=f"add a parameter with name: {name} and in: path",
+                )
+        for parameter in operation.parameters(self.diagnostics):
+            if parameter.required and (parameter.name, parameter.location) not in supplied:
+                header_names = (n for n, location in supplied if location == "header")
+                if parameter.location == "header" and has_header(header_names, parameter.name):
+                    continue
+                if parameter.location != "path":
+                    self.diagnostics.warning(
+                        f"step '{step.step_id}' does not supply the required {parameter.location} "
+                        f"parameter '{parameter.name}' of {operation.label}",
+                        document.location(step.pointer),
+                    )
+
+    # -- other documents and servers
+
+    def _document_for_source(
+        self, document: PreparedDocument, name: str, pointer: str
+    ) -> PreparedDocument:
+        source = document.document.source(name)
+        if source is None:
+            names = ", ".join(s.name for s in document.document.source_descriptions)
+            raise DocumentError(
+                f"no source description named '{name}'",
+                location=document.document.location(pointer),
+                hint=f"source descriptions: {names}",
+            )
+        if source.type != "arazzo":
+            raise DocumentError(
+                f"source description '{name}' is of type '{source.type or 'openapi'}'; "
+                "workflows can only come from an 'arazzo' source description",
+                location=document.document.location(pointer),
+            )
+        uri = document.document.document.resolve_uri(source.url)
+        if uri in self._documents:
+            return self._documents[uri]
+        try:
+            loaded = self.services.load_source(uri)
+        except DocumentError as exc:
+            raise DocumentError(
+                f"cannot load source description '{name}': {exc.message}",
+                location=document.document.location(join_pointer(source.pointer, "url")),
+                hint=exc.hint,
+            ) from None
+        # Its operations are found through the same documents cache: each
+        # OpenAPI file is read once however many Arazzo documents use it.
+        sources = SourceRegistry(loaded, self.diagnostics, document.sources.cache)
+        other = PreparedDocument(loaded, sources, self.services)
+        self._documents[uri] = other
+        return other
+
+    def _check_server(self, operation: Operation, problems: Diagnostics) -> str | None:
+        """The operation's server URL, unless the runs replace it; a problem if it has none."""
+        if operation.description.name in self.overridden:
+            return None
+        try:
+            return operation.description.server_url(operation)
+        except DocumentError as exc:
+            problems.error(exc.message, exc.location, exc.hint)
+            return None

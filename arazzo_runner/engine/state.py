@@ -1,0 +1,136 @@
+"""What one run keeps while it goes: its limits, ``$workflows``, the last response,
+and the frames of the workflows and steps it is in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .options import Clock, RunOptions
+
+if TYPE_CHECKING:
+    from ..document import ArazzoDocument, Step, Workflow
+    from ..expressions import ExpressionContext, HttpMessage
+    from ..results import StepResult, WorkflowResult
+    from .prepare import PreparedWorkflow
+
+
+class RunLimitExceeded(Exception):
+    """The run hit --max-steps or --max-duration; it ends with this message."""
+
+
+@dataclass
+class RunState:
+    """What every workflow of one run shares: limits, and ``$workflows`` values."""
+
+    max_executions: int
+    max_duration: float | None
+    clock: Clock
+    deadline: float | None = None
+    """On the clock's monotonic scale; set by :meth:`start`."""
+    executions: int = 0
+    depth: int = 0
+    """How many workflows are running, nested in each other."""
+    workflows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    finished: dict[PreparedWorkflow, WorkflowResult] = field(default_factory=dict)
+    """Dependencies that ran: each runs once per run, however often it is named."""
+    last_response: tuple[int, HttpMessage] | None = None
+    """The most recent HTTP response of the run (what ``$statusCode`` of a workflow step reads)."""
+
+    @classmethod
+    def for_options(cls, options: RunOptions) -> RunState:
+        return cls(options.max_step_executions, options.max_duration, options.clock)
+
+    def start(self) -> None:
+        """Start the time limit: from the first step, not from when the run was set up."""
+        if self.max_duration is not None:
+            self.deadline = self.clock.monotonic() + self.max_duration
+
+    def count_execution(self, step_id: str) -> None:
+        self.executions += 1
+        if self.executions > self.max_executions:
+            raise RunLimitExceeded(
+                f"the run stopped before step '{step_id}': it reached the limit of "
+                f"{self.max_executions} step executions (a goto or retry loop?); "
+                "raise it with --max-steps"
+            )
+        if self.out_of_time():  # the message is only worded when needed
+            raise self.time_limit_error(f"before step '{step_id}'")
+
+    def remaining(self) -> float | None:
+        if self.deadline is None:
+            return None
+        return self.deadline - self.clock.monotonic()
+
+    def out_of_time(self) -> bool:
+        remaining = self.remaining()
+        return remaining is not None and remaining <= 0
+
+    def time_limit_error(self, where: str) -> RunLimitExceeded:
+        return RunLimitExceeded(
+            f"the run stopped {where}: it exceeded its time limit of "
+            f"{self.max_duration:g} s; raise it with --max-duration"
+        )
+
+    def request_timeout(self, timeout: float) -> float:
+        """The read timeout of the next request: ``timeout``, cut to the time left."""
+        remaining = self.remaining()
+        if remaining is None:
+            return timeout
+        if remaining <= 0:
+            raise self.time_limit_error("while waiting to send a request")
+        return max(0.001, min(timeout, remaining))
+
+    def check_wait(self, step_id: str, delay: float) -> None:
+        """Refuse a wait before a retry that would outlast the time limit."""
+        remaining = self.remaining()
+        if remaining is not None and delay > remaining:
+            raise RunLimitExceeded(
+                f"step '{step_id}' would be retried after {delay:g} s, beyond the run's "
+                f"time limit of {self.max_duration:g} s; raise it with --max-duration"
+            )
+
+
+@dataclass
+class Transition:
+    """What follows a step: the index of the next step, or the end of the workflow."""
+
+    next_index: int | None
+    failed: bool = False
+    goto_workflow: PreparedWorkflow | None = None
+
+
+@dataclass(slots=True)
+class WorkflowFrame:
+    """One workflow being run: what its expressions read, and its steps so far."""
+
+    prepared: PreparedWorkflow
+    context: ExpressionContext
+    executions: list[StepResult]
+    workflow: Workflow = field(init=False)
+    document: ArazzoDocument = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Plain fields rather than properties: the interpreter reads them often.
+        self.workflow = self.prepared.workflow
+        self.document = self.prepared.document.document
+
+
+@dataclass(slots=True)
+class StepFrame:
+    """One step being run, in its workflow; every attempt of the step shares it."""
+
+    flow: WorkflowFrame
+    step: Step
+    index: int
+    result: StepResult
+    context: ExpressionContext = field(init=False)
+    """The workflow's context (``flow.context``)."""
+
+    def __post_init__(self) -> None:
+        self.context = self.flow.context
+
+    @property
+    def attempt_number(self) -> int:
+        """1 during the first attempt, 2 during the first retry, and so on."""
+        return len(self.result.attempts)
