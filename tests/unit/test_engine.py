@@ -33,7 +33,7 @@ from arazzo_runner.engine import (
 from arazzo_runner.http.commands import SendOutcome, SendRequest, Wait
 from arazzo_runner.http.messages import Exchange, ResponseRecord
 from arazzo_runner.results import Status, WorkflowResult
-from tests.scripted_server import openapi_for, write_documents
+from tests._support.documents import openapi_for, write_documents
 
 OPERATIONS = [("getStatus", "GET", "/status"), ("getItem", "GET", "/items/{id}")]
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 from arazzo_runner.api import LoadedArazzo, load
 from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.expressions import ExpressionContext
-from arazzo_runner.http.request import USER_AGENT, RequestPlan, RequestTemplate
+from arazzo_runner.http.request import USER_AGENT, RequestTemplate
 from tests._support.documents import write_documents
 
 OPENAPI: dict[str, Any] = {
@@ -87,15 +87,3 @@ def test_build_returns_the_request_and_what_request_expressions_read(
         {"tags": ["a", "b"]},
     )
     assert (context.url, context.method, context.request) == (None, None, None)
-
-
-def test_the_transitional_plan_still_records_the_request_in_the_context(
-    loaded: LoadedArazzo,
-) -> None:
-    workflow = loaded.workflow("flow")
-    step = workflow.steps[0]
-    plan = RequestPlan(workflow, step, loaded.sources.resolve(step))
-    context = ExpressionContext(inputs={"id": "7"})
-    request = plan.build(context, "http://h/v1", Diagnostics())
-    assert (context.url, context.method) == (request.url, "POST")
-    assert context.request is not None and context.request.path == {"id": "7"}
