@@ -61,3 +61,35 @@ def test_the_public_names_resolve() -> None:
         assert getattr(arazzo_runner, name) is not None
     with pytest.raises(AttributeError):
         arazzo_runner.no_such_name  # noqa: B018
+
+
+def test_the_export_lists_agree() -> None:
+    """``__all__``, the lazy look-up table and the names typed for static tools are one list."""
+    import ast
+
+    import arazzo_runner
+
+    tree = ast.parse(Path(arazzo_runner.__file__).read_text(encoding="utf-8"))
+    typed = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
+        for statement in node.body
+        if isinstance(statement, ast.ImportFrom)
+        for alias in statement.names
+    }
+    exported = set(arazzo_runner._EXPORTS)
+    assert set(arazzo_runner.__all__) == exported | {"__version__"}
+    assert typed == exported
+
+
+def test_the_documented_imports_come_from_the_package() -> None:
+    """The docs import public names from ``arazzo_runner`` only, never from its modules."""
+    docs = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    internal = [
+        f"{doc.name}: {line.strip()}"
+        for doc in docs
+        for line in doc.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith(("from arazzo_runner.", "import arazzo_runner."))
+    ]
+    assert internal == []
