@@ -33,13 +33,14 @@ def run_bounded(
     """Run ``arazzo`` in a fresh process with a wall-clock timeout.
 
     ``memory_mib`` caps the process's address space; ``limits`` is Python
-    source for ``DocumentLimits(...)`` arguments, installed as the defaults.
+    source for ``DocumentLimits(...)`` arguments, given to every ``api.load``
+    (the command has no option for them).
     """
     code = "import sys; from arazzo_runner.cli import main\n"
     if limits is not None:
         code += (
-            "from arazzo_runner.document import loader\n"
-            f"loader.DEFAULT_LIMITS = loader.DocumentLimits({limits})\n"
+            "import functools; from arazzo_runner import api, document\n"
+            f"api.load = functools.partial(api.load, limits=document.DocumentLimits({limits}))\n"
         )
     code += "sys.exit(main(sys.argv[1:]))\n"
 

@@ -13,15 +13,10 @@ import pytest
 import yaml
 
 from arazzo_runner.api import load
-from arazzo_runner.document.loader import (
-    DocumentLimits,
-    _depth_within,
-    _may_have_aliases,
-    _text_depth_within,
-    _Yaml12Loader,
-    check_node_graph,
-    parse_document,
-)
+from arazzo_runner.document.limits import DocumentLimits
+from arazzo_runner.document.parsing import _depth_within, _text_depth_within, parse_document
+from arazzo_runner.document.yaml12 import Yaml12Loader
+from arazzo_runner.document.yaml_guards import check_node_graph, check_node_tree, may_have_aliases
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.openapi import description as openapi
 from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription
@@ -90,7 +85,7 @@ def test_json_nested_too_deep_is_still_refused_with_a_position() -> None:
     ],
 )
 def test_alias_candidates(text: str, expected: bool) -> None:
-    assert _may_have_aliases(text) is expected
+    assert may_have_aliases(text) is expected
 
 
 def _error_of(check: Any) -> tuple[str, int, int] | None:
@@ -119,17 +114,15 @@ def _deep_yaml(rng: random.Random, depth: int, indent: str = "") -> str:
 
 
 def test_the_tree_depth_check_refuses_what_the_graph_check_refuses_at_the_same_place() -> None:
-    from arazzo_runner.document.loader import _check_tree_depth
-
     rng = random.Random(3)
     for number in range(400):
         text = _deep_yaml(rng, rng.randint(1, 8)) if number else "just a scalar"
-        assert not _may_have_aliases(text)
-        node = yaml.compose(text, Loader=_Yaml12Loader)
+        assert not may_have_aliases(text)
+        node = yaml.compose(text, Loader=Yaml12Loader)
         for max_depth in range(10):
             limits = DocumentLimits(max_depth=max_depth)
             full = _error_of(lambda n=node, lim=limits: check_node_graph(n, lim))
-            fast = _error_of(lambda n=node, lim=limits: _check_tree_depth(n, lim))
+            fast = _error_of(lambda n=node, lim=limits: check_node_tree(n, lim))
             assert fast == full, (text, max_depth)
 
 
