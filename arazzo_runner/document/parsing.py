@@ -99,35 +99,8 @@ def _parse_json(text: str, uri: str, display_name: str, limits: DocumentLimits) 
         # Too deep for the JSON parser, or an integer too long for Python. YAML
         # reads JSON too, and reports these with a line and column.
         return _NOT_JSON
-    depth_within = _text_depth_within(text, limits.max_depth) or _depth_within(
-        data, limits.max_depth
-    )
-    return data if depth_within else _NOT_JSON
-
-
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
-_BRACKETS_AS_PARENTHESES = str.maketrans("[]{}", "()()")
-
-
-def _text_depth_within(text: str, max_depth: int) -> bool:
-    """Whether the arrays and objects of JSON text nest at most ``max_depth`` deep.
-
-    For text ``json.loads`` accepted. Walking the parsed data does the same
-    in Python, a large part of loading a large description; this runs at the
-    speed of the regular expression engine and ``str.replace``: with strings
-    and everything but brackets removed, each round of removing ``()`` pairs
-    removes the innermost level. Data never nests deeper than its text (it can
-    nest less deep, when a repeated key drops a deep value), so True is exact
-    and False is for :func:`_depth_within` to confirm.
-    """
-    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
-    brackets = brackets.translate(_BRACKETS_AS_PARENTHESES)
-    for _ in range(max_depth):
-        if not brackets:
-            return True
-        brackets = brackets.replace("()", "")
-    return not brackets
+    # Too deep: YAML reads it again, and says where the limit is crossed.
+    return data if _depth_within(data, limits.max_depth) else _NOT_JSON
 
 
 def _depth_within(data: Any, max_depth: int) -> bool:
