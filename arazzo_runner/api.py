@@ -252,17 +252,20 @@ def load(
     diagnostics: Diagnostics | None = None,
     offline: bool = False,
     limits: DocumentLimits | None = None,
+    options: LoadOptions | None = None,
 ) -> LoadedArazzo:
     """Load and check an Arazzo document from a file path or URL.
 
     ``offline`` forbids fetching any document over the network (the workflow's
     own API calls are not affected); ``limits`` bound the size, nesting and
-    fetch time of every document read, :data:`~arazzo_runner.document.loader.DEFAULT_LIMITS`
-    when omitted.
+    fetch time of every document read (the :class:`DocumentLimits` defaults
+    when omitted). ``options`` say how documents are read (the fetch function,
+    the parsed-document cache); ``offline`` and ``limits`` take precedence.
     """
     if diagnostics is None:
         diagnostics = Diagnostics()
-    options = LoadOptions(limits=limits, offline=offline)
+    base = options or LoadOptions()
+    options = replace(base, offline=offline or base.offline, limits=limits or base.limits)
     # The checks of `arazzo validate`: a document with errors sends nothing.
     document = prepare_document(
         load_document(path, display_name=path, options=options), diagnostics, options

@@ -58,6 +58,17 @@ def _path_item(index: int, name: str) -> dict[str, Any]:
     }
 
 
+class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Writes every object out in full, as generated and hand-written descriptions are.
+
+    The generator shares some dicts between operations; PyYAML would write them
+    once with an anchor and then as aliases, which real descriptions rarely do.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _paths_for(target_bytes: int, dumper: type) -> int:
     """How many path items make both forms at least ``target_bytes`` long (5% to spare)."""
     sample = 50
@@ -95,7 +106,7 @@ def arazzo_document(description: str, operation_id: str) -> dict[str, Any]:
 
 def write_documents(directory: Path, target_bytes: int = TARGET_BYTES) -> dict[str, Path]:
     """``yaml`` and ``json`` Arazzo documents, each over a description of ``target_bytes``+."""
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    dumper = _NoAliasDumper
     paths = _paths_for(target_bytes, dumper)
     spec = openapi_document(paths)
     as_yaml = yaml.dump(spec, Dumper=dumper, sort_keys=False, width=200)

@@ -1,22 +1,14 @@
 """Reading documents and building the Arazzo model.
 
-Reading (``loader``): YAML 1.2 or JSON text, bounded by limits, with a line and
-column for every node. Building (``model``): the typed, compiled Arazzo model.
-Everything above this layer imports from here, not from the modules.
+Reading: ``reading`` gets a document's bytes from a file or URL within its
+``limits``, ``parsing`` turns YAML 1.2 (``yaml12``, checked by ``yaml_guards``)
+or JSON text into data, ``source_map`` gives a line and column for every value,
+and ``parse_cache`` keeps large parsed documents on disk. Building (``model``):
+the typed, compiled Arazzo model. Everything above this layer imports from
+here, not from the modules.
 """
 
-from .loader import (
-    DocumentLimits,
-    FetchRefused,
-    LoadedDocument,
-    LoadOptions,
-    display_path,
-    find_schema_cycle,
-    is_url,
-    join_pointer,
-    load_document,
-    resolve_pointer,
-)
+from .limits import DocumentLimits
 from .model import (
     Action,
     ArazzoDocument,
@@ -31,6 +23,11 @@ from .model import (
     check_workflow,
     workflow_pointer_of,
 )
+from .parsing import LoadedDocument
+from .pointer import join_pointer, resolve_pointer
+from .reading import FetchRefused, LoadOptions, load_document
+from .schema_cycles import find_schema_cycle
+from .uris import display_path, is_url
 
 __all__ = [
     "Action",

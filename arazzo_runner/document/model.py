@@ -19,7 +19,8 @@ from ..criteria import CompiledCriterion, compile_criterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid
 from ..errors import DocumentError, ExpressionError, SourceLocation
 from ..expressions import CompiledValue, compile_value
-from .loader import LoadedDocument, join_pointer, resolve_pointer
+from .parsing import LoadedDocument
+from .pointer import join_pointer, resolve_pointer
 
 if TYPE_CHECKING:
     from ..openapi import DocumentCache

@@ -1,13 +1,15 @@
-"""An on-disk cache of parsed documents, so a large description is parsed once.
+"""An on-disk store of parsed documents, so a large description is parsed once.
 
-A 10 MB OpenAPI description in YAML takes seconds to parse; its parsed form
-loads from this cache in a few tens of milliseconds. Only local YAML files of
-at least :data:`MIN_CACHED_CHARS` characters are cached: smaller ones, and
-JSON documents of any size, parse faster than a cache entry can be read.
+Parsing a large YAML description takes seconds; its parsed form reads back
+from this store in a fraction of that (see "The parsed-document cache" in
+docs/performance.md). Only YAML files of at least :data:`MIN_CACHED_CHARS`
+characters are kept: smaller ones, and JSON documents of any size, parse
+faster than an entry can be read.
 
 Where: ``$XDG_CACHE_HOME/arazzo-runner/documents`` (``~/.cache/...`` when
-``XDG_CACHE_HOME`` is unset). Set ``ARAZZO_RUNNER_CACHE=off`` (or ``0``,
-``no``, ``false``) to neither read nor write it.
+``XDG_CACHE_HOME`` is unset), as :meth:`ParsedCache.from_environment` finds
+it. Set ``ARAZZO_RUNNER_CACHE=off`` (or ``0``, ``no``, ``false``) to neither
+read nor write it, or pass ``LoadOptions(parse_cache=None)``.
 
 An entry is found by the file's absolute path, size and modification time,
 the package version, the Python ``marshal`` format and the document limits
@@ -21,8 +23,8 @@ the document was checked against. It is used only when:
 
 The payload is written with :mod:`marshal`, which reads back plain data
 (dicts, lists, strings, numbers) and, unlike :mod:`pickle`, never runs code
-while loading. Anything wrong with an entry makes it a miss; the document is
-then parsed as usual and the entry rewritten.
+while loading. Anything wrong with an entry makes it a miss; the caller then
+parses the document and puts the entry again.
 """
 
 from __future__ import annotations
@@ -31,17 +33,19 @@ import contextlib
 import hashlib
 import marshal
 import os
+import stat as stat_module
 import struct
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._version import __version__
-
-if TYPE_CHECKING:
-    from .loader import DocumentLimits, LoadedDocument
+from .gc_pause import collection_paused
+from .limits import DocumentLimits
+from .parsing import looks_like_json
 
 MIN_CACHED_CHARS = 256 * 1024
 CACHE_ENV = "ARAZZO_RUNNER_CACHE"
@@ -59,65 +63,85 @@ class _Entry:
     text_digest: bytes
 
 
-def parse_cached(
-    text: str, *, uri: str, display_name: str, limits: DocumentLimits | None = None
-) -> LoadedDocument:
-    """:func:`~arazzo_runner.document.loader.parse_document` for the local file ``uri``, cached."""
-    from .loader import DEFAULT_LIMITS, LoadedDocument, SourceMap, parse_document
+@dataclass(frozen=True)
+class ParsedCache:
+    """Parsed documents kept in ``directory``, by the local file they were read from.
 
-    limits = limits or DEFAULT_LIMITS
-    directory = cache_directory()
-    if directory is None or len(text) < MIN_CACHED_CHARS or _looks_like_json(text):
-        return parse_document(text, uri=uri, display_name=display_name, limits=limits)
-    entry = _entry_for(directory, uri, text, limits)
-    if entry is not None:
-        found = _read(entry)
-        if found is not None:
-            data, is_json = found
-            return LoadedDocument(uri, display_name, data, SourceMap(text), is_json=is_json)
-    document = parse_document(text, uri=uri, display_name=display_name, limits=limits)
-    if entry is not None:
-        _write(entry, document.data, document.is_json)
-    return document
+    A pure store: it neither reads nor parses documents. The caller looks an
+    entry up with :meth:`get` and, on a miss, parses the text and hands the
+    result to :meth:`put`.
+    """
+
+    directory: Path
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> ParsedCache | None:
+        """The cache the environment asks for, or None when it is turned off."""
+        if environ.get(CACHE_ENV, "").strip().lower() in _DISABLED:
+            return None
+        home = os.path.expanduser("~")
+        base = environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+        if not os.path.isabs(base):  # the XDG spec says to ignore relative paths
+            base = os.path.join(home, ".cache")
+        return cls(Path(base) / "arazzo-runner" / "documents")
+
+    def get(self, uri: str, text: str, limits: DocumentLimits) -> tuple[Any, bool] | None:
+        """The data of local file ``uri`` with ``text``, and whether it was JSON; None on a miss."""
+        entry = self._entry_for(uri, text, limits)
+        return None if entry is None else _read(entry)
+
+    def put(self, uri: str, text: str, limits: DocumentLimits, data: Any, is_json: bool) -> None:
+        """Keep ``data``, parsed from ``text`` (local file ``uri``) within ``limits``.
+
+        Quietly does nothing for a document not worth keeping, or when the
+        directory cannot be written: a cache that fails only costs time.
+        """
+        entry = self._entry_for(uri, text, limits)
+        if entry is not None:
+            _write(entry, data, is_json)
+
+    def clear(self) -> int:
+        """Delete every entry; returns how many were removed."""
+        if not self.directory.is_dir():
+            return 0
+        removed = 0
+        for entry in self.directory.glob("*.bin"):
+            try:
+                entry.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
+    def _entry_for(self, uri: str, text: str, limits: DocumentLimits) -> _Entry | None:
+        if not _worth_caching(text):
+            return None
+        try:
+            stat = os.stat(uri)
+        except OSError:
+            return None
+        identity = "\0".join(
+            [
+                uri,
+                str(stat.st_size),
+                str(stat.st_mtime_ns),
+                __version__,
+                f"marshal{marshal.version}",
+                sys.implementation.cache_tag or "",
+                repr(limits),
+            ]
+        )
+        key = _digest(identity)
+        # One entry per file: its name starts with the path's digest, so a newer
+        # version of the file replaces the older entry instead of piling up.
+        prefix = hashlib.blake2b(uri.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        return _Entry(self.directory / f"{prefix}-{key.hex()[:32]}.bin", key, _digest(text))
 
 
-def _looks_like_json(text: str) -> bool:
+def _worth_caching(text: str) -> bool:
     # json.loads reads a large document faster than marshal reads its cached
-    # form, so only YAML, whose parser is a hundred times slower, is cached.
-    return text.lstrip()[:1] in ("{", "[")
-
-
-def cache_directory() -> Path | None:
-    """Where parsed documents are kept, or None when caching is turned off."""
-    if os.environ.get(CACHE_ENV, "").strip().lower() in _DISABLED:
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):  # the XDG spec says to ignore relative paths
-        base = os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "arazzo-runner" / "documents"
-
-
-def _entry_for(directory: Path, uri: str, text: str, limits: DocumentLimits) -> _Entry | None:
-    try:
-        stat = os.stat(uri)
-    except OSError:
-        return None
-    identity = "\0".join(
-        [
-            uri,
-            str(stat.st_size),
-            str(stat.st_mtime_ns),
-            __version__,
-            f"marshal{marshal.version}",
-            sys.implementation.cache_tag or "",
-            repr(limits),
-        ]
-    )
-    key = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=32).digest()
-    # One entry per file: its name starts with the path's digest, so a newer
-    # version of the file replaces the older entry instead of piling up.
-    prefix = hashlib.blake2b(uri.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-    return _Entry(directory / f"{prefix}-{key.hex()[:32]}.bin", key, _digest(text))
+    # form, so only YAML, whose parser is far slower, is worth caching.
+    return len(text) >= MIN_CACHED_CHARS and not looks_like_json(text)
 
 
 def _digest(text: str) -> bytes:
@@ -142,8 +166,6 @@ def _read(entry: _Entry) -> tuple[Any, bool] | None:
         payload_digest
     ):
         return None
-    from .loader import collection_paused
-
     try:
         with collection_paused():
             return marshal.loads(payload), is_json
@@ -152,8 +174,6 @@ def _read(entry: _Entry) -> tuple[Any, bool] | None:
 
 
 def _trusted(stat: os.stat_result) -> bool:
-    import stat as stat_module
-
     if not stat_module.S_ISREG(stat.st_mode):
         return False
     getuid = getattr(os, "getuid", None)
@@ -197,18 +217,3 @@ def _remove_older_entries(path: Path) -> None:
         if other != path:
             with contextlib.suppress(OSError):
                 other.unlink()
-
-
-def clear() -> int:
-    """Delete every cached document; returns how many entries were removed."""
-    directory = cache_directory()
-    if directory is None or not directory.is_dir():
-        return 0
-    removed = 0
-    for entry in directory.glob("*.bin"):
-        try:
-            entry.unlink()
-            removed += 1
-        except OSError:
-            pass
-    return removed

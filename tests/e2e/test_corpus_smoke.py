@@ -14,7 +14,7 @@ import pytest
 
 from arazzo_runner.api import load
 from arazzo_runner.diagnostics import Diagnostics
-from arazzo_runner.document import loader
+from arazzo_runner.document import DocumentLimits, LoadOptions
 from arazzo_runner.errors import ArazzoError, DocumentError
 from tests._support.paths import CORPUS, needs_corpus
 
@@ -36,12 +36,8 @@ DOCUMENTS = arazzo_documents()
 pytestmark = needs_corpus
 
 
-@pytest.fixture(autouse=True)
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(url: str) -> bytes:
-        raise DocumentError("not fetched in tests", location=None)
-
-    monkeypatch.setattr(loader, "fetch_url", refuse)
+def refuse(url: str, limits: DocumentLimits) -> bytes:
+    raise DocumentError("not fetched in tests", location=None)
 
 
 def test_the_corpus_has_arazzo_documents() -> None:
@@ -53,7 +49,7 @@ def test_the_corpus_has_arazzo_documents() -> None:
 def test_document_loads_and_prepares_or_is_refused_clearly(path: Path) -> None:
     diagnostics = Diagnostics()
     try:
-        loaded = load(str(path), diagnostics=diagnostics)
+        loaded = load(str(path), diagnostics=diagnostics, options=LoadOptions(fetch=refuse))
     except ArazzoError as exc:
         assert exc.render().strip()
         return

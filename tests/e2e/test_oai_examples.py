@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
 
 from arazzo_runner.api import LoadedArazzo, load
 from arazzo_runner.diagnostics import DocumentInvalid
-from arazzo_runner.document import loader
+from arazzo_runner.document import DocumentLimits, LoadOptions
 from tests._support.paths import CORPUS
 from tests._support.servers import Reply, ScriptedServer
 
@@ -28,18 +27,13 @@ EXAMPLES = CORPUS / "oai" / "examples"
 pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="corpus not available")
 
 
-@pytest.fixture(autouse=True)
-def corpus_instead_of_network(monkeypatch: pytest.MonkeyPatch) -> None:
+def from_corpus(url: str, limits: DocumentLimits) -> bytes:
     """Remote source descriptions are read from the corpus copy of the same file."""
-
-    def from_corpus(url: str, **_: Any) -> bytes:
-        return (EXAMPLES / url.rsplit("/", 1)[-1]).read_bytes()
-
-    monkeypatch.setattr(loader, "fetch_url", from_corpus)
+    return (EXAMPLES / url.rsplit("/", 1)[-1]).read_bytes()
 
 
 def load_example(name: str) -> LoadedArazzo:
-    return load(str(EXAMPLES / name))
+    return load(str(EXAMPLES / name), options=LoadOptions(fetch=from_corpus))
 
 
 def errors_of(loaded: LoadedArazzo, workflow_id: str, server: ScriptedServer) -> list[str]:

@@ -9,6 +9,7 @@ the rest run in this process. Remote documents come from a server on 127.0.0.1.
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from arazzo_runner.document import loader
+from arazzo_runner import api
+from arazzo_runner.document import DocumentLimits
 from tests._support.cli import CliResult, assert_clean_failure, run_cli, run_python
 from tests._support.documents import arazzo_document
 from tests._support.paths import SESSIONS_OPENAPI, WORKFLOW
@@ -33,14 +35,15 @@ TRICKLE = Reply(stream="trickle")
 def run_bounded(*args: str, memory_mib: int, limits: str | None = None) -> CliResult:
     """Run ``arazzo`` in a fresh process with a wall-clock timeout and ``memory_mib`` of memory.
 
-    ``limits`` is Python source for ``DocumentLimits(...)`` arguments, installed as
-    the defaults.
+    ``memory_mib`` caps the process's address space; ``limits`` is Python
+    source for ``DocumentLimits(...)`` arguments, given to every ``api.load``
+    (the command has no option for them).
     """
     code = "import sys; from arazzo_runner.cli import main\n"
     if limits is not None:
         code += (
-            "from arazzo_runner.document import loader\n"
-            f"loader.DEFAULT_LIMITS = loader.DocumentLimits({limits})\n"
+            "import functools; from arazzo_runner import api, document\n"
+            f"api.load = functools.partial(api.load, limits=document.DocumentLimits({limits}))\n"
         )
     code += "sys.exit(main(sys.argv[1:]))\n"
 
@@ -54,7 +57,9 @@ def run_bounded(*args: str, memory_mib: int, limits: str | None = None) -> CliRe
 @pytest.fixture
 def fetch_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """Remote documents get one second to arrive, instead of the default."""
-    monkeypatch.setattr(loader, "DEFAULT_LIMITS", loader.DocumentLimits(fetch_timeout=1.0))
+    # The command has no option for the limits: every load the CLI makes gets these.
+    limited = functools.partial(api.load, limits=DocumentLimits(fetch_timeout=1.0))
+    monkeypatch.setattr(api, "load", limited)
 
 
 def assert_refused(result: CliResult, *fragments: str) -> None:

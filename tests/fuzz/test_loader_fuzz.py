@@ -6,7 +6,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from arazzo_runner.document.loader import DocumentLimits, decode_document, parse_document
+from arazzo_runner.document.limits import DocumentLimits
+from arazzo_runner.document.parsing import parse_document
+from arazzo_runner.document.reading import decode_document
 from arazzo_runner.errors import ArazzoError
 from tests._support.strategies import FUZZ
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostics
-from arazzo_runner.document import loader
+from arazzo_runner.document import DocumentLimits, LoadOptions, load_document
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.validation import validate_document
 from tests._support.paths import CORPUS, needs_corpus
@@ -49,23 +49,23 @@ def corpus_documents() -> list[Path]:
 
 def _is_arazzo(path: Path) -> bool:
     try:
-        data = loader.load_document(str(path)).data
+        data = load_document(str(path), options=offline_options()).data
     except DocumentError:
         return True  # unreadable: validation must still report it
     return isinstance(data, dict) and "arazzo" in data
 
 
-@pytest.fixture(autouse=True)
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(url: str, **_: object) -> bytes:
-        raise DocumentError("not fetched in tests")
+def refuse(url: str, limits: DocumentLimits) -> bytes:
+    raise DocumentError("not fetched in tests")
 
-    monkeypatch.setattr(loader, "fetch_url", refuse)
+
+def offline_options() -> LoadOptions:
+    return LoadOptions(fetch=refuse)
 
 
 def summarize(path: Path) -> list[str]:
     diagnostics = Diagnostics()
-    validate_document(str(path), diagnostics, offline=True)
+    validate_document(str(path), diagnostics, offline=True, options=offline_options())
     entries = []
     for diagnostic in diagnostics:
         location = diagnostic.location

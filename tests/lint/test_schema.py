@@ -14,7 +14,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from arazzo_runner.document.loader import load_document
+from arazzo_runner.document.reading import load_document
 from arazzo_runner.validation.schema import _generic, arazzo_schema, check_schema
 from tests._support.paths import CORPUS, needs_corpus
 

@@ -10,7 +10,9 @@ import pytest
 import yaml
 
 from arazzo_runner.document import parse_cache as doc_cache
-from arazzo_runner.document.loader import DocumentLimits, load_document
+from arazzo_runner.document.limits import DocumentLimits
+from arazzo_runner.document.parse_cache import ParsedCache
+from arazzo_runner.document.reading import LoadOptions, load_document
 from arazzo_runner.errors import DocumentError
 
 pytestmark = pytest.mark.slow  # most tests write and parse a YAML document of 6,000 entries
@@ -57,17 +59,31 @@ def test_the_cached_document_keeps_its_source_positions(cache_home: Path, tmp_pa
     assert cached.line is not None
 
 
-def test_a_cache_hit_does_not_parse(
-    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class _NoParsingAfterAHit(ParsedCache):
+    """Refuses to store: after a hit, the document must not be parsed (and put) again."""
+
+    def put(self, *args: object) -> None:
+        raise AssertionError("the document was parsed again")
+
+
+def test_a_cache_hit_does_not_parse(cache_home: Path, tmp_path: Path) -> None:
     path = large_yaml(tmp_path / "big.yaml")
     load_document(str(path))
 
-    def no_parsing(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the document was parsed again")
+    cache = _NoParsingAfterAHit(cache_home)
+    document = load_document(str(path), options=LoadOptions(parse_cache=cache))
+    assert document.data["marker"] == "first"
 
-    monkeypatch.setattr("arazzo_runner.document.loader.parse_document", no_parsing)
-    assert load_document(str(path)).data["marker"] == "first"
+
+def test_a_hit_is_used_as_the_cache_gives_it(tmp_path: Path) -> None:
+    path = large_yaml(tmp_path / "big.yaml")
+
+    class Canned(_NoParsingAfterAHit):
+        def get(self, uri: str, text: str, limits: DocumentLimits) -> tuple[object, bool]:
+            return {"marker": "from the cache"}, False
+
+    document = load_document(str(path), options=LoadOptions(parse_cache=Canned(tmp_path)))
+    assert document.data == {"marker": "from the cache"}
 
 
 def test_an_edited_file_is_parsed_again_and_replaces_its_entry(
@@ -112,12 +128,7 @@ def test_an_entry_made_under_other_limits_is_not_used(cache_home: Path, tmp_path
 
     # Tighter limits must still refuse the document: the entry does not apply to them.
     with pytest.raises(DocumentError, match="nested more than 2 levels deep"):
-        doc_cache.parse_cached(
-            path.read_text(encoding="utf-8"),
-            uri=str(path),
-            display_name="big.yaml",
-            limits=DocumentLimits(max_depth=2),
-        )
+        load_document(str(path), options=LoadOptions(limits=DocumentLimits(max_depth=2)))
 
 
 def test_the_cache_can_be_turned_off(
@@ -126,7 +137,14 @@ def test_the_cache_can_be_turned_off(
     monkeypatch.setenv(doc_cache.CACHE_ENV, "off")
     load_document(str(large_yaml(tmp_path / "big.yaml")))
     assert entries(cache_home) == []
-    assert doc_cache.cache_directory() is None
+    assert ParsedCache.from_environment() is None
+
+
+def test_the_cache_can_be_turned_off_without_the_environment(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    load_document(str(large_yaml(tmp_path / "big.yaml")), options=LoadOptions(parse_cache=None))
+    assert entries(cache_home) == []
 
 
 def test_small_and_json_documents_are_not_cached(cache_home: Path, tmp_path: Path) -> None:
@@ -144,11 +162,11 @@ def test_small_and_json_documents_are_not_cached(cache_home: Path, tmp_path: Pat
 def test_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(doc_cache.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")
-    directory = doc_cache.cache_directory()
-    assert directory is not None and directory.is_absolute()
+    cache = ParsedCache.from_environment()
+    assert cache is not None and cache.directory.is_absolute()
 
 
 def test_clear_removes_every_entry(cache_home: Path, tmp_path: Path) -> None:
     load_document(str(large_yaml(tmp_path / "big.yaml")))
-    assert doc_cache.clear() == 1
+    assert ParsedCache(cache_home).clear() == 1
     assert entries(cache_home) == []

@@ -13,15 +13,10 @@ import pytest
 import yaml
 
 from arazzo_runner.api import load
-from arazzo_runner.document.loader import (
-    DocumentLimits,
-    _depth_within,
-    _may_have_aliases,
-    _text_depth_within,
-    _Yaml12Loader,
-    check_node_graph,
-    parse_document,
-)
+from arazzo_runner.document.limits import DocumentLimits
+from arazzo_runner.document.parsing import parse_document
+from arazzo_runner.document.yaml12 import Yaml12Loader
+from arazzo_runner.document.yaml_guards import check_node_graph, check_node_tree, may_have_aliases
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.openapi import refs as openapi_refs
 from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription
@@ -38,21 +33,37 @@ def _random_json(rng: random.Random, depth: int, root: bool = False) -> Any:
     return {f"k{i}[": _random_json(rng, depth - 1) for i in range(rng.randint(0, 3))}
 
 
-def test_text_depth_agrees_with_the_data_depth() -> None:
+def _depth(data: Any) -> int:
+    if isinstance(data, dict):
+        data = list(data.values())
+    if not isinstance(data, list):
+        return 0
+    return 1 + max((_depth(child) for child in data), default=0)
+
+
+def test_json_is_read_as_json_exactly_when_it_is_within_the_depth_limit() -> None:
+    # Deeper JSON goes to the YAML reader, which says where the limit is crossed.
     rng = random.Random(7)
-    for _ in range(2000):
-        text = json.dumps(
-            _random_json(rng, rng.randint(1, 8), root=True), indent=rng.choice([None, 1])
-        )
-        data = json.loads(text)
+    for _ in range(300):
+        data = _random_json(rng, rng.randint(1, 8), root=True)
+        text = json.dumps(data)
         for limit in range(9):
-            assert _text_depth_within(text, limit) == _depth_within(data, limit), (text, limit)
+            try:
+                document = parse_document(
+                    text,
+                    uri="x.json",
+                    display_name="x.json",
+                    limits=DocumentLimits(max_depth=limit),
+                )
+            except DocumentError:
+                assert _depth(data) > limit, (text, limit)
+                continue
+            assert document.is_json is (_depth(data) <= limit), (text, limit)
 
 
 def test_a_repeated_key_that_drops_a_deep_value_is_judged_on_the_data() -> None:
     # The text nests five deep, the data (the last "a" wins) only one.
     text = '{"a": [[[[1]]]], "a": 1}'
-    assert not _text_depth_within(text, 2)
     document = parse_document(
         text, uri="x.json", display_name="x.json", limits=DocumentLimits(max_depth=2)
     )
@@ -89,7 +100,7 @@ def test_json_nested_too_deep_is_still_refused_with_a_position() -> None:
     ],
 )
 def test_alias_candidates(text: str, expected: bool) -> None:
-    assert _may_have_aliases(text) is expected
+    assert may_have_aliases(text) is expected
 
 
 def _error_of(check: Any) -> tuple[str, int, int] | None:
@@ -118,17 +129,15 @@ def _deep_yaml(rng: random.Random, depth: int, indent: str = "") -> str:
 
 
 def test_the_tree_depth_check_refuses_what_the_graph_check_refuses_at_the_same_place() -> None:
-    from arazzo_runner.document.loader import _check_tree_depth
-
     rng = random.Random(3)
     for number in range(400):
         text = _deep_yaml(rng, rng.randint(1, 8)) if number else "just a scalar"
-        assert not _may_have_aliases(text)
-        node = yaml.compose(text, Loader=_Yaml12Loader)
+        assert not may_have_aliases(text)
+        node = yaml.compose(text, Loader=Yaml12Loader)
         for max_depth in range(10):
             limits = DocumentLimits(max_depth=max_depth)
             full = _error_of(lambda n=node, lim=limits: check_node_graph(n, lim))
-            fast = _error_of(lambda n=node, lim=limits: _check_tree_depth(n, lim))
+            fast = _error_of(lambda n=node, lim=limits: check_node_tree(n, lim))
             assert fast == full, (text, max_depth)
 
 

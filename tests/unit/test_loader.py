@@ -7,17 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from arazzo_runner.document.loader import (
-    LoadedDocument,
-    SourceMap,
-    display_path,
-    escape_pointer_token,
-    is_url,
-    join_pointer,
-    load_document,
-    parse_document,
-    resolve_reference,
-)
+from arazzo_runner.document.limits import DocumentLimits
+from arazzo_runner.document.parsing import LoadedDocument, parse_document
+from arazzo_runner.document.pointer import escape_pointer_token, join_pointer
+from arazzo_runner.document.reading import LoadOptions, load_document
+from arazzo_runner.document.source_map import SourceMap
+from arazzo_runner.document.uris import display_path, is_url, resolve_reference
 from arazzo_runner.errors import DocumentError, SourceLocation
 
 
@@ -282,11 +277,11 @@ def test_json_file_error_is_located_in_the_file(
 def test_url_is_loaded_with_the_given_fetch_function() -> None:
     fetched: list[str] = []
 
-    def fetch(url: str) -> bytes:
+    def fetch(url: str, limits: DocumentLimits) -> bytes:
         fetched.append(url)
         return b"a: 1\n"
 
-    document = load_document("https://h.test/specs/doc.yaml", fetch=fetch)
+    document = load_document("https://h.test/specs/doc.yaml", options=LoadOptions(fetch=fetch))
     assert fetched == ["https://h.test/specs/doc.yaml"]
     assert document.uri == "https://h.test/specs/doc.yaml"
     assert document.display_name == "https://h.test/specs/doc.yaml"
@@ -474,12 +469,8 @@ def test_a_remote_document_cannot_refer_to_local_files() -> None:
 
 # --------------------------------------------------------------------------- limits
 
-from arazzo_runner.document.loader import (  # noqa: E402 - grouped with the tests that use them
-    DocumentLimits,
-    FetchRefused,
-    LoadOptions,
-    find_schema_cycle,
-)
+from arazzo_runner.document.reading import FetchRefused  # noqa: E402 - grouped with the tests that use them
+from arazzo_runner.document.schema_cycles import find_schema_cycle  # noqa: E402
 
 
 def limited(text: str, **limits: int) -> DocumentError:
@@ -575,16 +566,21 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
 
 def test_fetched_body_over_the_size_limit() -> None:
     with pytest.raises(DocumentError) as info:
-        load_document("https://h.test/doc.yaml", fetch=lambda url: b"a: 1\n" * 10,
-                      options=LoadOptions(limits=DocumentLimits(max_bytes=20)))  # fmt: skip
+        load_document("https://h.test/doc.yaml",
+                      options=LoadOptions(limits=DocumentLimits(max_bytes=20),
+                                          fetch=lambda url, limits: b"a: 1\n" * 10))  # fmt: skip
     assert "document is too large" in info.value.message
 
 
 def test_offline_refuses_before_fetching() -> None:
     fetched: list[str] = []
+
+    def fetch(url: str, limits: DocumentLimits) -> bytes:
+        fetched.append(url)
+        return b""
+
     with pytest.raises(FetchRefused) as info:
-        load_document("https://h.test/doc.yaml", fetch=lambda url: fetched.append(url) or b"",
-                      options=LoadOptions(offline=True))  # fmt: skip
+        load_document("https://h.test/doc.yaml", options=LoadOptions(offline=True, fetch=fetch))
     assert fetched == []
     assert info.value.message == (
         "not fetching https://h.test/doc.yaml: remote documents are not fetched with --offline"

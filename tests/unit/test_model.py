@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
-from arazzo_runner.document.loader import load_document
 from arazzo_runner.document.model import (
     ArazzoDocument,
     ModelBuilder,
@@ -18,6 +17,7 @@ from arazzo_runner.document.model import (
     check_workflow,
     workflow_pointer_of,
 )
+from arazzo_runner.document.reading import load_document
 from arazzo_runner.errors import SourceLocation
 from arazzo_runner.expressions import ExpressionContext
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostics
-from arazzo_runner.document.loader import LoadedDocument, parse_document
+from arazzo_runner.document.parsing import LoadedDocument, parse_document
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription
 
