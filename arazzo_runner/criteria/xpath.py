@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from elementpath import ElementPathError, XPath2Parser, XPathContext
 
 # Without lxml-stubs installed, mypy knows nothing about lxml.
-from lxml import etree  # type: ignore[import-untyped,unused-ignore]
+from lxml import etree
 
 from ..errors import ExpressionError
 from ..expressions import ExpressionContext, value_to_text

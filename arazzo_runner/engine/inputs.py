@@ -200,8 +200,8 @@ class InputValidator:
             )
 
     def _compile(self) -> Any:
-        # Imported here: it is only needed once inputs exist. (Stubs are optional.)
-        import jsonschema  # type: ignore[import-untyped, unused-ignore]
+        # Imported here: it is only needed once inputs exist.
+        import jsonschema
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT202012
 
@@ -210,6 +210,7 @@ class InputValidator:
         resource = Resource.from_contents(data, default_specification=DRAFT202012)
         registry = Registry().with_resource(base_uri, resource)
         validator_class = jsonschema.Draft202012Validator
+        assert self.workflow.inputs is not None  # only compiled for workflows with inputs
         try:
             validator_class.check_schema(self.workflow.inputs)
         except jsonschema.SchemaError as exc:

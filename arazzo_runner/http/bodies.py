@@ -42,7 +42,7 @@ from .messages import StepFailure
 # lxml takes tens of milliseconds to import and only XML payloads need it:
 # each function below that handles XML imports it itself.
 if TYPE_CHECKING:
-    from lxml import etree  # type: ignore[import-untyped, unused-ignore]  # no stubs shipped
+    from lxml import etree
 
 Encoding = Mapping[str, Mapping[str, Any]]
 """An OpenAPI media type's ``encoding`` map: property name -> Encoding Object."""

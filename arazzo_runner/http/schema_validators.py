@@ -26,14 +26,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 # jsonschema ships no type information; its stubs are a separate package.
-from jsonschema import (  # type: ignore[import-untyped, unused-ignore]
+from jsonschema import (
     Draft4Validator,
     Draft202012Validator,
     FormatChecker,
 )
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped, unused-ignore]
-from jsonschema.protocols import Validator  # type: ignore[import-untyped, unused-ignore]
-from jsonschema.validators import create, extend  # type: ignore[import-untyped, unused-ignore]
+from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
+from jsonschema.validators import create, extend
 from referencing.exceptions import Unresolvable
 
 Keyword = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
@@ -182,7 +182,7 @@ def _openapi_30() -> type[Validator]:
         validators=keywords,
         type_checker=Draft4Validator.TYPE_CHECKER.remove("null"),
         format_checker=_format_checker(byte=True),
-        id_of=Draft4Validator.ID_OF,
+        id_of=_draft4_id,
     )
     return validator
 
@@ -190,10 +190,14 @@ def _openapi_30() -> type[Validator]:
 def _openapi_31() -> type[Validator]:
     draft202012 = Draft202012Validator.VALIDATORS
     keywords = {name: _with_discriminator(draft202012[name]) for name in _APPLICATORS}
-    validator: type[Validator] = extend(
-        Draft202012Validator, keywords, format_checker=_format_checker(byte=False)
-    )
-    return validator
+    # jsonschema's `extend` has no annotations; its result is a validator class.
+    extend_typed: Callable[..., type[Validator]] = extend
+    return extend_typed(Draft202012Validator, keywords, format_checker=_format_checker(byte=False))
+
+
+def _draft4_id(schema: bool | Mapping[str, Any]) -> str:
+    """Draft 4's ``id`` of a schema; "" when it has none, as jsonschema's own finders say."""
+    return Draft4Validator.ID_OF(schema) or ""
 
 
 OpenAPI30ResponseValidator = _openapi_30()
