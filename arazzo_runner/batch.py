@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import InputError, UsageError
@@ -68,53 +66,6 @@ Masker = Callable[[Any], Any]
 
 
 def _unmasked(value: Any) -> Any:
-    return value
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def read_input_lines(source: str, base: Mapping[str, Any]) -> list[InputLine]:
-    """Every non-blank line of ``source`` (a path or ``-``) as inputs merged over ``base``.
-
-    A line's own values win over ``base`` (the ``--inputs`` file and ``--input``
-    values), so shared values go on the command line and per-run ones in the file.
-    """
-    name = "standard input" if source == "-" else source
-    text = _read_text(source, name)
-    lines: list[InputLine] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        lines.append(InputLine(number, {**base, **_parse_line(raw, number, name)}))
-    if not lines:
-        raise UsageError(f"--inputs-each: {name} holds no input lines")
-    return lines
-
-
-def _read_text(source: str, name: str) -> str:
-    try:
-        return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read inputs file {name}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"inputs file {name} is not UTF-8 text") from None
-
-
-def _parse_line(raw: str, number: int, name: str) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{name} line {number}: not valid JSON: {exc.msg} (column {exc.colno})",
-            hint="--inputs-each expects one JSON object of inputs per line (JSON Lines)",
-        ) from None
-    if not isinstance(value, dict):
-        raise InputError(
-            f"{name} line {number}: expected a JSON object of inputs, got "
-            f"{type(value).__name__ if value is not None else 'null'}",
-            hint="--inputs-each expects one JSON object of inputs per line (JSON Lines)",
-        )
     return value
 
 

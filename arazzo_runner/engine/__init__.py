@@ -18,7 +18,6 @@ from .inputs import (
     explain_missing_inputs,
     inputs_from_environment,
     parse_input_pairs,
-    read_inputs_file,
 )
 from .interpreter import Run, RunCommands
 from .options import Clock, RunOptions, SystemClock
@@ -51,7 +50,6 @@ __all__ = [
     "inputs_from_environment",
     "parse_input_pairs",
     "prepare_workflow",
-    "read_inputs_file",
     "run_async",
     "run_blocking",
 ]

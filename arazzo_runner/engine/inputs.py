@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from ..document import ArazzoDocument, Workflow
@@ -149,27 +147,6 @@ def _properties(schema: Any) -> dict[str, Any]:
         properties: dict[str, Any] = schema["properties"]
         return properties
     return {}
-
-
-def read_inputs_file(source: str) -> dict[str, Any]:
-    """Read a JSON object of inputs from a file, or from standard input for ``-``."""
-    name = "standard input" if source == "-" else source
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read inputs file {name}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"inputs file {name} is not UTF-8 text") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"inputs file {name} is not valid JSON: {exc.msg} (line {exc.lineno}, column "
-            f"{exc.colno})"
-        ) from None
-    if not isinstance(data, dict):
-        raise UsageError(f"inputs file {name} must hold a JSON object of input names to values")
-    return data
 
 
 def apply_defaults(inputs: dict[str, Any], workflow: Workflow) -> dict[str, Any]:
