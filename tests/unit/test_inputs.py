@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from arazzo_runner.cli.inputs import read_inputs_file
 from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.document.model import ArazzoDocument, Workflow, build_model
 from arazzo_runner.document.reading import load_document
@@ -15,7 +16,6 @@ from arazzo_runner.engine.inputs import (
     apply_defaults,
     convert_input,
     parse_input_pairs,
-    read_inputs_file,
     validate_inputs,
 )
 from arazzo_runner.errors import InputError, UsageError
@@ -281,18 +281,16 @@ def test_referenced_inputs_schema_rejects_unknown_names(document: ArazzoDocument
 def test_read_inputs_file(tmp_path: Path) -> None:
     path = tmp_path / "inputs.json"
     path.write_text('{"id": "abc", "count": 3, "flag": false}', encoding="utf-8")
-    assert read_inputs_file(str(path)) == {"id": "abc", "count": 3, "flag": False}
+    assert read_inputs_file(str(path), io.StringIO()) == {"id": "abc", "count": 3, "flag": False}
 
 
-def test_read_inputs_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO('{"x": [1, 2]}'))
-    assert read_inputs_file("-") == {"x": [1, 2]}
+def test_read_inputs_from_stdin() -> None:
+    assert read_inputs_file("-", io.StringIO('{"x": [1, 2]}')) == {"x": [1, 2]}
 
 
-def test_invalid_json_on_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("nope"))
+def test_invalid_json_on_stdin() -> None:
     with pytest.raises(UsageError) as info:
-        read_inputs_file("-")
+        read_inputs_file("-", io.StringIO("nope"))
     assert info.value.message == (
         "inputs file standard input is not valid JSON: Expecting value (line 1, column 1)"
     )
@@ -304,7 +302,7 @@ def test_invalid_json_names_line_and_column(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.json").write_text('{"a": 1,\n "b": }', encoding="utf-8")
     with pytest.raises(UsageError) as info:
-        read_inputs_file("bad.json")
+        read_inputs_file("bad.json", io.StringIO())
     assert info.value.message == (
         "inputs file bad.json is not valid JSON: Expecting value (line 2, column 7)"
     )
@@ -317,7 +315,7 @@ def test_inputs_file_must_hold_an_object(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in.json").write_text(content, encoding="utf-8")
     with pytest.raises(UsageError) as info:
-        read_inputs_file("in.json")
+        read_inputs_file("in.json", io.StringIO())
     assert (
         info.value.message == "inputs file in.json must hold a JSON object of input names to values"
     )
@@ -326,7 +324,7 @@ def test_inputs_file_must_hold_an_object(
 def test_missing_inputs_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UsageError) as info:
-        read_inputs_file("missing.json")
+        read_inputs_file("missing.json", io.StringIO())
     assert info.value.message == "cannot read inputs file missing.json: No such file or directory"
 
 
@@ -334,7 +332,7 @@ def test_inputs_file_that_is_not_utf8(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     (tmp_path / "latin.json").write_bytes(b'{"a": "caf\xe9"}')
     with pytest.raises(UsageError) as info:
-        read_inputs_file("latin.json")
+        read_inputs_file("latin.json", io.StringIO())
     assert info.value.message == "inputs file latin.json is not UTF-8 text"
 
 
