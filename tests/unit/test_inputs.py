@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostics
+from arazzo_runner.document.build import build_model
 from arazzo_runner.document.loader import load_document
-from arazzo_runner.document.model import ArazzoDocument, Workflow, build_model
+from arazzo_runner.document.model import ArazzoDocument, Workflow
 from arazzo_runner.engine.inputs import (
     apply_defaults,
     convert_input,

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from arazzo_runner.diagnostics import Diagnostic, Diagnostics
+from arazzo_runner.document.build import build_model
 from arazzo_runner.document.loader import LoadedDocument, load_document, parse_document
-from arazzo_runner.document.model import ArazzoDocument, Step, build_model
+from arazzo_runner.document.model import ArazzoDocument, Step
 from arazzo_runner.errors import DocumentError
 from arazzo_runner.openapi.description import DocumentCache, OpenAPIDescription, Operation
 from arazzo_runner.openapi.resolve import SourceRegistry
