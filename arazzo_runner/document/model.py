@@ -23,8 +23,6 @@ from .loader import LoadedDocument
 if TYPE_CHECKING:
     from ..openapi import DocumentCache
 
-PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
-
 
 class ActionKind(StrEnum):
     """Whether an action runs after success or failure; the value names its components section."""

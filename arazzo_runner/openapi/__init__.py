@@ -1,10 +1,12 @@
 """OpenAPI descriptions: reading them, following ``$ref``, finding a step's operation.
 
 ``description`` indexes one OpenAPI document; ``resolve`` finds the operation a
-step calls across an Arazzo document's source descriptions; ``serialization``
-writes parameter values in every OpenAPI style.
+step calls across an Arazzo document's source descriptions; ``coverage`` checks
+the parameters a step supplies to it; ``serialization`` writes parameter values
+in every OpenAPI style.
 """
 
+from .coverage import check_parameters
 from .description import (
     DocumentCache,
     Located,
@@ -14,7 +16,13 @@ from .description import (
     UnresolvableReference,
     dereference,
 )
-from .resolve import SourceRegistry, operation_id_hint
+from .resolve import (
+    Resolution,
+    ResolutionProblem,
+    SourceRegistry,
+    Sources,
+    resolve_operation,
+)
 from .serialization import (
     ParameterStyle,
     content_text,
@@ -35,14 +43,18 @@ __all__ = [
     "Operation",
     "OperationParameter",
     "ParameterStyle",
+    "Resolution",
+    "ResolutionProblem",
     "SourceRegistry",
+    "Sources",
     "UnresolvableReference",
+    "check_parameters",
     "content_text",
     "default_style",
     "dereference",
     "form_escape",
-    "operation_id_hint",
     "query_escape",
+    "resolve_operation",
     "serialize_cookie",
     "serialize_form_query",
     "serialize_header",
