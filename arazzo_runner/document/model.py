@@ -12,16 +12,21 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..criteria import CompiledCriterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid
 from ..errors import SourceLocation
 from ..expressions import CompiledValue
-from .loader import LoadedDocument
+from .loader import LoadedDocument, LoadOptions
 
-if TYPE_CHECKING:
-    from ..openapi import DocumentCache
+
+class ReadDocuments(Protocol):
+    """Documents already read, by URI (the openapi layer's ``DocumentCache``)."""
+
+    options: LoadOptions
+
+    def get(self, uri: str) -> LoadedDocument: ...
 
 
 class ActionKind(StrEnum):
@@ -165,7 +170,7 @@ class ArazzoDocument:
     workflows: list[Workflow]
     components: dict[str, Any]
     document: LoadedDocument
-    documents: DocumentCache | None = field(default=None, compare=False, repr=False)
+    documents: ReadDocuments | None = field(default=None, compare=False, repr=False)
     """The source descriptions (and files they refer to) already read while the document
     was validated, for the run to reuse instead of reading and parsing them again."""
 

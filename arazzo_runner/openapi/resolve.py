@@ -391,6 +391,6 @@ def _validated_documents(document: ArazzoDocument, options: LoadOptions) -> Docu
     they were read the way this run would read them: a large description is then
     not read and parsed a second time."""
     shared = document.documents
-    if shared is None or shared.options != options or shared.options.fetch is not options.fetch:
+    if not isinstance(shared, DocumentCache) or shared.options != options:
         return None
-    return shared
+    return shared if shared.options.fetch is options.fetch else None

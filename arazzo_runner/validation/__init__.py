@@ -19,7 +19,7 @@ diagnostic carries a rule id from ``rules.py``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
@@ -141,6 +141,10 @@ def _check(
     options: LoadOptions,
     documents: DocumentCache | None = None,
 ) -> _Findings:
+    # Imported when a document is checked: the schema layer brings in jsonschema,
+    # which a command that checks nothing (--help, --version) need not load.
+    from .operations import check_sources as check_operations
+    from .semantic import check_semantics
     from .structure import check_steps, check_structure, is_arazzo
     from .uniqueness import check_uniqueness
 
@@ -150,19 +154,16 @@ def _check(
     built = Diagnostics()
     model = ModelBuilder(document, built).build()
     assert model is not None  # the data is an object
-    ctx = LintContext(document, model, offline=offline, options=options, documents=documents)
-    check_steps(ctx)
-    check_uniqueness(ctx)
-    structure += ctx.found
-    ctx.found = []
-    from .semantic import check_semantics
 
-    check_semantics(ctx)
-    if check_sources:
-        from .operations import check_sources as check_operations
+    def found_by(*checks: Callable[[LintContext], None]) -> list[Diagnostic]:
+        ctx = LintContext(document, model, offline=offline, options=options, documents=documents)
+        for check in checks:
+            check(ctx)
+        return ctx.found
 
-        check_operations(ctx)
-    building, structure, rules = _once_each([list(built), structure, ctx.found])
+    structure += found_by(check_steps, check_uniqueness)
+    rules = found_by(check_semantics, *([check_operations] if check_sources else []))
+    building, structure, rules = _once_each([list(built), structure, rules])
     return _Findings(structure, building, rules, model)
 
 

@@ -29,23 +29,6 @@ _SUCCESS_LISTS = ("onSuccess", "successActions")
 _FAILURE_LISTS = ("onFailure", "failureActions")
 _STEP_TARGETS = ("operationId", "operationPath", "workflowId")
 
-# The Arazzo objects whose problems are worded the way a run words them.
-_RUN_WORDED = frozenset(
-    {
-        "document",
-        "info",
-        "source description",
-        "workflow",
-        "step",
-        "parameter",
-        "success action",
-        "failure action",
-        "criterion",
-        "request body",
-        "payload replacement",
-        "components",
-    }
-)
 _MIN_ITEMS = {"sourceDescriptions": "source", "workflows": "workflow", "steps": "step"}
 _RETRY_FIELDS = {"retryAfter": "a number", "retryLimit": "an integer"}
 
@@ -93,6 +76,9 @@ _LIST_KINDS = {
     "criteria": "criterion",
     "replacements": "payload replacement",
 }
+# The Arazzo objects the model used to check by hand: their problems are worded
+# the way a run has always worded them.
+_RUN_WORDED = frozenset({"document", "info", "components", "request body", *_LIST_KINDS.values()})
 
 
 class Phrasing:
