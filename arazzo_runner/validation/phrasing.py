@@ -76,8 +76,8 @@ _LIST_KINDS = {
     "criteria": "criterion",
     "replacements": "payload replacement",
 }
-# The Arazzo objects the model used to check by hand: their problems are worded
-# the way a run has always worded them.
+# The Arazzo objects a run reads into its model: their problems are worded as
+# `arazzo run` words them, so that validating and running say the same thing.
 _RUN_WORDED = frozenset({"document", "info", "components", "request body", *_LIST_KINDS.values()})
 
 
