@@ -3,34 +3,49 @@
 Reading: ``reading`` gets a document's bytes from a file or URL within its
 ``limits``, ``parsing`` turns YAML 1.2 (``yaml12``, checked by ``yaml_guards``)
 or JSON text into data, ``source_map`` gives a line and column for every value,
-and ``parse_cache`` keeps large parsed documents on disk. Building (``model``):
-the typed, compiled Arazzo model. Everything above this layer imports from
-here, not from the modules.
+and ``parse_cache`` keeps large parsed documents on disk. Building (``build``):
+the typed, compiled Arazzo model (``model``). ``syntax``: the reference grammars
+every layer shares. Everything above this layer imports from here, not from the
+modules.
 """
 
+from .build import ModelBuilder, build_model, point_at
 from .limits import DocumentLimits
 from .model import (
     Action,
+    ActionKind,
     ArazzoDocument,
     Criterion,
     Info,
-    ModelBuilder,
     Parameter,
     SourceDescription,
     Step,
     Workflow,
-    build_model,
     check_workflow,
+    errors_in,
     workflow_pointer_of,
 )
 from .parsing import LoadedDocument
 from .pointer import join_pointer, resolve_pointer
 from .reading import FetchRefused, LoadOptions, load_document
 from .schema_cycles import find_schema_cycle
+from .syntax import (
+    BARE_OPERATION_PATH,
+    COMPONENT_REFERENCE,
+    OPERATION_PATH,
+    PATH_TEMPLATE,
+    SOURCE_REFERENCE,
+)
 from .uris import display_path, is_url
 
 __all__ = [
+    "BARE_OPERATION_PATH",
+    "COMPONENT_REFERENCE",
+    "OPERATION_PATH",
+    "PATH_TEMPLATE",
+    "SOURCE_REFERENCE",
     "Action",
+    "ActionKind",
     "ArazzoDocument",
     "Criterion",
     "DocumentLimits",
@@ -46,10 +61,12 @@ __all__ = [
     "build_model",
     "check_workflow",
     "display_path",
+    "errors_in",
     "find_schema_cycle",
     "is_url",
     "join_pointer",
     "load_document",
+    "point_at",
     "resolve_pointer",
     "workflow_pointer_of",
 ]

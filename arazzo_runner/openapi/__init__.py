@@ -2,13 +2,21 @@
 
 ``description`` indexes one OpenAPI document, following ``$ref``s with
 ``refs``; ``resolve`` finds the operation a step calls across an Arazzo
-document's source descriptions; ``serialization`` writes parameter values in
-every OpenAPI style.
+document's source descriptions; ``coverage`` checks the parameters a step
+supplies to it; ``serialization`` writes parameter values in every OpenAPI
+style.
 """
 
+from .coverage import check_parameters
 from .description import OpenAPIDescription, Operation, OperationParameter
 from .refs import DocumentCache, Located, UnresolvableReference, dereference
-from .resolve import SourceRegistry, operation_id_hint
+from .resolve import (
+    Resolution,
+    ResolutionProblem,
+    SourceRegistry,
+    Sources,
+    resolve_operation,
+)
 from .serialization import (
     ParameterStyle,
     content_text,
@@ -29,14 +37,18 @@ __all__ = [
     "Operation",
     "OperationParameter",
     "ParameterStyle",
+    "Resolution",
+    "ResolutionProblem",
     "SourceRegistry",
+    "Sources",
     "UnresolvableReference",
+    "check_parameters",
     "content_text",
     "default_style",
     "dereference",
     "form_escape",
-    "operation_id_hint",
     "query_escape",
+    "resolve_operation",
     "serialize_cookie",
     "serialize_form_query",
     "serialize_header",

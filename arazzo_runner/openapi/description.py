@@ -79,6 +79,22 @@ class OperationParameter:
         return ParameterStyle(self.style, self.explode, self.allow_reserved, self.content_type)
 
 
+@dataclass(frozen=True)
+class UnreadParameter:
+    """A parameter of an operation that cannot be used, and why."""
+
+    message: str
+    location: SourceLocation
+    broken: UnresolvableReference | None = None
+    """The ``$ref`` that leads nowhere; None for a value that is not a parameter."""
+
+
+@dataclass(frozen=True)
+class DeclaredParameters:
+    parameters: list[OperationParameter]
+    unread: list[UnreadParameter]
+
+
 @dataclass
 class Operation:
     """One operation of an OpenAPI description."""
@@ -117,19 +133,33 @@ class Operation:
         return f"{self.method.upper()} {self.path}"
 
     def parameters(self, diagnostics: Diagnostics) -> list[OperationParameter]:
-        """Path-item parameters overlaid by the operation's own (by name and ``in``)."""
+        """Path-item parameters overlaid by the operation's own (by name and ``in``).
+
+        Those that cannot be read are left out, with a warning the first time.
+        """
         if self._parameters is None:
-            merged: dict[tuple[str, str], OperationParameter] = {}
-            owners = ((self.path_item, self.item.pointer), (self.raw, self.written_at))
-            for owner, owner_pointer in owners:
-                for parameter in self._read_parameters(owner, owner_pointer, diagnostics):
-                    merged[(parameter.name, parameter.location)] = parameter
-            self._parameters = list(merged.values())
+            declared = self.declared_parameters()
+            for unread in declared.unread:
+                diagnostics.warning(unread.message, unread.location)
+            self._parameters = declared.parameters
         return self._parameters
 
+    def declared_parameters(self) -> DeclaredParameters:
+        """The parameters :meth:`parameters` returns, and those it cannot read."""
+        merged: dict[tuple[str, str], OperationParameter] = {}
+        unread: list[UnreadParameter] = []
+        owners = ((self.path_item, self.item.pointer), (self.raw, self.written_at))
+        for owner, owner_pointer in owners:
+            for read in self._read_parameters(owner, owner_pointer):
+                if isinstance(read, UnreadParameter):
+                    unread.append(read)
+                else:
+                    merged[(read.name, read.location)] = read
+        return DeclaredParameters(list(merged.values()), unread)
+
     def _read_parameters(
-        self, owner: dict[str, Any], pointer: str, diagnostics: Diagnostics
-    ) -> Iterator[OperationParameter]:
+        self, owner: dict[str, Any], pointer: str
+    ) -> Iterator[OperationParameter | UnreadParameter]:
         raw_list = owner.get("parameters", [])
         if not isinstance(raw_list, list):
             return
@@ -139,9 +169,10 @@ class Operation:
             try:
                 node = dereference(Located(raw, document, item_pointer), self.description.cache)
             except UnresolvableReference as exc:
-                diagnostics.warning(
+                yield UnreadParameter(
                     f"{exc}; the parameter it stands for is ignored",
                     document.location(join_pointer(item_pointer, "$ref")),
+                    exc,
                 )
                 continue
             value = node.value
@@ -153,7 +184,7 @@ class Operation:
                 required = bool(value.get("required", value["in"] == "path"))
                 yield OperationParameter(value["name"], value["in"], required, value)
             else:
-                diagnostics.warning(
+                yield UnreadParameter(
                     f"parameter of {self.label} is not a valid OpenAPI parameter (it needs "
                     "'name' and 'in'); ignored",
                     document.location(item_pointer),

@@ -1,61 +1,42 @@
-"""``arazzo validate``: check Arazzo documents without running them.
+"""One validation pipeline for ``arazzo validate`` and for every document a run reaches.
 
-One entry point, :func:`validate_document`, is shared by the ``validate``
-command and by :func:`arazzo_runner.api.load` (through
-:func:`prepare_document`), so a document that fails validation never sends a
-request. The checks run in layers:
+:func:`validate_document` serves the ``validate`` command; :func:`prepare_document`
+serves a run (:func:`arazzo_runner.api.load`, and each Arazzo source description
+a run calls into), so a document that fails validation never sends a request.
+The pipeline reads a document once and builds its model once:
 
 1. reading the file (YAML 1.2 or JSON),
-2. the Arazzo 1.0 JSON Schema shipped in this package (``schema.py``),
-3. the model's own checks (``model.py``: ids, expressions, criteria),
-4. document-wide rules: references, expressions, control flow (``semantic.py``),
+2. its structure: the Arazzo 1.0 JSON Schema shipped in this package (``structure.py``),
+3. building the model, which compiles every expression and criterion (``document``),
+4. rules over the model: uniqueness, references, expressions, control flow
+   (``semantic.py`` and the modules it names),
 5. the source descriptions and the operations steps call (``operations.py``).
 
-Each diagnostic carries a rule id from ``rules.py``.
+A problem found by two layers is reported once: each diagnostic is known by
+its rule and pointer, and the first layer to report it keeps it. Each
+diagnostic carries a rule id from ``rules.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
 from ..document import (
     ArazzoDocument,
-    Info,
     LoadedDocument,
     LoadOptions,
     ModelBuilder,
-    SourceDescription,
-    build_model,
     load_document,
     workflow_pointer_of,
 )
 from ..errors import DocumentError, SourceLocation
 from ..openapi import DocumentCache
 from .context import LintContext
-from .rules import RULES, Rule, severity_of
+from .rules import RULES, Rule
 
 __all__ = ["RULES", "Rule", "prepare_document", "validate_document"]
-
-# Problems both the schema and the model find; where the schema reported one
-# at the same place, the model's phrasing of it is left out.
-_STRUCTURAL = frozenset(
-    {
-        "required-field",
-        "wrong-type",
-        "unknown-field",
-        "invalid-value",
-        "unsupported-version",
-        "empty-list",
-        "invalid-name",
-        "missing-step-target",
-        "conflicting-step-target",
-        "missing-goto-target",
-        "conflicting-action-target",
-        "invalid-criterion-type",
-    }
-)
 
 
 def validate_document(
@@ -80,21 +61,23 @@ def validate_document(
     if document is None:
         return None
     offline = offline or options.offline
-    found, model = _check(document, offline=offline, check_sources=check_sources, options=options)
-    for diagnostic in sorted(found, key=_reading_order):
+    findings = _check(document, offline=offline, check_sources=check_sources, options=options)
+    for diagnostic in sorted(findings.all, key=_reading_order):
         diagnostics.add(diagnostic)
-    return model
+    return findings.model
 
 
 def prepare_document(
     document: LoadedDocument, diagnostics: Diagnostics, options: LoadOptions | None = None
 ) -> ArazzoDocument:
-    """Validate a document about to run and build its model.
+    """Validate a document about to run and return its model.
 
     Errors that concern the whole document raise :class:`DocumentInvalid`
     (nothing is sent). Errors inside one workflow go to ``diagnostics``, where
     they stop that workflow (and only it) before its first request; warnings
-    are reported and do not stop anything.
+    are reported and do not stop anything. This serves the document a run
+    starts from and every Arazzo source description it calls into: their
+    problems all go to the run's ``diagnostics``, located in their own file.
 
     Remote source descriptions are left to the run, which fetches them once
     when it prepares a workflow; local ones are checked here.
@@ -102,30 +85,14 @@ def prepare_document(
     options = options or LoadOptions()
     # The run reads the same source descriptions: it gets the ones read here.
     documents = DocumentCache(options=options)
-    found, _ = _check(
+    findings = _check(
         document, offline=True, check_sources=True, options=options, documents=documents
     )
-    found = [_as_run_warning(d) for d in found if d.rule not in RUN_SILENT]
-    scratch = Diagnostics()
-    try:
-        model = build_model(document, scratch)
-    except DocumentInvalid as exc:
-        shared = [
-            d for d in found if d.severity is Severity.ERROR and workflow_pointer_of(d) is None
-        ]
-        raise DocumentInvalid(shared or exc.diagnostics) from None
-    built = {w.pointer for w in model.workflows}
-    errors = [d for d in found if d.severity is Severity.ERROR]
-    if any(workflow_pointer_of(d) not in built for d in errors):
-        raise DocumentInvalid(errors)  # every error at once, not only the first kind
-    for diagnostic in sorted(found, key=_reading_order):
+    model = findings.model
+    _refuse_if_it_cannot_run(findings)
+    assert model is not None  # a document without a model has a document-wide error
+    for diagnostic in sorted(_for_a_run(findings.all), key=_reading_order):
         diagnostics.add(diagnostic)
-    # Whatever the model refuses, a run refuses too, even where validation
-    # phrased it differently.
-    flagged = {(d.location, d.severity) for d in found}
-    for diagnostic in scratch.errors:
-        if (diagnostic.location, Severity.ERROR) not in flagged:
-            diagnostics.add(diagnostic)
     model.documents = documents
     return model
 
@@ -142,13 +109,111 @@ RUN_WARNINGS = frozenset({"unknown-field", "invalid-operation-path"})
 RUN_SILENT = frozenset({"bare-expression", "naming-convention"})
 
 
+# --------------------------------------------------------------------------- the layers
+
+
+@dataclass
+class _Findings:
+    """What each layer found, each problem once (by rule and pointer)."""
+
+    structure: list[Diagnostic]
+    """The schema's findings and the structure rules over the model."""
+    building: list[Diagnostic]
+    """What building the model found: expressions, criteria, references."""
+    rules: list[Diagnostic]
+    """References, expressions, control flow, naming and the source descriptions."""
+    model: ArazzoDocument | None
+
+    @property
+    def all(self) -> list[Diagnostic]:
+        return [*self.structure, *self.building, *self.rules]
+
+
+def _for_a_run(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [_as_run_warning(d) for d in found if d.rule not in RUN_SILENT]
+
+
+def _check(
+    document: LoadedDocument,
+    *,
+    offline: bool,
+    check_sources: bool,
+    options: LoadOptions,
+    documents: DocumentCache | None = None,
+) -> _Findings:
+    # Imported when a document is checked: the schema layer brings in jsonschema,
+    # which a command that checks nothing (--help, --version) need not load.
+    from .operations import check_sources as check_operations
+    from .semantic import check_semantics
+    from .structure import check_steps, check_structure, is_arazzo
+    from .uniqueness import check_uniqueness
+
+    structure = check_structure(document)
+    if not is_arazzo(document.data):
+        return _Findings(structure, [], [], None)
+    built = Diagnostics()
+    model = ModelBuilder(document, built).build()
+    assert model is not None  # the data is an object
+
+    def found_by(*checks: Callable[[LintContext], None]) -> list[Diagnostic]:
+        ctx = LintContext(document, model, offline=offline, options=options, documents=documents)
+        for check in checks:
+            check(ctx)
+        return ctx.found
+
+    structure += found_by(check_steps, check_uniqueness)
+    rules = found_by(check_semantics, *([check_operations] if check_sources else []))
+    building, structure, rules = _once_each([list(built), structure, rules])
+    return _Findings(structure, building, rules, model)
+
+
+def _once_each(layers: list[list[Diagnostic]]) -> list[list[Diagnostic]]:
+    """Each layer's diagnostics less those an earlier layer reported (same rule and pointer).
+
+    Building the model comes first: a criterion type it cannot compile is worded
+    as a run has always worded it. Within a layer nothing is dropped: one field
+    may well have two problems of one kind (two unknown inputs in one value).
+    """
+    said: set[tuple[str | None, str | None]] = set()
+    kept = []
+    for layer in layers:
+        kept.append([d for d in layer if _identity(d) not in said])
+        said.update(_identity(d) for d in layer)
+    return kept
+
+
+def _identity(diagnostic: Diagnostic) -> tuple[str | None, str | None]:
+    return diagnostic.rule, diagnostic.location.pointer if diagnostic.location else None
+
+
+def _refuse_if_it_cannot_run(findings: _Findings) -> None:
+    """Raise :class:`DocumentInvalid` when no workflow of the document can run.
+
+    That is when some error lies outside every workflow that could be built. A
+    document whose structure is broken there is refused with the errors outside
+    its workflows (errors inside them are often consequences); one that cannot
+    run for another reason (a source description that cannot be read) is
+    refused with all its errors, to fix at once.
+    """
+    built = {w.pointer for w in findings.model.workflows} if findings.model else set()
+    errors = [d for d in _for_a_run(findings.all) if d.severity is Severity.ERROR]
+    structural = _for_a_run([*findings.structure, *findings.building])
+    fundamental = [d for d in structural if d.severity is Severity.ERROR and _outside(d, built)]
+    if fundamental or findings.model is None:
+        shared = [d for d in errors if workflow_pointer_of(d) is None]
+        raise DocumentInvalid(shared or fundamental)
+    if any(_outside(d, built) for d in errors):
+        raise DocumentInvalid(errors)
+
+
+def _outside(diagnostic: Diagnostic, built: set[str]) -> bool:
+    return workflow_pointer_of(diagnostic) not in built
+
+
 def _as_run_warning(diagnostic: Diagnostic) -> Diagnostic:
     if diagnostic.rule not in RUN_WARNINGS or diagnostic.severity is not Severity.ERROR:
         return diagnostic
     return replace(diagnostic, severity=Severity.WARNING)
-
-
-# --------------------------------------------------------------------------- layers
 
 
 def _load(
@@ -166,105 +231,6 @@ def _load(
             Diagnostic(Severity.ERROR, exc.message, location, exc.hint, "unreadable-file")
         )
         return None
-
-
-def _check(
-    document: LoadedDocument,
-    *,
-    offline: bool,
-    check_sources: bool,
-    options: LoadOptions,
-    documents: DocumentCache | None = None,
-) -> tuple[list[Diagnostic], ArazzoDocument | None]:
-    from .schema import check_schema
-
-    data = document.data
-    model_found = Diagnostics()
-    builder = ModelBuilder(document, model_found)
-    model = builder.build()
-    if _not_arazzo(data):
-        # An OpenAPI file or a list: the schema would list every field of it.
-        return [_with_rule_severity(d) for d in model_found][:1], None
-    from_model = list(model_found)
-    found = [
-        d
-        for p in check_schema(data)
-        if not _said_by_model(d := _from_schema(document, p), from_model, p.subject)
-    ]
-    schema_pointers = {_pointer(d) for d in found}
-    for diagnostic in from_model:
-        if diagnostic.rule in _STRUCTURAL and _pointer(diagnostic) in schema_pointers:
-            continue
-        found.append(_with_rule_severity(diagnostic))
-    if not isinstance(data, dict):
-        return found, None
-    complete = model or _partial_model(document, builder)
-    ctx = LintContext(document, complete, offline=offline, options=options, documents=documents)
-    from .semantic import check_semantics
-
-    check_semantics(ctx)
-    if check_sources:
-        from .operations import check_sources as check_operations
-
-        check_operations(ctx)
-    return found + ctx.found, model
-
-
-def _said_by_model(schema: Diagnostic, model: list[Diagnostic], subject: str | None) -> bool:
-    """Whether the model reports the same problem at the same place.
-
-    The model's phrasing is kept then: it is what ``arazzo run`` has always
-    said. Unknown fields are the exception: the model calls them ignored,
-    the schema (rightly, for a linter) calls them errors.
-    """
-    if schema.rule == "unknown-field":
-        return False
-    return any(
-        m.rule == schema.rule
-        and _pointer(m) == _pointer(schema)
-        and (subject is None or f"'{subject}'" in m.message)
-        for m in model
-    )
-
-
-def _not_arazzo(data: Any) -> bool:
-    return not isinstance(data, dict) or (
-        "arazzo" not in data and ("openapi" in data or "swagger" in data)
-    )
-
-
-def _from_schema(document: LoadedDocument, problem: Any) -> Diagnostic:
-    location = document.location(problem.pointer, key=problem.key)
-    return Diagnostic(
-        severity_of(problem.rule), problem.message, location, problem.hint, problem.rule
-    )
-
-
-def _pointer(diagnostic: Diagnostic) -> str | None:
-    return diagnostic.location.pointer if diagnostic.location else None
-
-
-def _with_rule_severity(diagnostic: Diagnostic) -> Diagnostic:
-    if diagnostic.rule is None or diagnostic.rule not in RULES:
-        return diagnostic
-    return replace(diagnostic, severity=severity_of(diagnostic.rule))
-
-
-def _partial_model(document: LoadedDocument, builder: ModelBuilder) -> ArazzoDocument:
-    """A model for the document-wide checks when the version or info is broken."""
-    data = document.data
-    raw_sources = data.get("sourceDescriptions")
-    sources = []
-    for index, raw in enumerate(raw_sources if isinstance(raw_sources, list) else []):
-        named = isinstance(raw, dict) and isinstance(raw.get("name"), str)
-        if named and isinstance(raw.get("url"), str):
-            kind = raw.get("type")
-            kind = kind if isinstance(kind, str) else None
-            pointer = f"/sourceDescriptions/{index}"
-            sources.append(SourceDescription(raw["name"], raw["url"], kind, pointer))
-    return ArazzoDocument(
-        "", Info("", ""), sources, builder.workflows, builder.components, document
-    )
 
 
 def _reading_order(diagnostic: Diagnostic) -> tuple[str, int, int, str]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic
-from ..document import ArazzoDocument, LoadedDocument, LoadOptions, Workflow, resolve_pointer
-from ..errors import SourceLocation
+from ..document import ArazzoDocument, LoadedDocument, LoadOptions, point_at, resolve_pointer
 from .rules import severity_of
 
 if TYPE_CHECKING:
@@ -43,22 +42,8 @@ class LintContext:
         self.found.append(Diagnostic(severity_of(rule), message, location, hint, rule))
 
     def raw(self, pointer: str) -> Any:
+        """The document's value at ``pointer``, or None."""
         try:
             return resolve_pointer(self.document.data, pointer)
         except LookupError:
             return None
-
-    def workflow_raw(self, workflow: Workflow) -> dict[str, Any]:
-        value = self.raw(workflow.pointer)
-        return value if isinstance(value, dict) else {}
-
-
-def point_at(document: LoadedDocument, location: SourceLocation, text: str) -> SourceLocation:
-    """Move the column to where ``text`` starts on the located line, when it is there."""
-    if location.line is None or location.column is None or not text:
-        return location
-    line = document.source_map.line_text(location.line)
-    found = line.find(text, location.column - 1)
-    if found < 0:
-        return location
-    return replace(location, column=found + 1)

@@ -15,7 +15,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from arazzo_runner.document.reading import load_document
-from arazzo_runner.validation.schema import _generic, arazzo_schema, check_schema
+from arazzo_runner.validation.phrasing import _generic
+from arazzo_runner.validation.schema import arazzo_schema, check_schema
 from tests._support.paths import CORPUS, needs_corpus
 
 SCHEMA_TESTS = CORPUS / "oai" / "schema-tests"

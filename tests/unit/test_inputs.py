@@ -10,7 +10,8 @@ import pytest
 
 from arazzo_runner.cli.inputs import read_inputs_file
 from arazzo_runner.diagnostics import Diagnostics
-from arazzo_runner.document.model import ArazzoDocument, Workflow, build_model
+from arazzo_runner.document.build import build_model
+from arazzo_runner.document.model import ArazzoDocument, Workflow
 from arazzo_runner.document.reading import load_document
 from arazzo_runner.engine.inputs import (
     apply_defaults,
