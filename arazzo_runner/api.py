@@ -25,9 +25,9 @@ from .document import (
     DocumentLimits,
     LoadOptions,
     Workflow,
+    errors_in,
     find_schema_cycle,
     load_document,
-    workflow_pointer_of,
 )
 from .engine import (
     DocumentServices,
@@ -101,7 +101,7 @@ class LoadedArazzo:
         for other in self.workflows:
             if other is workflow:
                 continue
-            errors = [d for d in self.diagnostics.errors if workflow_pointer_of(d) == other.pointer]
+            errors = errors_in(other, self.diagnostics)
             if errors:
                 count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
                 self.diagnostics.warning(

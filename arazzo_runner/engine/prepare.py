@@ -11,20 +11,25 @@ one after the other or at the same time, share it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ..diagnostics import Diagnostics
-from ..document import Action, ArazzoDocument, Step, Workflow, check_workflow, join_pointer
+from ..diagnostics import Diagnostics, DocumentInvalid
+from ..document import (
+    SOURCE_REFERENCE,
+    Action,
+    ArazzoDocument,
+    Step,
+    Workflow,
+    check_workflow,
+    join_pointer,
+)
 from ..errors import DocumentError
-from ..http.messages import StepFailure, has_header
-from ..http.request import PATH_TEMPLATE_NAMES, RequestTemplate, effective_parameters
-from ..openapi import Operation, SourceRegistry
-
-_SOURCE_WORKFLOW = re.compile(r"^\$sourceDescriptions\.([^.]+)\.(.+)$")
+from ..http.messages import StepFailure
+from ..http.request import RequestTemplate
+from ..openapi import Operation, SourceRegistry, check_parameters
 
 SourceLoader = Callable[[str], ArazzoDocument]
 """Loads, checks and builds the Arazzo document at an absolute URI (``type: arazzo`` sources)."""
@@ -207,14 +212,8 @@ class _Preparer:
         problems: Diagnostics,
         found: dict[str, tuple[PreparedDocument, Workflow]],
     ) -> None:
-        if action.step_id is not None and workflow.step(action.step_id) is None:
-            known = ", ".join(s.step_id for s in workflow.steps)
-            problems.error(
-                f"{action.type} action '{action.name}' names stepId '{action.step_id}', which "
-                f"is not a step of workflow '{workflow.workflow_id}'",
-                document.document.location(join_pointer(action.pointer, "stepId")),
-                hint=f"steps: {known}",
-            )
+        # A stepId is checked by validation, which every document a run reaches
+        # passes; a workflowId may name another document's, linked here.
         if action.workflow_id is not None:
             pointer = join_pointer(action.pointer, "workflowId")
             self._checked_target(document, action.workflow_id, pointer, problems, found)
@@ -223,7 +222,7 @@ class _Preparer:
         self, document: PreparedDocument, reference: str, pointer: str
     ) -> tuple[PreparedDocument, Workflow]:
         """The workflow ``reference`` names: a local workflowId or ``$sourceDescriptions.x.id``."""
-        match = _SOURCE_WORKFLOW.match(reference)
+        match = SOURCE_REFERENCE.match(reference)
         if match is None:
             local = document.document.workflow(reference)
             if local is not None:
@@ -278,26 +277,17 @@ class _Preparer:
         operation: Operation,
         problems: Diagnostics,
     ) -> None:
-        supplied = {(p.name, p.location) for p in effective_parameters(workflow, step)}
-        for name in re.findall(PATH_TEMPLATE_NAMES, operation.path):
-            if (name, "path") not in supplied:
-                problems.error(
-                    f"step '{step.step_id}' does not supply path parameter '{name}' required "
-                    f"by {operation.label}",
-                    document.location(step.pointer),
-                    hint=f"add a parameter with name: {name} and in: path",
-                )
-        for parameter in operation.parameters(self.diagnostics):
-            if parameter.required and (parameter.name, parameter.location) not in supplied:
-                header_names = (n for n, location in supplied if location == "header")
-                if parameter.location == "header" and has_header(header_names, parameter.name):
-                    continue
-                if parameter.location != "path":
-                    self.diagnostics.warning(
-                        f"step '{step.step_id}' does not supply the required {parameter.location} "
-                        f"parameter '{parameter.name}' of {operation.label}",
-                        document.location(step.pointer),
-                    )
+        """The parameter check ``arazzo validate`` makes, with the same words.
+
+        It runs again here because a remote description is read only now; for a
+        local one the identical diagnostics were already reported, and collapse.
+        """
+        for problem in check_parameters(workflow, step, operation):
+            location = document.location(problem.pointer)
+            if problem.blocking:
+                problems.error(problem.message, location, problem.hint, rule=problem.rule)
+            else:
+                self.diagnostics.warning(problem.message, location, problem.hint, rule=problem.rule)
 
     # -- other documents and servers
 
@@ -323,6 +313,8 @@ class _Preparer:
             return self._documents[uri]
         try:
             loaded = self.services.load_source(uri)
+        except DocumentInvalid:
+            raise  # its own list of located errors, each in the called document
         except DocumentError as exc:
             raise DocumentError(
                 f"cannot load source description '{name}': {exc.message}",

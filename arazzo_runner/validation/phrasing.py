@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError
 
 from ..document import join_pointer
 
@@ -100,13 +100,13 @@ class Phrasing:
             yield problem
 
     def _unevaluated(self, error: ValidationError) -> Iterator[SchemaProblem]:
-        if not isinstance(error.instance, dict):
+        if not isinstance(_instance(error), dict):
             yield from _generic(error)
             return
         pointer = _pointer(error)
         renamed = self.renamed_keys.get(pointer, {})
-        known = set(error.schema.get("properties", {}))
-        for name in error.instance:
+        known = set(_schema(error).get("properties", {}))
+        for name in _instance(error):
             if name in renamed and kind_of(_path(error)) in _RUN_WORDED:
                 yield SchemaProblem(
                     "non-string-key",
@@ -126,11 +126,11 @@ class Phrasing:
             )
 
     def _one_of(self, error: ValidationError) -> Iterator[SchemaProblem]:
-        targets = _required_alternatives(error.validator_value)
+        targets = _required_alternatives(_keyword_value(error))
         if targets is not None:
             # For anything but an object 'required' holds vacuously, so every
             # alternative matches; the object's type error says what is wrong.
-            if isinstance(error.instance, dict):
+            if isinstance(_instance(error), dict):
                 yield _target_problem(error, targets)
             return
         chosen = _plausible_branch(error)
@@ -160,7 +160,7 @@ def _field(error: ValidationError) -> str:
 
 def _what(error: ValidationError) -> str:
     """How to name the object an error is about: the schema's title, else its field."""
-    title = error.schema.get("title") if isinstance(error.schema, dict) else None
+    title = _schema(error).get("title") if isinstance(error.schema, dict) else None
     if isinstance(title, str):
         return title
     return f"'{_field(error)}'" if error.absolute_path else "the document"
@@ -198,8 +198,8 @@ def short(text: str, limit: int = 160) -> str:
 
 
 def _required(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    for name in error.validator_value:
+    instance = _instance(error) if isinstance(_instance(error), dict) else {}
+    for name in _keyword_value(error):
         if name not in instance:
             yield SchemaProblem("required-field", _pointer(error), _missing(error, name))
 
@@ -210,7 +210,7 @@ def _missing(error: ValidationError, name: str) -> str:
             return "not an Arazzo document: the 'arazzo' field is missing"
         return f"the document is missing the required field '{name}'"
     if name == "value" and kind_of(_path(error)) == "parameter":
-        parameter = _text(error.instance, "name")
+        parameter = _text(_instance(error), "name")
         return f"parameter '{parameter}' is missing the required field 'value'"
     return f"{_what(error)} is missing the required field '{name}'"
 
@@ -241,9 +241,9 @@ def json_type_name(value: Any) -> str:
 
 
 def _type(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
-    expected = error.validator_value
+    expected = _keyword_value(error)
     wanted = [expected] if isinstance(expected, str) else list(expected)
-    actual = json_type_name(error.instance)
+    actual = json_type_name(_instance(error))
     message, hint = _run_type_message(error, wanted, actual), None
     if message is None:
         message, hint = _type_message(error, wanted, actual)
@@ -257,10 +257,10 @@ def _run_type_message(error: ValidationError, wanted: list[str], actual: str) ->
     if kind in _RUN_WORDED and wanted == ["object"]:
         return f"{kind} must be an object, not {actual}"
     if path == ["arazzo"]:
-        version = json.dumps(error.instance, default=str)
+        version = json.dumps(_instance(error), default=str)
         return f"'arazzo' must be a version string such as '1.0.1', not {actual} ({version})"
     # A run has always read an explicit null as "not given" for these two.
-    given = error.instance is not None
+    given = _instance(error) is not None
     if given and path[-1:] == ["inputs"] and kind_of(path[:-1]) == "workflow":
         return "'inputs' must be a JSON Schema object"
     if given and path[-1:] == ["outputs"]:
@@ -279,20 +279,20 @@ def _type_message(error: ValidationError, wanted: list[str], actual: str) -> tup
     if path and isinstance(path[-1], int):
         subject = f"each entry of '{_field(error)}'"
     hint = None
-    if "string" in wanted and isinstance(error.instance, int | float):
-        hint = f"quote the value: '{error.instance}'"
+    if "string" in wanted and isinstance(_instance(error), int | float):
+        hint = f"quote the value: '{_instance(error)}'"
     return f"{subject} must be {words}, not {actual}", hint
 
 
 def _enum(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
-    allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
+    allowed = _keyword_value(error) if error.validator == "enum" else [_keyword_value(error)]
     message = _enum_message(error, allowed)
     hint = "use 'openapi' or 'arazzo'" if message.startswith("unknown source") else None
     yield SchemaProblem("invalid-value", _pointer(error), message, hint)
 
 
 def _enum_message(error: ValidationError, allowed: list[Any]) -> str:
-    path, value = _path(error), error.instance
+    path, value = _path(error), _instance(error)
     owner = kind_of(path[:-1])
     if isinstance(value, str) and path[-1:] == ["type"] and owner == "source description":
         return f"unknown source description type '{value}'"
@@ -317,21 +317,21 @@ def _pattern(phrasing: Phrasing, error: ValidationError) -> Iterator[SchemaProbl
         yield SchemaProblem(
             "unsupported-version",
             _pointer(error),
-            f"unsupported Arazzo version '{error.instance}': this runner implements Arazzo 1.0.x",
+            f"unsupported Arazzo version '{_instance(error)}': this runner implements Arazzo 1.0.x",
             hint="use a document written for Arazzo 1.0.0 or 1.0.1",
         )
     else:
         yield SchemaProblem(
             "invalid-value",
             _pointer(error),
-            f"'{_field(error)}' value {json.dumps(error.instance)} does not match "
-            f"{error.validator_value}",
+            f"'{_field(error)}' value {json.dumps(_instance(error))} does not match "
+            f"{_keyword_value(error)}",
         )
 
 
 def _property_name(error: ValidationError) -> SchemaProblem:
     # jsonschema validates each key as the instance, at the path of the object.
-    name = str(error.instance)
+    name = str(_instance(error))
     pointer = join_pointer(_pointer(error), name)
     if _field(error) == "outputs":
         message = f"output name '{name}' must match ^[a-zA-Z0-9.\\-_]+$"
@@ -352,7 +352,7 @@ def _min_items(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
 
 
 def _unique_items(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
-    items = error.instance if isinstance(error.instance, list) else []
+    items = _instance(error) if isinstance(_instance(error), list) else []
     seen: list[Any] = []
     for index, item in enumerate(items):
         if item in seen:
@@ -369,7 +369,7 @@ def _minimum(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
     # Only retryAfter and retryLimit have a minimum (0).
     name = _field(error)
     wanted = _RETRY_FIELDS.get(name, "a number")
-    message = f"'{name}' must be {wanted} >= {error.validator_value}"
+    message = f"'{name}' must be {wanted} >= {_keyword_value(error)}"
     yield SchemaProblem("invalid-value", _pointer(error), message)
 
 
@@ -385,12 +385,13 @@ def _dependent_required(_: Phrasing, error: ValidationError) -> Iterator[SchemaP
 def _not(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
     # The only 'not' in the schema forbids an action naming both a stepId and a workflowId
     # (which anything but an object does, vacuously: its type error is reported).
-    if not isinstance(error.instance, dict):
+    if not isinstance(_instance(error), dict):
         return
     yield SchemaProblem(
         "conflicting-action-target",
         _pointer(error),
-        f"{kind_of(_path(error))} '{_text(error.instance, 'name')}' has both workflowId and stepId",
+        f"{kind_of(_path(error))} '{_text(_instance(error), 'name')}' has both workflowId "
+        "and stepId",
     )
 
 
@@ -405,7 +406,7 @@ def _required_alternatives(branches: Any) -> list[str] | None:
 
 
 def _target_problem(error: ValidationError, targets: list[str]) -> SchemaProblem:
-    instance = error.instance
+    instance = _instance(error)
     present = [name for name in targets if name in instance]
     if "operationId" in targets:
         return _step_target_problem(error, present)
@@ -422,7 +423,7 @@ def _target_problem(error: ValidationError, targets: list[str]) -> SchemaProblem
 
 
 def _step_target_problem(error: ValidationError, present: list[str]) -> SchemaProblem:
-    step = f"step '{_text(error.instance, 'stepId')}'"
+    step = f"step '{_text(_instance(error), 'stepId')}'"
     if not present:
         return SchemaProblem(
             "missing-step-target",
@@ -450,8 +451,8 @@ def _plausible_branch(error: ValidationError) -> list[ValidationError]:
         by_branch.setdefault(int(detail.relative_schema_path[0]), []).append(detail)
     if not by_branch:
         return []
-    branches = error.validator_value
-    instance = error.instance
+    branches = _keyword_value(error)
+    instance = _instance(error)
     for index, branch in enumerate(branches):
         ref = branch.get("$ref") if isinstance(branch, dict) else None
         is_reusable = ref == "#/$defs/reusable"
@@ -490,3 +491,23 @@ _HANDLERS: dict[str, _Handler] = {
     "oneOf": Phrasing._one_of,
     "anyOf": Phrasing._one_of,
 }
+
+
+# jsonschema types these attributes as "unset" until an error is complete; the
+# errors read here always are, so they are read as the JSON values they hold.
+
+
+def _keyword_value(error: ValidationError) -> Any:
+    """The value of the failing keyword in the schema (``required``'s list, ``enum``'s values)."""
+    return error.validator_value
+
+
+def _instance(error: ValidationError) -> Any:
+    """The part of the document that failed."""
+    return error.instance
+
+
+def _schema(error: ValidationError) -> Mapping[str, Any]:
+    """The (sub)schema whose keyword failed; empty for a boolean schema."""
+    schema = error.schema
+    return schema if isinstance(schema, Mapping) else {}

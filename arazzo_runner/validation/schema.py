@@ -13,8 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from ..document import join_pointer
 from .phrasing import Phrasing, SchemaProblem, short
@@ -41,7 +41,7 @@ def _validator() -> Draft202012Validator:
 
 @cache
 def _metaschema_validator() -> Draft202012Validator:
-    from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
+    from jsonschema_specifications import REGISTRY
 
     return Draft202012Validator(Draft202012Validator.META_SCHEMA, registry=REGISTRY.crawl())
 

@@ -88,11 +88,6 @@ def test_validate_words_parameter_problems_the_same_for_a_local_and_a_served_des
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine still checks parameters itself (executor._check_parameters); "
-    "passes once WorkflowRunner.prepare reports openapi.check_parameters",
-)
 def test_a_run_words_parameter_problems_the_same_for_a_local_and_a_served_description(
     tmp_path: Path, server: ScriptedServer
 ) -> None:
@@ -163,11 +158,6 @@ def test_a_called_document_is_prepared_into_the_same_diagnostics(tmp_path: Path)
         check_workflow(child_model.workflows[0], diagnostics)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine still builds a called Arazzo document with build_model; passes once "
-    "it loads it through validation.prepare_document (an injected load_source)",
-)
 def test_a_run_refuses_a_called_document_with_a_schema_error(tmp_path: Path) -> None:
     child = document("api.json", {**CHILD_STEP, "outputs": {"n": 5}})
     parent = _parent_and_child(tmp_path, child)
