@@ -17,13 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .document import ArazzoDocument, Step, Workflow
+from .document import ArazzoDocument, Step, Workflow, effective_actions
 from .engine import RunOptions
 from .expressions import ExpressionContext
 from .http.bodies import choose_content_type
 from .http.request import effective_parameters
 from .masking import MASK, SecretMasker, is_secret_name
-from .reporting.describe import action_json, criterion_json, effective_actions, partial_value
+from .reporting.describe import action_json, criterion_json, partial_value
 
 if TYPE_CHECKING:
     from .api import LoadedArazzo

@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
+from .document import schema_properties
 from .engine import RunListener
 from .http.media_types import is_json
 
@@ -146,7 +147,7 @@ class SecretMasker:
 
     def secret_input_names(self, workflow: Workflow) -> set[str]:
         """The top-level inputs of ``workflow`` that are secret by name or by schema."""
-        properties = _properties(workflow.input_schema)
+        properties = workflow.input_properties
         return {
             name
             for name, schema in properties.items()
@@ -345,14 +346,8 @@ def _query_pairs(url: str) -> list[tuple[str, str]]:
     return parse_qsl(urlsplit(url).query, keep_blank_values=True)
 
 
-def _properties(schema: Any) -> dict[str, Any]:
-    if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
-        return dict(schema["properties"])
-    return {}
-
-
 def _property(schema: Any, name: str) -> Any:
-    return _properties(schema).get(name)
+    return schema_properties(schema).get(name)
 
 
 def _schema_says_secret(schema: Any) -> bool:

@@ -39,9 +39,8 @@ def start_masking(args: argparse.Namespace) -> SecretMasker:
 
 def learn_secret_inputs(args: argparse.Namespace, workflow: Workflow, masker: SecretMasker) -> None:
     """The workflow's secret inputs, before inputs are converted (errors may quote them)."""
-    from ..reporting.describe import declared_inputs
 
-    declared = declared_inputs(workflow)
+    declared = workflow.input_properties
     unknown = [name for name in args.secret_input if name not in declared]
     if unknown and declared:
         raise UsageError(

@@ -22,7 +22,9 @@ from .model import (
     Step,
     Workflow,
     check_workflow,
+    effective_actions,
     errors_in,
+    schema_properties,
     workflow_pointer_of,
 )
 from .parsing import LoadedDocument
@@ -61,6 +63,7 @@ __all__ = [
     "build_model",
     "check_workflow",
     "display_path",
+    "effective_actions",
     "errors_in",
     "find_schema_cycle",
     "is_url",
@@ -68,5 +71,6 @@ __all__ = [
     "load_document",
     "point_at",
     "resolve_pointer",
+    "schema_properties",
     "workflow_pointer_of",
 ]

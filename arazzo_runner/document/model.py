@@ -159,6 +159,11 @@ class Workflow:
     file: str = ""
     """The document it is written in, as locations name it ("" when not known)."""
 
+    @property
+    def input_properties(self) -> dict[str, Any]:
+        """The inputs it declares: the ``properties`` of its inputs schema, ``$ref``s followed."""
+        return schema_properties(self.input_schema)
+
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.step_id == step_id), None)
 
@@ -222,3 +227,18 @@ def check_workflow(workflow: Workflow, diagnostics: Diagnostics) -> None:
     errors = errors_in(workflow, diagnostics)
     if errors:
         raise DocumentInvalid(errors)
+
+
+def schema_properties(schema: Any) -> dict[str, Any]:
+    """The ``properties`` of a JSON Schema object; empty for anything else."""
+    if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
+        return dict(schema["properties"])
+    return {}
+
+
+def effective_actions(workflow_actions: list[Action], step_actions: list[Action]) -> list[Action]:
+    """A step's actions first, then the workflow's that the step does not override by name."""
+    if not workflow_actions:
+        return step_actions  # only read by the callers: no copy needed
+    overridden = {action.name for action in step_actions}
+    return [*step_actions, *(a for a in workflow_actions if a.name not in overridden)]

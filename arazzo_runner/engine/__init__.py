@@ -9,7 +9,6 @@ commands that :func:`run_blocking` or :func:`run_async` carry out
 Everything above this layer imports from here, not from the modules.
 """
 
-from .actions import effective_actions
 from .drivers import run_async, run_blocking
 from .events import Listeners, RunListener
 from .inputs import (
@@ -45,7 +44,6 @@ __all__ = [
     "SourceLoader",
     "SystemClock",
     "apply_defaults",
-    "effective_actions",
     "explain_missing_inputs",
     "inputs_from_environment",
     "parse_input_pairs",

@@ -6,7 +6,7 @@ nothing (the interpreter carries the decision out).
 
 from __future__ import annotations
 
-from ..document import Action, Step
+from ..document import Action, Step, effective_actions
 from ..expressions import ExpressionContext, UnresolvedReference
 from ..http.response import retry_after
 from ..results import ActionTaken
@@ -71,14 +71,6 @@ def unmet_criteria(step: Step, context: ExpressionContext, status: int | None) -
         if not outcome.passed:
             failures.append(f"success criterion not met: {outcome.detail}")
     return failures
-
-
-def effective_actions(workflow_actions: list[Action], step_actions: list[Action]) -> list[Action]:
-    """A step's actions first, then the workflow's that the step does not override by name."""
-    if not workflow_actions:
-        return step_actions  # only read by the callers: no copy needed
-    overridden = {action.name for action in step_actions}
-    return [*step_actions, *(a for a in workflow_actions if a.name not in overridden)]
 
 
 def _retry_delay(action: Action, context: ExpressionContext, clock: Clock) -> float:

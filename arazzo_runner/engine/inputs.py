@@ -21,7 +21,7 @@ def parse_input_pairs(pairs: list[str], workflow: Workflow) -> dict[str, Any]:
     The command line only has text, so the schema decides: ``acceptingJobs=false``
     becomes the JSON boolean false when the input is declared ``type: boolean``.
     """
-    properties = _properties(workflow.input_schema)
+    properties = workflow.input_properties
     values: dict[str, Any] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -142,17 +142,10 @@ def _json_type(value: Any) -> str:
     return "string"
 
 
-def _properties(schema: Any) -> dict[str, Any]:
-    if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
-        properties: dict[str, Any] = schema["properties"]
-        return properties
-    return {}
-
-
 def apply_defaults(inputs: dict[str, Any], workflow: Workflow) -> dict[str, Any]:
     """Fill in top-level ``default`` values the schema declares for absent inputs."""
     merged = dict(inputs)
-    for name, schema in _properties(workflow.input_schema).items():
+    for name, schema in workflow.input_properties.items():
         if name not in merged and isinstance(schema, dict) and "default" in schema:
             merged[name] = schema["default"]
     return merged
@@ -407,7 +400,7 @@ def inputs_from_environment(
     the prefix.
     """
     environ = os.environ if environ is None else environ
-    properties = _properties(workflow.input_schema)
+    properties = workflow.input_properties
     if not properties:
         return {
             variable[len(ENV_PREFIX) :]: text

@@ -485,8 +485,7 @@ def _reset_http(context: ExpressionContext) -> None:
 
 def _declared_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The values among ``inputs`` that ``workflow`` declares (all of them if it declares none)."""
-    schema = workflow.input_schema
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(properties, dict):
+    properties = workflow.input_properties
+    if not properties:
         return dict(inputs)
     return {name: value for name, value in inputs.items() if name in properties}

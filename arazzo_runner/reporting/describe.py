@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from ..document import Action, Criterion, Workflow
+from ..document import Action, Criterion
 from ..expressions import (
     Array,
     CompiledValue,
@@ -28,19 +28,6 @@ from ..expressions import (
 )
 
 # --------------------------------------------------------------------------- the model
-
-
-def declared_inputs(workflow: Workflow) -> dict[str, Any]:
-    """The ``properties`` of the workflow's inputs schema (``$ref``s already followed)."""
-    schema = workflow.input_schema
-    properties = schema.get("properties") if isinstance(schema, dict) else None
-    return properties if isinstance(properties, dict) else {}
-
-
-def effective_actions(workflow_actions: list[Action], step_actions: list[Action]) -> list[Action]:
-    """A step's actions first, then the workflow's that the step does not override by name."""
-    overridden = {action.name for action in step_actions}
-    return [*step_actions, *(a for a in workflow_actions if a.name not in overridden)]
 
 
 # --------------------------------------------------------------------------- values

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..document import Action, Step, Workflow
-from .describe import action_json, describe_action, effective_actions, shorten
+from ..document import Action, Step, Workflow, effective_actions
+from .describe import action_json, describe_action, shorten
 
 START_NODE = "wf_start"
 END_NODE = "wf_end"

@@ -40,7 +40,6 @@ def execute(args: argparse.Namespace, console: Console) -> int:
 
 
 def workflow_entry(workflow: Workflow) -> dict[str, Any]:
-    from ...reporting.describe import declared_inputs
 
     schema = workflow.input_schema if isinstance(workflow.input_schema, dict) else {}
     required = schema.get("required")
@@ -49,7 +48,7 @@ def workflow_entry(workflow: Workflow) -> dict[str, Any]:
         "summary": workflow.summary,
         "description": workflow.description,
         "steps": len(workflow.steps),
-        "inputs": list(declared_inputs(workflow)),
+        "inputs": list(workflow.input_properties),
         "requiredInputs": [n for n in required if isinstance(n, str)]
         if isinstance(required, list)
         else [],

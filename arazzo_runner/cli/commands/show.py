@@ -87,13 +87,12 @@ def describe_inputs(workflow: Workflow) -> list[dict[str, Any]]:
     The schema is the model's ``input_schema``, whose ``$ref``s (to
     ``components.inputs``) are already followed.
     """
-    from ...reporting.describe import declared_inputs
 
     schema = workflow.input_schema if isinstance(workflow.input_schema, dict) else {}
     required = schema.get("required")
     required = required if isinstance(required, list) else []
     described = []
-    for name, spec in declared_inputs(workflow).items():
+    for name, spec in workflow.input_properties.items():
         spec = spec if isinstance(spec, dict) else {}
         entry: dict[str, Any] = {
             "name": name,
@@ -124,12 +123,8 @@ def schema_type(spec: dict[str, Any]) -> str:
 
 
 def describe_step(workflow: Workflow, step: Step) -> dict[str, Any]:
-    from ...reporting.describe import (
-        action_json,
-        criterion_json,
-        effective_actions,
-        expression_text,
-    )
+    from ...document import effective_actions
+    from ...reporting.describe import action_json, criterion_json, expression_text
 
     data: dict[str, Any] = {"stepId": step.step_id, "description": step.description}
     if step.workflow_id is not None:
