@@ -73,6 +73,14 @@ class DocumentError(ArazzoError):
     """An Arazzo or OpenAPI document cannot be read or does not make sense."""
 
 
+class DocumentSyntaxError(DocumentError):
+    """A document's bytes are not text in a YAML encoding, or its text is not JSON or YAML.
+
+    Raised after the bytes were read: the file exists and was fetched, but fixing
+    it means editing it (unlike a missing file or a refused fetch).
+    """
+
+
 class InputError(ArazzoError):
     """Workflow inputs are missing or do not match the workflow's inputs schema."""
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import DocumentError, SourceLocation
+from ..errors import DocumentError, DocumentSyntaxError, SourceLocation
 from .gc_pause import collection_paused
 from .limits import DocumentLimits
 from .source_map import SourceMap, line_column
@@ -90,7 +90,7 @@ def _parse_json(text: str, uri: str, display_name: str, limits: DocumentLimits) 
             data = json.loads(text)
     except json.JSONDecodeError as exc:
         if uri.endswith(".json"):
-            raise DocumentError(
+            raise DocumentSyntaxError(
                 f"invalid JSON: {exc.msg}",
                 location=SourceLocation(display_name, exc.lineno, exc.colno),
             ) from None
@@ -129,7 +129,9 @@ def _parse_yaml(text: str, display_name: str, limits: DocumentLimits) -> Any:
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, text, display_name, limits) from None
     except yaml.YAMLError as exc:
-        raise DocumentError(f"invalid YAML: {exc}", location=SourceLocation(display_name)) from None
+        raise DocumentSyntaxError(
+            f"invalid YAML: {exc}", location=SourceLocation(display_name)
+        ) from None
     except RecursionError:
         # Only reachable without libyaml, whose parser stops at 1000 levels.
         line, column = _flow_depth_position(text, limits.max_depth) or (None, None)
@@ -174,7 +176,7 @@ def _yaml_error(
             hint="no Arazzo or OpenAPI document needs this much nesting; check the brackets",
         )
     context = f" ({exc.context})" if exc.context else ""
-    return DocumentError(
+    return DocumentSyntaxError(
         f"invalid YAML: {problem}{context}",
         location=SourceLocation(display_name, line, column),
         hint="check the indentation and quoting around this line",

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DocumentError, SourceLocation
+from ..errors import DocumentError, DocumentSyntaxError, SourceLocation
 from .limits import DocumentLimits
 from .parse_cache import ParsedCache
 from .parsing import LoadedDocument, parse_text
@@ -218,7 +218,7 @@ def decode_document(raw: bytes, name: str) -> str:
         hint = "save the file as UTF-8"
         if encoding == "UTF-8":
             hint += " (it may be in Latin-1 or Windows-1252)"
-        raise DocumentError(
+        raise DocumentSyntaxError(
             f"not valid {encoding} (byte 0x{raw[offset]:02x} at offset {offset})",
             location=SourceLocation(name, line, column),
             hint=hint,

@@ -12,13 +12,12 @@ space, ``|`` and brackets left as they are).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._version import __version__
 from ..diagnostics import Diagnostics
-from ..document import Parameter, Step, Workflow
+from ..document import PATH_TEMPLATE, Parameter, Step, Workflow
 from ..expressions import (
     CompiledValue,
     ExpressionContext,
@@ -44,8 +43,6 @@ from ..openapi import (
 from .bodies import Encoding, Replacement, choose_content_type, prepare_body
 from .media_types import essence, is_json
 from .messages import PreparedRequest, StepFailure, has_header, header_value
-
-PATH_TEMPLATE_NAMES = r"\{([^{}]+)\}"
 
 Styles = Mapping[tuple[str, str], ParameterStyle]
 
@@ -336,7 +333,7 @@ def _split_template(segment: str) -> list[tuple[bool, str]]:
 
     The pieces are those ``re.sub`` would visit: literal text and names alternate.
     """
-    pieces = re.split(PATH_TEMPLATE_NAMES, segment)
+    pieces = PATH_TEMPLATE.split(segment)
     if len(pieces) == 1:
         return []
     return [(index % 2 == 1, piece) for index, piece in enumerate(pieces)]

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..diagnostics import Diagnostics
-from ..document import LoadedDocument, is_url, join_pointer
+from ..document import PATH_TEMPLATE, LoadedDocument, is_url, join_pointer
 from ..errors import DocumentError, SourceLocation
 from .refs import DocumentCache, Located, UnresolvableReference, dereference
 from .serialization import STYLES, ParameterStyle, default_style
@@ -455,7 +455,7 @@ class OpenAPIDescription:
             self._check_enum(name, spec, location("variables", name, "default"))
             return str(default)
 
-        return re.sub(r"\{([^{}]+)\}", substitute, url)
+        return PATH_TEMPLATE.sub(substitute, url)
 
     def _check_enum(self, name: str, spec: dict[str, Any], location: SourceLocation) -> None:
         enum = spec.get("enum")

@@ -22,7 +22,7 @@ from ..document import (
     join_pointer,
     load_document,
 )
-from ..errors import DocumentError
+from ..errors import DocumentError, DocumentSyntaxError
 from ..openapi import (
     DocumentCache,
     Located,
@@ -127,7 +127,7 @@ class SourceChecker:
     def _report_load_failure(self, source: SourceDescription, uri: str, exc: DocumentError) -> None:
         url_pointer = join_pointer(source.pointer, "url")
         where = exc.location if exc.location and exc.location.line else None
-        if where is not None or "invalid" in exc.message or "UTF-8" in exc.message:
+        if where is not None or isinstance(exc, DocumentSyntaxError):
             self.ctx.report(
                 "unreadable-source",
                 url_pointer,

@@ -650,3 +650,29 @@ def test_a_cycle_below_properties_is_still_found() -> None:
         "/components/inputs/self",
         "/components/inputs/self",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bad.json", b'{"a": }'),
+        ("bad.yaml", b"a: [1\nb: 2\n"),
+        ("latin.yaml", b"a: caf\xe9\n"),
+    ],
+)
+def test_unreadable_text_is_a_syntax_error(tmp_path: Path, name: str, content: bytes) -> None:
+    """Validation tells a file to fix from a file it could not get by this class alone."""
+    from arazzo_runner.errors import DocumentSyntaxError
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DocumentSyntaxError):
+        load_document(str(path))
+
+
+def test_a_missing_file_is_not_a_syntax_error(tmp_path: Path) -> None:
+    from arazzo_runner.errors import DocumentSyntaxError
+
+    with pytest.raises(DocumentError) as info:
+        load_document(str(tmp_path / "missing.yaml"))
+    assert not isinstance(info.value, DocumentSyntaxError)
