@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from .messages import ResponseRecord
+from . import media_types
+from .messages import ResponseRecord, header_value
 
 
 def header_map(headers: list[tuple[str, str]]) -> dict[str, str]:
@@ -49,12 +50,7 @@ def decode_body(response: ResponseRecord) -> tuple[Any, str | None]:
 
 
 def _decode_text(response: ResponseRecord) -> str:
-    charset = "utf-8"
-    content_type = response.header("content-type") or ""
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            charset = value.strip('"')
+    charset = media_types.charset(response.header("content-type") or "") or "utf-8"
     try:
         return response.content.decode(charset, errors="replace")
     except LookupError:  # a charset Python does not know
@@ -63,7 +59,7 @@ def _decode_text(response: ResponseRecord) -> str:
 
 def retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
     """Seconds the ``Retry-After`` header among ``headers`` asks for; None without one."""
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    value = header_value(list(headers.items()), "retry-after")
     return None if value is None else parse_retry_after(value, now)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .._version import __version__
+from ..http.messages import header_value
 from ..masking import MASK, SecretMasker
 from .common import header_list, iso_time, masked_body
 
@@ -69,7 +70,7 @@ def _response_cookies(headers: list[tuple[str, str]], masker: SecretMasker) -> l
 
 
 def _content_type(headers: list[tuple[str, str]]) -> str:
-    return next((v for n, v in headers if n.lower() == "content-type"), "")
+    return header_value(headers, "content-type") or ""
 
 
 def entry(exchange: Exchange, masker: SecretMasker) -> dict[str, Any]:
