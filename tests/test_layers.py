@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "arazzo_runner"
 
 # Lowest first. Modules on one line form one layer and may import each other.
 LAYERS: list[tuple[str, ...]] = [
-    ("_version", "errors", "jsontypes"),
+    ("_version", "errors", "jsontypes", "pointers"),
     ("diagnostics", "results"),
     ("expressions",),
     ("criteria",),

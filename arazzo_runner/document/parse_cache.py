@@ -30,13 +30,11 @@ parses the document and puts the entry again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import stat as stat_module
 import struct
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,7 +132,7 @@ class ParsedCache:
         key = _digest(identity)
         # One entry per file: its name starts with the path's digest, so a newer
         # version of the file replaces the older entry instead of piling up.
-        prefix = hashlib.blake2b(uri.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        prefix = _blake2b(uri.encode("utf-8", "surrogatepass"), 8).hex()
         return _Entry(self.directory / f"{prefix}-{key.hex()[:32]}.bin", key, _digest(text))
 
 
@@ -145,7 +143,15 @@ def _worth_caching(text: str) -> bool:
 
 
 def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    return _blake2b(text.encode("utf-8", "surrogatepass"), 32)
+
+
+def _blake2b(data: bytes, size: int) -> bytes:
+    # Imported on first use: only documents large enough to cache are digested,
+    # and importing hashlib costs every cold start (it loads OpenSSL).
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=size).digest()
 
 
 def _read(entry: _Entry) -> tuple[Any, bool] | None:
@@ -162,9 +168,7 @@ def _read(entry: _Entry) -> tuple[Any, bool] | None:
     magic, version, key, text_digest, is_json, length, payload_digest = _HEADER.unpack(header)
     if (magic, version, key, text_digest) != (_MAGIC, _FORMAT, entry.key, entry.text_digest):
         return None
-    if len(payload) != length or hashlib.blake2b(payload, digest_size=32).digest() != (
-        payload_digest
-    ):
+    if len(payload) != length or _blake2b(payload, 32) != (payload_digest):
         return None
     try:
         with collection_paused():
@@ -192,12 +196,14 @@ def _write(entry: _Entry, data: Any, is_json: bool) -> None:
         entry.text_digest,
         is_json,
         len(payload),
-        hashlib.blake2b(payload, digest_size=32).digest(),
+        _blake2b(payload, 32),
     )
     try:
         entry.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _remove_older_entries(entry.path)
         # Written to a temporary file and renamed, so that a reader never sees half an entry.
+        import tempfile  # only writing needs it; it imports random, shutil, bz2 and more
+
         handle, temporary = tempfile.mkstemp(dir=entry.path.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:

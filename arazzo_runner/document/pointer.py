@@ -1,26 +1,21 @@
-"""JSON Pointers (RFC 6901): escaping and joining reference tokens, and resolving.
+"""JSON Pointers (RFC 6901): joining reference tokens, and resolving.
 
-Tokens are escaped and unescaped by the ``jsonpointer`` library. Resolving is
-walked here because its errors must name the missing token and the place
-where it is missing, and because only JSON data (objects and arrays) may be
-walked into: a pointer into a string is not found.
+Tokens are escaped by :mod:`arazzo_runner.pointers`. Resolving is walked here
+because its errors must name the missing token and the place where it is
+missing, and because only JSON data (objects and arrays) may be walked into: a
+pointer into a string is not found.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from jsonpointer import escape, unescape
-
-
-def escape_pointer_token(token: str) -> str:
-    """Escape one JSON pointer reference token (``~`` and ``/``)."""
-    return escape(token)
+from ..pointers import escape_pointer_token, unescape_pointer_token
 
 
 def join_pointer(pointer: str, *tokens: str | int) -> str:
     """Append reference tokens to a JSON pointer."""
-    return pointer + "".join("/" + escape(str(token)) for token in tokens)
+    return pointer + "".join("/" + escape_pointer_token(str(token)) for token in tokens)
 
 
 def resolve_pointer(data: Any, pointer: str) -> Any:
@@ -30,7 +25,7 @@ def resolve_pointer(data: Any, pointer: str) -> Any:
     current = data
     walked = "#"
     for raw_token in pointer.split("/")[1:]:
-        token = unescape(raw_token)
+        token = unescape_pointer_token(raw_token)
         if isinstance(current, dict) and token in current:
             current = current[token]
         elif isinstance(current, list) and token.isdigit() and int(token) < len(current):

@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import jsonpointer
-
 from ..jsontypes import json_type_name
+from ..pointers import escape_pointer_token
 from .context import ExpressionContext, UnresolvedReference
 
 __all__ = ["JsonPointer", "RuntimeExpression"]
@@ -259,7 +258,7 @@ def _walk(expr: RuntimeExpression, value: Any, where: str, properties: Iterable[
     if expr.pointer is not None:
         for token in expr.pointer.tokens:
             value = _step(expr, value, token, where, walked)
-            walked += "/" + jsonpointer.escape(token)
+            walked += "/" + escape_pointer_token(token)
     return value
 
 

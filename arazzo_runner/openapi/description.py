@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from ..diagnostics import Diagnostics
 from ..document import PATH_TEMPLATE, LoadedDocument, is_url, join_pointer
 from ..errors import DocumentError, SourceLocation
+from ..pointers import unescape_pointer_token
 from .refs import DocumentCache, Located, UnresolvableReference, dereference
 from .serialization import STYLES, ParameterStyle, default_style
 
@@ -379,7 +380,7 @@ class OpenAPIDescription:
         match = re.fullmatch(r"/paths/([^/]+)/([a-z]+)", pointer)
         if match is None:
             return None
-        path = match.group(1).replace("~1", "/").replace("~0", "~")
+        path = unescape_pointer_token(match.group(1))
         method = match.group(2)
         item = self._path_item(path)
         if item is None or method not in HTTP_METHODS:

@@ -9,11 +9,12 @@ import pytest
 
 from arazzo_runner.document.limits import DocumentLimits
 from arazzo_runner.document.parsing import LoadedDocument, parse_document
-from arazzo_runner.document.pointer import escape_pointer_token, join_pointer
+from arazzo_runner.document.pointer import join_pointer
 from arazzo_runner.document.reading import LoadOptions, load_document
 from arazzo_runner.document.source_map import SourceMap
 from arazzo_runner.document.uris import display_path, is_url, resolve_reference
 from arazzo_runner.errors import DocumentError, SourceLocation
+from arazzo_runner.pointers import escape_pointer_token
 
 
 def parse(text: str, name: str = "doc.yaml") -> LoadedDocument:
@@ -676,3 +677,14 @@ def test_a_missing_file_is_not_a_syntax_error(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as info:
         load_document(str(tmp_path / "missing.yaml"))
     assert not isinstance(info.value, DocumentSyntaxError)
+
+
+@pytest.mark.parametrize("token", ["a/b", "~", "~1", "a~/b", "", "/~0", "plain"])
+def test_pointer_tokens_escape_as_the_jsonpointer_library_does(token: str) -> None:
+    import jsonpointer
+
+    from arazzo_runner.pointers import unescape_pointer_token
+
+    assert escape_pointer_token(token) == jsonpointer.escape(token)
+    assert unescape_pointer_token(escape_pointer_token(token)) == token
+    assert unescape_pointer_token(token) == jsonpointer.unescape(token)
