@@ -23,6 +23,7 @@ from ..document import (
     load_document,
 )
 from ..errors import DocumentError
+from ..http.bodies import choose_content_type
 from ..openapi import (
     DocumentCache,
     Located,
@@ -34,7 +35,9 @@ from ..openapi import (
     dereference,
     resolve_operation,
 )
+from .calls import check_call_outputs
 from .context import LintContext
+from .payloads import check_replacement_targets
 
 
 @dataclass
@@ -162,6 +165,7 @@ class SourceChecker:
                     for problem in check_parameters(workflow, step, found.operation):
                         self._report(problem)
                     self._check_body_ref(step, found.operation)
+                    self._check_implicit_body(step, found.operation)
 
     def _report(self, problem: ResolutionProblem) -> None:
         self.ctx.report(problem.rule, problem.pointer, problem.message, problem.hint)
@@ -175,18 +179,25 @@ class SourceChecker:
         if loaded is None or loaded.arazzo is None:
             return
         workflows = loaded.arazzo.data.get("workflows")
-        ids = (
-            [w.get("workflowId") for w in workflows if isinstance(w, dict)]
-            if isinstance(workflows, list)
-            else []
-        )
-        if match.group(2) not in ids:
+        found = [w for w in workflows if isinstance(w, dict)] if isinstance(workflows, list) else []
+        ids = [w.get("workflowId") for w in found]
+        called = next((w for w in found if w.get("workflowId") == match.group(2)), None)
+        if called is not None and isinstance(called.get("outputs", {}), dict):
+            check_call_outputs(self.ctx, step, tuple(str(n) for n in called.get("outputs", {})))
+        if called is None:
             self.ctx.report(
                 "unknown-workflow",
                 join_pointer(step.pointer, "workflowId"),
                 f"Arazzo source description '{match.group(1)}' has no workflow '{match.group(2)}'",
                 hint=f"its workflows: {', '.join(str(i) for i in ids) or 'none'}",
             )
+
+    def _check_implicit_body(self, step: Step, operation: Operation) -> None:
+        # The body is sent as the type the operation declares (a JSON one first).
+        if step.request_body is None or step.request_body.content_type:
+            return
+        declared = operation.request_content_types()
+        check_replacement_targets(self.ctx, step, choose_content_type(None, declared, {}))
 
     def _check_body_ref(self, step: Step, operation: Operation) -> None:
         body = operation.raw.get("requestBody")
