@@ -45,6 +45,8 @@ class LoadedSource:
     source: SourceDescription
     openapi: OpenAPIDescription | None = None
     arazzo: LoadedDocument | None = None
+    unread: bool = False
+    """Not read (remote and offline) or not readable: only its declared type is known."""
 
 
 @dataclass
@@ -67,7 +69,11 @@ class SourceChecker:
 
     def is_arazzo(self, source: SourceDescription) -> bool:
         loaded = self.loaded.get(source.name)
-        return loaded is not None and loaded.arazzo is not None
+        if loaded is None:
+            return False
+        # A source that could not be read is what its type says: an operationId
+        # qualified with an Arazzo source's name is wrong whether or not it loads.
+        return loaded.arazzo is not None or (loaded.unread and source.type == "arazzo")
 
     # -- loading
 
@@ -83,14 +89,14 @@ class SourceChecker:
             uri = self.ctx.document.resolve_uri(source.url)
         except DocumentError as exc:
             self.ctx.report("source-not-found", url_pointer, exc.message)
-            return LoadedSource(source)
+            return LoadedSource(source, unread=True)
         if self.ctx.offline and is_url(uri):
-            return LoadedSource(source)
+            return LoadedSource(source, unread=True)
         try:
             document = self.cache.get(uri)
         except DocumentError as exc:
             self._report_load_failure(source, uri, exc)
-            return LoadedSource(source)
+            return LoadedSource(source, unread=True)
         data = document.data
         if source.type == "arazzo" or (isinstance(data, dict) and "arazzo" in data):
             return self._arazzo_source(source, document)

@@ -342,3 +342,78 @@ def test_a_version_in_a_criterion_points_to_the_expression_type_object(tmp_path:
         "a criterion's version goes in a Criterion Expression Type Object: "
         'type: {type: jsonpath, version: "draft-goessner-dispatch-jsonpath-00"}'
     )
+
+
+# --------------------------------------------------------------------------- what can be known
+
+UNREADABLE_SOURCES = """\
+sourceDescriptions:
+  - name: pets
+    url: missing.openapi.yaml
+    type: openapi
+  - name: kids
+    url: missing.arazzo.yaml
+    type: arazzo
+"""
+
+
+def _unreadable(*edits: tuple[str, str]) -> str:
+    return _edit(
+        (
+            "sourceDescriptions:\n  - name: pets\n    url: pets.openapi.yaml\n    type: openapi\n",
+            UNREADABLE_SOURCES,
+        ),
+        *edits,
+    )
+
+
+def test_references_are_examined_while_sources_cannot_be_read(tmp_path: Path) -> None:
+    document = _unreadable(
+        ("operationId: getPet", "operationId: $sourceDescriptions.nope.getPet"),
+        ("operationId: addPet", "operationId: $sourceDescriptions.kids.addPet"),
+    )
+    found = validate_text(tmp_path, document)
+    assert _found(found, "unknown-source") == [_at(document, "$sourceDescriptions.nope")]
+    assert _found(found, "unresolved-operation") == [_at(document, "$sourceDescriptions.kids")]
+    kids = next(d for d in found if d.rule == "unresolved-operation")
+    assert "'kids' is an Arazzo document" in kids.message
+    assert [d.rule for d in found].count("source-not-found") == 2
+
+
+def test_operations_that_may_be_in_an_unread_source_are_not_reported(tmp_path: Path) -> None:
+    found = validate_text(tmp_path, _unreadable())
+    assert sorted({d.rule for d in found}) == ["source-not-found"]
+
+
+def test_references_inside_a_step_without_a_step_id_are_checked(tmp_path: Path) -> None:
+    document = _edit(
+        ("      - stepId: add\n        operationId: addPet",
+         "      - operationId: $sourceDescriptions.nope.addPet"),
+        ("name: $steps.find.outputs.name\n    outputs",
+         "name: $steps.fnd.outputs.name\n    outputs"),
+    )  # fmt: skip
+    found = validate_text(tmp_path, document)
+    assert [(d.rule, (d.location.line, d.location.column)) for d in found if d.location] == [
+        ("required-field", (_at(document, "- operationId: $source")[0], 9)),
+        ("unknown-source", _at(document, "$sourceDescriptions.nope")),
+        ("unknown-step", _at(document, "$steps.fnd")),
+    ]
+
+
+def test_references_inside_a_workflow_without_an_id_are_checked(tmp_path: Path) -> None:
+    document = _edit(
+        ("  - workflowId: adopt\n", "  - summary: adopt a pet\n"),
+        (
+            "          - condition: $statusCode == 200\n",
+            "          - condition: $statusCode == 200\n        onSuccess:\n"
+            "          - {name: jump, type: goto, stepId: ad,\n"
+            "             criteria: [{condition: $statusCode == 201}]}\n",
+        ),
+    )
+    found = validate_text(tmp_path, document)
+    assert _found(found, "unknown-step") == [_at(document, "ad,\n")]
+    assert "workflow '<no workflowId>'" in next(
+        d.message for d in found if d.rule == "unknown-step"
+    )
+    # The placeholder id itself is never reported (it would break the naming convention).
+    assert {d.rule for d in found} == {"required-field", "unknown-step"}
