@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from arazzo_runner.diagnostics import Diagnostic, Severity
-from tests._support.lint import CLEAN, position, validate_text
+from tests._support.cli import assert_clean_failure, run_cli
+from tests._support.lint import CLEAN, OPENAPI, position, validate_text, write_project
+from tests._support.servers import Reply, ScriptedServer
 
 WORKFLOW_END = "    outputs:\n      name: $steps.find.outputs.name\n"
 
@@ -417,3 +419,19 @@ def test_references_inside_a_workflow_without_an_id_are_checked(tmp_path: Path) 
     )
     # The placeholder id itself is never reported (it would break the naming convention).
     assert {d.rule for d in found} == {"required-field", "unknown-step"}
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_validate_and_run_refuse_these_defects_before_sending(tmp_path: Path) -> None:
+    """A component that does not fit its workflow: validate fails, run sends nothing."""
+    document = _with_components("")
+    with ScriptedServer(fallback=Reply(200, {"name": "Rex"})) as server:
+        openapi = OPENAPI.replace("https://pets.example", server.base_url)
+        path = str(write_project(tmp_path, document, openapi))
+        checked = run_cli("validate", path)
+        assert_clean_failure(checked, 1, "error[unknown-step-output]", "components.parameters")
+        ran = run_cli("run", path, "--workflow", "adopt", "--input", "petId=1")
+        assert_clean_failure(ran, 2, "step 'find' has no output 'tenant'", "nothing was sent")
+        assert server.received == []
