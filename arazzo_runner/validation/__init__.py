@@ -177,8 +177,8 @@ def _check(
         named_model = ModelBuilder(named.document, named_built).build()
         assert named_model is not None
         building += [d for d in named_built if named.inside(d)]
-        rules += [d for d in found_by(*rule_checks, read=(named.document, named_model))
-                  if named.inside(d) and not named.about_a_placeholder(d)]  # fmt: skip
+        found = found_by(*rule_checks, read=(named.document, named_model))
+        rules += [d for d in found if named.inside(d) and not named.about_a_placeholder(d)]
     building, structure, rules = _once_each([building, structure, rules])
     return _Findings(structure, building, rules, model)
 

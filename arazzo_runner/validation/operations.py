@@ -188,8 +188,9 @@ class SourceChecker:
         found = [w for w in workflows if isinstance(w, dict)] if isinstance(workflows, list) else []
         ids = [w.get("workflowId") for w in found]
         called = next((w for w in found if w.get("workflowId") == match.group(2)), None)
-        if called is not None and isinstance(called.get("outputs", {}), dict):
-            check_call_outputs(self.ctx, step, tuple(str(n) for n in called.get("outputs", {})))
+        outputs = called.get("outputs", {}) if called is not None else None
+        if isinstance(outputs, dict):
+            check_call_outputs(self.ctx, step, tuple(str(name) for name in outputs))
         if called is None:
             self.ctx.report(
                 "unknown-workflow",
