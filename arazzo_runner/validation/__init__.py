@@ -147,23 +147,39 @@ def _check(
     from .semantic import check_semantics
     from .structure import check_steps, check_structure, is_arazzo
     from .uniqueness import check_uniqueness
+    from .unnamed import with_placeholder_ids
 
     structure = check_structure(document)
+    # One cache for every pass, so that each source description is read once.
+    documents = documents or DocumentCache(options=options)
     if not is_arazzo(document.data):
         return _Findings(structure, [], [], None)
     built = Diagnostics()
     model = ModelBuilder(document, built).build()
     assert model is not None  # the data is an object
 
-    def found_by(*checks: Callable[[LintContext], None]) -> list[Diagnostic]:
-        ctx = LintContext(document, model, offline=offline, options=options, documents=documents)
+    def found_by(
+        *checks: Callable[[LintContext], None], read: tuple[LoadedDocument, ArazzoDocument]
+    ) -> list[Diagnostic]:
+        ctx = LintContext(*read, offline=offline, options=options, documents=documents)
         for check in checks:
             check(ctx)
         return ctx.found
 
-    structure += found_by(check_steps, check_uniqueness)
-    rules = found_by(check_semantics, *([check_operations] if check_sources else []))
-    building, structure, rules = _once_each([list(built), structure, rules])
+    structure += found_by(check_steps, check_uniqueness, read=(document, model))
+    rule_checks = (check_semantics, *([check_operations] if check_sources else []))
+    rules = found_by(*rule_checks, read=(document, model))
+    building = list(built)
+    # The rules read workflows and steps without an id in a second pass (see unnamed.py).
+    named = with_placeholder_ids(document)
+    if named is not None:
+        named_built = Diagnostics()
+        named_model = ModelBuilder(named.document, named_built).build()
+        assert named_model is not None
+        building += [d for d in named_built if named.inside(d)]
+        found = found_by(*rule_checks, read=(named.document, named_model))
+        rules += [d for d in found if named.inside(d) and not named.about_a_placeholder(d)]
+    building, structure, rules = _once_each([building, structure, rules])
     return _Findings(structure, building, rules, model)
 
 

@@ -9,9 +9,11 @@ from urllib.parse import unquote
 from ..document import Workflow, join_pointer, resolve_pointer
 from ..errors import ExpressionError
 from ..expressions import RuntimeExpression, scan_expression
+from .calls import check_source_field
 from .context import LintContext
 from .references import unknown_workflow_hint
 from .walk import ValueSite, walk_criteria, walk_values
+from .walk import dotted_match as _dotted_match
 
 
 def check_expressions(ctx: LintContext, workflow: Workflow) -> None:
@@ -112,12 +114,6 @@ def _collect_referenced(
     return _collect_properties(ctx, target, names, depth + 1)
 
 
-def _dotted_match(name: str, known: set[str] | tuple[str, ...]) -> bool:
-    """``a.b.c`` names ``a.b.c``, ``a.b`` or ``a`` (the longest existing prefix wins)."""
-    segments = name.split(".")
-    return any(".".join(segments[:cut]) in known for cut in range(len(segments), 0, -1))
-
-
 def check_reference(
     ctx: LintContext, workflow: Workflow, expression: RuntimeExpression, pointer: str, text: Any
 ) -> None:
@@ -130,7 +126,9 @@ def check_reference(
         _check_step_output(ctx, workflow, names, expression, pointer, at)
     elif root == "workflows":
         _check_workflow_member(ctx, names, expression, pointer, at)
-    elif root == "sourceDescriptions" and ctx.model.source(names[0]) is None:
+    elif root == "sourceDescriptions" and ctx.model.source(names[0]) is not None:
+        check_source_field(ctx, workflow, expression, pointer, at)
+    elif root == "sourceDescriptions":
         known = ", ".join(s.name for s in ctx.model.source_descriptions) or "none"
         ctx.report(
             "unknown-source",

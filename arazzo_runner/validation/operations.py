@@ -23,6 +23,7 @@ from ..document import (
     load_document,
 )
 from ..errors import DocumentError, DocumentSyntaxError
+from ..http.bodies import choose_content_type
 from ..openapi import (
     DocumentCache,
     Located,
@@ -34,7 +35,9 @@ from ..openapi import (
     dereference,
     resolve_operation,
 )
+from .calls import check_call_outputs
 from .context import LintContext
+from .payloads import check_replacement_targets
 
 
 @dataclass
@@ -42,6 +45,8 @@ class LoadedSource:
     source: SourceDescription
     openapi: OpenAPIDescription | None = None
     arazzo: LoadedDocument | None = None
+    unread: bool = False
+    """Not read (remote and offline) or not readable: only its declared type is known."""
 
 
 @dataclass
@@ -64,7 +69,11 @@ class SourceChecker:
 
     def is_arazzo(self, source: SourceDescription) -> bool:
         loaded = self.loaded.get(source.name)
-        return loaded is not None and loaded.arazzo is not None
+        if loaded is None:
+            return False
+        # A source that could not be read is what its type says: an operationId
+        # qualified with an Arazzo source's name is wrong whether or not it loads.
+        return loaded.arazzo is not None or (loaded.unread and source.type == "arazzo")
 
     # -- loading
 
@@ -80,14 +89,14 @@ class SourceChecker:
             uri = self.ctx.document.resolve_uri(source.url)
         except DocumentError as exc:
             self.ctx.report("source-not-found", url_pointer, exc.message)
-            return LoadedSource(source)
+            return LoadedSource(source, unread=True)
         if self.ctx.offline and is_url(uri):
-            return LoadedSource(source)
+            return LoadedSource(source, unread=True)
         try:
             document = self.cache.get(uri)
         except DocumentError as exc:
             self._report_load_failure(source, uri, exc)
-            return LoadedSource(source)
+            return LoadedSource(source, unread=True)
         data = document.data
         if source.type == "arazzo" or (isinstance(data, dict) and "arazzo" in data):
             return self._arazzo_source(source, document)
@@ -162,6 +171,7 @@ class SourceChecker:
                     for problem in check_parameters(workflow, step, found.operation):
                         self._report(problem)
                     self._check_body_ref(step, found.operation)
+                    self._check_implicit_body(step, found.operation)
 
     def _report(self, problem: ResolutionProblem) -> None:
         self.ctx.report(problem.rule, problem.pointer, problem.message, problem.hint)
@@ -175,18 +185,26 @@ class SourceChecker:
         if loaded is None or loaded.arazzo is None:
             return
         workflows = loaded.arazzo.data.get("workflows")
-        ids = (
-            [w.get("workflowId") for w in workflows if isinstance(w, dict)]
-            if isinstance(workflows, list)
-            else []
-        )
-        if match.group(2) not in ids:
+        found = [w for w in workflows if isinstance(w, dict)] if isinstance(workflows, list) else []
+        ids = [w.get("workflowId") for w in found]
+        called = next((w for w in found if w.get("workflowId") == match.group(2)), None)
+        outputs = called.get("outputs", {}) if called is not None else None
+        if isinstance(outputs, dict):
+            check_call_outputs(self.ctx, step, tuple(str(name) for name in outputs))
+        if called is None:
             self.ctx.report(
                 "unknown-workflow",
                 join_pointer(step.pointer, "workflowId"),
                 f"Arazzo source description '{match.group(1)}' has no workflow '{match.group(2)}'",
                 hint=f"its workflows: {', '.join(str(i) for i in ids) or 'none'}",
             )
+
+    def _check_implicit_body(self, step: Step, operation: Operation) -> None:
+        # The body is sent as the type the operation declares (a JSON one first).
+        if step.request_body is None or step.request_body.content_type:
+            return
+        declared = operation.request_content_types()
+        check_replacement_targets(self.ctx, step, choose_content_type(None, declared, {}))
 
     def _check_body_ref(self, step: Step, operation: Operation) -> None:
         body = operation.raw.get("requestBody")

@@ -115,13 +115,11 @@ class Phrasing:
                 )
             if name in known or _EXTENSION.match(name):
                 continue
-            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
-            hint = f"did you mean '{close[0]}'?" if close else "remove it, or prefix it with 'x-'"
             yield SchemaProblem(
                 "unknown-field",
                 join_pointer(pointer, name),
                 f"unknown field '{name}' in {_what(error)}",
-                hint=hint,
+                hint=_unknown_field_hint(error, name, known),
                 key=True,
             )
 
@@ -131,7 +129,7 @@ class Phrasing:
             # For anything but an object 'required' holds vacuously, so every
             # alternative matches; the object's type error says what is wrong.
             if isinstance(_instance(error), dict):
-                yield _target_problem(error, targets)
+                yield from _target_problem(error, targets)
             return
         chosen = _plausible_branch(error)
         if not chosen:
@@ -392,7 +390,23 @@ def _not(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
         _pointer(error),
         f"{kind_of(_path(error))} '{_text(_instance(error), 'name')}' has both workflowId "
         "and stepId",
+        hint="they are mutually exclusive; keep the one the action goes to",
     )
+
+
+def _unknown_field_hint(error: ValidationError, name: str, known: set[str]) -> str:
+    instance = _instance(error)
+    if name == "version" and "condition" in instance:
+        # The version of a criterion's expression language goes with its type.
+        kind = instance.get("type")
+        kind = kind if isinstance(kind, str) else "jsonpath"
+        version = json.dumps(instance["version"], default=str)
+        return (
+            "a criterion's version goes in a Criterion Expression Type Object: "
+            f"type: {{type: {kind}, version: {version}}}"
+        )
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return f"did you mean '{close[0]}'?" if close else "remove it, or prefix it with 'x-'"
 
 
 def _required_alternatives(branches: Any) -> list[str] | None:
@@ -405,21 +419,17 @@ def _required_alternatives(branches: Any) -> list[str] | None:
     return names
 
 
-def _target_problem(error: ValidationError, targets: list[str]) -> SchemaProblem:
+def _target_problem(error: ValidationError, targets: list[str]) -> Iterator[SchemaProblem]:
     instance = _instance(error)
     present = [name for name in targets if name in instance]
     if "operationId" in targets:
-        return _step_target_problem(error, present)
-    if not present:
+        yield _step_target_problem(error, present)
+    elif not present:
         name = _text(instance, "name")
         message = f"goto action '{name}' needs a stepId or a workflowId"
-        return SchemaProblem("missing-goto-target", _pointer(error), message)
-    return SchemaProblem(
-        "conflicting-action-target",
-        join_pointer(_pointer(error), present[1]),
-        f"{' and '.join(present)} are mutually exclusive; keep one",
-        key=True,
-    )
+        yield SchemaProblem("missing-goto-target", _pointer(error), message)
+    # An action with both targets breaks the schema's 'not' too, which says so for
+    # every type of action: one defect, one diagnostic.
 
 
 def _step_target_problem(error: ValidationError, present: list[str]) -> SchemaProblem:

@@ -133,13 +133,15 @@ def _check_action_target(
     def at(name: str) -> str:
         return join_pointer(action.pointer, name) if action.reference is None else action.used_at
 
+    if action.step_id is not None and action.workflow_id is not None:
+        return  # the structure reports the two targets once; neither is the one meant
     if action.step_id is not None and action.step_id not in step_ids:
         ctx.report(
             "unknown-step",
             at("stepId"),
-            f"{action.type} action '{action.name}' names stepId '{action.step_id}', "
+            f"{action.type} action '{action.name}' names {_named('stepId', action.step_id)}, "
             f"which is not a step of workflow '{workflow.workflow_id}'",
-            hint=f"steps of this workflow: {', '.join(step_ids)}",
+            hint=_target_hint(action, f"steps of this workflow: {', '.join(step_ids)}"),
         )
     target = action.workflow_id
     if target is None or source_prefix_unknown(ctx, target, at("workflowId")):
@@ -148,6 +150,18 @@ def _check_action_target(
         ctx.report(
             "unknown-workflow",
             at("workflowId"),
-            f"{action.type} action '{action.name}': no workflow '{target}' in this document",
-            hint=unknown_workflow_hint(ctx),
+            f"{action.type} action '{action.name}' names {_named('workflowId', target)}: "
+            "no such workflow in this document",
+            hint=_target_hint(action, unknown_workflow_hint(ctx)),
         )
+
+
+def _named(field: str, value: str) -> str:
+    return f"{field} '{value}'" if value else f"an empty {field}"
+
+
+def _target_hint(action: Action, known: str) -> str:
+    # An end action goes nowhere: the field is a mistake, not a misspelled target.
+    if action.type == "end":
+        return "an end action ends the workflow and takes no stepId or workflowId; remove it"
+    return known

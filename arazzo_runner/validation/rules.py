@@ -69,7 +69,24 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-input", ERROR, "expressions", "$inputs.X where the workflow declares no X."),
     ("missing-inputs-schema", WARNING, "expressions", "$inputs.X in a workflow without inputs."),
     ("unknown-step-output", ERROR, "expressions", "$steps.X.outputs.Y where X has no output Y."),
-    ("unknown-workflow-output", ERROR, "expressions", "$workflows.X.outputs.Y, no output Y."),
+    (
+        "unknown-workflow-output",
+        ERROR,
+        "expressions",
+        "$workflows.X.outputs.Y, or $outputs.Y after calling X, where X has no output Y.",
+    ),
+    (
+        "unknown-source-field",
+        ERROR,
+        "expressions",
+        "$sourceDescriptions.X.Y where Y is not name/url/type: it never resolves.",
+    ),
+    (
+        "invalid-replacement-target",
+        ERROR,
+        "expressions",
+        "A payload replacement target that is not a JSON Pointer (non-XML body).",
+    ),
     ("bare-expression", WARNING, "expressions", "An expression inside text without {braces}."),
     # -- source descriptions
     ("source-not-found", ERROR, "sources", "A source description url that cannot be loaded."),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 from ..document import join_pointer
+from .calls import check_local_calls
+from .components import check_component_uses
 from .context import LintContext
 from .control_flow import check_reachability
 from .expressions import check_expressions
+from .payloads import check_explicit_body
 from .references import check_action_targets, check_dependencies, check_step_workflows
 
 NAME_CONVENTION = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -19,6 +22,9 @@ def check_semantics(ctx: LintContext) -> None:
     for workflow in ctx.model.workflows:
         check_action_targets(ctx, workflow)
         check_expressions(ctx, workflow)
+        check_component_uses(ctx, workflow)
+        check_local_calls(ctx, workflow)
+        check_explicit_body(ctx, workflow)
         check_step_workflows(ctx, workflow)
         check_reachability(ctx, workflow)
 

@@ -36,6 +36,12 @@ class ActionList:
     actions: list[Action]
 
 
+def dotted_match(name: str, known: set[str] | tuple[str, ...]) -> bool:
+    """``a.b.c`` names ``a.b.c``, ``a.b`` or ``a`` (the longest existing prefix wins)."""
+    segments = name.split(".")
+    return any(".".join(segments[:cut]) in known for cut in range(len(segments), 0, -1))
+
+
 def owners(workflow: Workflow) -> Iterator[Workflow | Step]:
     """The workflow, then each of its steps: whatever can hold values and actions."""
     yield workflow

@@ -330,6 +330,27 @@ CASES = [
         "$workflows.adopt.outputs.nickname",
     ),
     Case(
+        "unknown-source-field",
+        [
+            (
+                WORKFLOW_END,
+                WORKFLOW_END + "      spec: $sourceDescriptions.pets.adopt.outputs.name\n",
+            )
+        ],
+        "$sourceDescriptions.pets.adopt",
+    ),
+    Case(
+        "invalid-replacement-target",
+        [
+            (
+                "            name: $steps.find.outputs.name\n",
+                "            name: x\n"
+                "          replacements: [{target: name, value: $steps.find.outputs.name}]\n",
+            )
+        ],
+        "name, value",
+    ),
+    Case(
         "bare-expression",
         [("value: $inputs.tenant", "value: tenant-$inputs.tenant")],
         "$inputs.tenant",
