@@ -65,8 +65,9 @@ class LoadedArazzo:
         self.options = options or LoadOptions()
         self.sources = SourceRegistry(document, diagnostics, options=self.options)
         self._input_validators: dict[tuple[int, str], InputValidator] = {}
-        # Prepared workflows by workflow and the source names the run's servers override.
-        self._prepared: dict[tuple[str, frozenset[str]], PreparedWorkflow] = {}
+        # Prepared workflows by workflow, the source names the run's servers override,
+        # and whether for a dry run.
+        self._prepared: dict[tuple[str, frozenset[str], bool], PreparedWorkflow] = {}
         # Other Arazzo documents (`type: arazzo` sources), checked and built, by URI.
         self._arazzo_sources: dict[str, ArazzoDocument] = {}
         self._services = DocumentServices(
@@ -160,7 +161,11 @@ class LoadedArazzo:
         return Run(prepared, values, options, listener)
 
     def prepare_workflow(
-        self, workflow: Workflow, server_overrides: Mapping[str, str] | None = None
+        self,
+        workflow: Workflow,
+        server_overrides: Mapping[str, str] | None = None,
+        *,
+        planning: bool = False,
     ) -> PreparedWorkflow:
         """``workflow`` resolved and checked for runs that override these sources' servers.
 
@@ -168,14 +173,20 @@ class LoadedArazzo:
         operations and checks every step: more than a local HTTP call costs.
         The documents do not change, so a workflow run many times is prepared
         once per set of overridden source descriptions (the only run option
-        preparing reads). A preparation that fails is not kept.
+        preparing reads). A preparation that fails is not kept. ``planning``
+        prepares for a dry run, where a relative server URL is no error.
         """
         overridden = frozenset(server_overrides or ())
-        key = (workflow.workflow_id, overridden)
+        key = (workflow.workflow_id, overridden, planning)
         prepared = self._prepared.get(key)
         if prepared is None:
             prepared = prepare_workflow(
-                self.document, self.sources, workflow, self._services, overridden
+                self.document,
+                self.sources,
+                workflow,
+                self._services,
+                overridden,
+                planning=planning,
             )
             self._prepared[key] = prepared
         return prepared

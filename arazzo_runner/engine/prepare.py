@@ -29,7 +29,7 @@ from ..document import (
 from ..errors import DocumentError
 from ..http.messages import StepFailure
 from ..http.request import RequestTemplate
-from ..openapi import Operation, SourceRegistry, check_parameters
+from ..openapi import Operation, RelativeServerURL, SourceRegistry, check_parameters
 
 SourceLoader = Callable[[str], ArazzoDocument]
 """Loads, checks and builds the Arazzo document at an absolute URI (``type: arazzo`` sources)."""
@@ -94,6 +94,8 @@ def prepare_workflow(
     workflow: Workflow,
     services: DocumentServices,
     overridden: Collection[str] = (),
+    *,
+    planning: bool = False,
 ) -> PreparedWorkflow:
     """Resolve everything ``workflow`` can reach and check it before anything is sent.
 
@@ -101,9 +103,10 @@ def prepare_workflow(
     cannot run never sends its first request. Workflows it calls, depends on
     or jumps to are prepared too. ``overridden`` names the source descriptions
     whose servers the runs replace (``RunOptions.server_overrides``): those
-    need no server of their own.
+    need no server of their own. ``planning`` prepares for a dry run, which
+    sends nothing: a relative server URL is then no error.
     """
-    preparer = _Preparer(services, frozenset(overridden))
+    preparer = _Preparer(services, frozenset(overridden), planning)
     return preparer.prepare(preparer.root(document, sources), workflow)
 
 
@@ -111,8 +114,11 @@ class _Preparer:
     """One preparation: the documents and workflows reached so far, so that each is
     prepared once, and documents or workflows that refer to each other end."""
 
-    def __init__(self, services: DocumentServices, overridden: frozenset[str]) -> None:
+    def __init__(
+        self, services: DocumentServices, overridden: frozenset[str], planning: bool
+    ) -> None:
         self.services = services
+        self.planning = planning
         self.diagnostics = services.diagnostics
         self.overridden = overridden
         self._documents: dict[str, PreparedDocument] = {}
@@ -334,6 +340,11 @@ class _Preparer:
             return None
         try:
             return operation.description.server_url(operation)
+        except RelativeServerURL as exc:
+            if not self.planning:
+                problems.error(exc.message, exc.location, exc.hint)
+            # A dry run sends nothing: its plan shows the relative URL instead.
+            return None
         except DocumentError as exc:
             problems.error(exc.message, exc.location, exc.hint)
             return None

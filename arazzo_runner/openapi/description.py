@@ -253,6 +253,24 @@ class Operation:
                 )
 
 
+class RelativeServerURL(DocumentError):
+    """A relative server URL with no document URL to resolve it against.
+
+    A dry run sends nothing, so it can still show the path under this URL.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        *,
+        location: SourceLocation | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.url = url
+
+
 def _is_plain_path_item(value: Any) -> bool:
     """A path item written in place: a mapping that is not a ``$ref`` to follow."""
     return isinstance(value, dict) and not isinstance(value.get("$ref"), str)
@@ -410,7 +428,8 @@ class OpenAPIDescription:
         base = where.document if where is not None else self.document
         if is_url(base.uri):
             return urljoin(base.uri, url)
-        raise DocumentError(
+        raise RelativeServerURL(
+            url,
             f"the server URL '{url}' of source description '{self.name}' is relative, and the "
             "description is a local file, so there is no host to send requests to",
             location=(
