@@ -41,7 +41,7 @@ from .engine import (
     run_async,
     run_blocking,
 )
-from .errors import DocumentError, UsageError
+from .errors import ArazzoError, DocumentError, UsageError
 from .openapi import SourceRegistry
 from .results import WorkflowResult
 from .validation import prepare_document
@@ -202,15 +202,48 @@ class LoadedArazzo:
         return document
 
     def check_server_overrides(self, server_overrides: Mapping[str, str]) -> None:
-        """Raise :class:`UsageError` when an override names a source the document lacks."""
-        for name in server_overrides:
-            if self.document.source(name) is None:
-                names = ", ".join(s.name for s in self.document.source_descriptions)
+        """Raise :class:`UsageError` when an override names no source description.
+
+        A name is a source description of this document, of any Arazzo document
+        it calls (``type: arazzo`` sources, followed down), or such a document's
+        source qualified by the arazzo sources that lead to it: ``DOC.SOURCE``.
+        """
+        unknown = [name for name in server_overrides if self.document.source(name) is None]
+        if not unknown:
+            return  # the common case reads no other document
+        known = self.server_names()
+        for name in unknown:
+            if name not in known:
                 raise UsageError(
-                    f"--server names source description '{name}', which the document does not "
-                    "define",
-                    hint=f"source descriptions: {names}",
+                    f"--server names source description '{name}', which neither the document "
+                    "nor the Arazzo documents it calls define",
+                    hint=f"source descriptions: {', '.join(known)} (a called document's "
+                    "source is also named DOC.SOURCE, DOC being the arazzo source that "
+                    "leads to it)",
                 )
+
+    def server_names(self) -> list[str]:
+        """Every name ``server_overrides`` accept, this document's first."""
+        names: list[str] = []
+        pending: list[tuple[ArazzoDocument, tuple[str, ...]]] = [(self.document, ())]
+        seen = {self.document.document.uri}
+        while pending:
+            document, path = pending.pop(0)
+            for source in document.source_descriptions:
+                names.append(".".join((*path, source.name)))
+                if path and source.name not in names:
+                    names.append(source.name)
+                if source.type != "arazzo":
+                    continue
+                uri = document.document.resolve_uri(source.url)
+                if uri in seen:
+                    continue
+                seen.add(uri)
+                try:
+                    pending.append((self._load_source(uri), (*path, source.name)))
+                except ArazzoError:
+                    continue  # preparing the workflow reports it, located
+        return list(dict.fromkeys(names))
 
     def prepare_inputs(
         self, workflow: Workflow, document: ArazzoDocument, inputs: Mapping[str, Any]
