@@ -288,14 +288,18 @@ def _form_body(parameters: list[dict[str, Any]], consumes: list[str]) -> dict[st
     required = [str(p.get("name")) for p in parameters if p.get("required") is True]
     if required:
         schema["required"] = required
+    files = [name for name, s in properties.items() if s.get("format") == "binary"]
     media_types = [m for m in consumes if m in _FORM_TYPES]
     if not media_types:
-        has_file = any(s.get("format") == "binary" for s in properties.values())
-        media_types = [_FORM_TYPES[1] if has_file else _FORM_TYPES[0]]
-    return {
-        "required": bool(required),
-        "content": {media_type: {"schema": schema} for media_type in media_types},
-    }
+        media_types = [_FORM_TYPES[1] if files else _FORM_TYPES[0]]
+    content: dict[str, Any] = {media_type: {"schema": schema} for media_type in media_types}
+    multipart = content.get(_FORM_TYPES[1])
+    if multipart is not None and files:
+        # A `type: file` parameter is a file part: OpenAPI 3's default for binary.
+        multipart["encoding"] = {
+            name: {"contentType": "application/octet-stream"} for name in files
+        }
+    return {"required": bool(required), "content": content}
 
 
 def _scheme(spec: Any) -> Any:

@@ -191,3 +191,35 @@ def test_without_a_host_the_dry_run_plans_the_base_path(tmp_path: Path) -> None:
     add = result.json()["steps"][0]
     assert add["url"] == "/v2/pets"
     assert "pass --server pets=https://host/base-path" in add["serverNote"]
+
+
+def test_a_form_with_a_file_parameter_is_sent_as_multipart(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    description = swagger(_host(server))
+    rename = description["paths"]["/pets/{petId}"]["post"]
+    rename["consumes"] = ["multipart/form-data"]
+    rename["parameters"].append({"name": "photo", "in": "formData", "type": "file"})
+    workflow = {
+        "workflowId": "upload",
+        "steps": [
+            {
+                "stepId": "upload",
+                "operationId": "renamePet",
+                "parameters": [{"name": "petId", "in": "path", "value": 1}],
+                "requestBody": {
+                    "contentType": "multipart/form-data",
+                    "payload": {"name": "Max", "photo": "PNG..."},
+                },
+            }
+        ],
+    }
+    server.script("POST", "/v2/pets/1", Reply(200))
+    result = run_cli("run", str(write(tmp_path, description, workflow)))
+    assert result.exit_code == 0, result.stderr
+    body = server.received[0].body.decode()
+    assert 'name="name"\r\nContent-Type: text/plain\r\n\r\nMax' in body
+    assert (
+        'name="photo"; filename="photo"\r\nContent-Type: application/octet-stream\r\n\r\nPNG...'
+        in body
+    )

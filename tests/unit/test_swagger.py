@@ -144,7 +144,8 @@ def test_form_data_with_a_file_is_a_multipart_body() -> None:
                     "note": {"type": "string", "default": "none"},
                 },
                 "required": ["file"],
-            }
+            },
+            "encoding": {"file": {"contentType": "application/octet-stream"}},
         }
     }
 
