@@ -200,3 +200,17 @@ def test_errors_stay_in_their_workflows_across_documents_that_point_back(
     assert back.exit_code == 2
     assert "alsoMissing" in back.stderr
     assert len(server.received) == 4
+
+
+def test_the_configuration_file_names_a_called_documents_source_qualified(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    main = write_nested(tmp_path)
+    config = tmp_path / "arazzo.toml"
+    config.write_text(
+        f'[servers]\nusers = "{server.base_url}/u"\n"billing.invoices" = "{server.base_url}/b"\n'
+    )
+    _scripted(server)
+    ran = run_cli("run", str(main), "--config", str(config))
+    assert ran.exit_code == 0, ran.stderr
+    assert server.paths() == ["GET /u/me", "GET /b/invoices"]
