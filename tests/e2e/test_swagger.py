@@ -145,6 +145,7 @@ def test_a_swagger_description_runs_with_its_host_body_form_and_query(
 
     validated = run_cli("validate", str(path))
     assert validated.exit_code == 0, validated.stdout + validated.stderr
+    assert "0 errors, 0 warnings" in validated.stdout
     result = run_cli("run", str(path), "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["outputs"] == {"id": 7}
