@@ -41,7 +41,7 @@ from .engine import (
     run_async,
     run_blocking,
 )
-from .errors import DocumentError, UsageError
+from .errors import ArazzoError, DocumentError, UsageError
 from .openapi import SourceRegistry
 from .results import WorkflowResult
 from .validation import prepare_document
@@ -65,8 +65,9 @@ class LoadedArazzo:
         self.options = options or LoadOptions()
         self.sources = SourceRegistry(document, diagnostics, options=self.options)
         self._input_validators: dict[tuple[int, str], InputValidator] = {}
-        # Prepared workflows by workflow and the source names the run's servers override.
-        self._prepared: dict[tuple[str, frozenset[str]], PreparedWorkflow] = {}
+        # Prepared workflows by workflow, the source names the run's servers override,
+        # and whether for a dry run.
+        self._prepared: dict[tuple[str, frozenset[str], bool], PreparedWorkflow] = {}
         # Other Arazzo documents (`type: arazzo` sources), checked and built, by URI.
         self._arazzo_sources: dict[str, ArazzoDocument] = {}
         self._services = DocumentServices(
@@ -160,7 +161,11 @@ class LoadedArazzo:
         return Run(prepared, values, options, listener)
 
     def prepare_workflow(
-        self, workflow: Workflow, server_overrides: Mapping[str, str] | None = None
+        self,
+        workflow: Workflow,
+        server_overrides: Mapping[str, str] | None = None,
+        *,
+        planning: bool = False,
     ) -> PreparedWorkflow:
         """``workflow`` resolved and checked for runs that override these sources' servers.
 
@@ -168,14 +173,20 @@ class LoadedArazzo:
         operations and checks every step: more than a local HTTP call costs.
         The documents do not change, so a workflow run many times is prepared
         once per set of overridden source descriptions (the only run option
-        preparing reads). A preparation that fails is not kept.
+        preparing reads). A preparation that fails is not kept. ``planning``
+        prepares for a dry run, where a relative server URL is no error.
         """
         overridden = frozenset(server_overrides or ())
-        key = (workflow.workflow_id, overridden)
+        key = (workflow.workflow_id, overridden, planning)
         prepared = self._prepared.get(key)
         if prepared is None:
             prepared = prepare_workflow(
-                self.document, self.sources, workflow, self._services, overridden
+                self.document,
+                self.sources,
+                workflow,
+                self._services,
+                overridden,
+                planning=planning,
             )
             self._prepared[key] = prepared
         return prepared
@@ -191,15 +202,48 @@ class LoadedArazzo:
         return document
 
     def check_server_overrides(self, server_overrides: Mapping[str, str]) -> None:
-        """Raise :class:`UsageError` when an override names a source the document lacks."""
-        for name in server_overrides:
-            if self.document.source(name) is None:
-                names = ", ".join(s.name for s in self.document.source_descriptions)
+        """Raise :class:`UsageError` when an override names no source description.
+
+        A name is a source description of this document, of any Arazzo document
+        it calls (``type: arazzo`` sources, followed down), or such a document's
+        source qualified by the arazzo sources that lead to it: ``DOC.SOURCE``.
+        """
+        unknown = [name for name in server_overrides if self.document.source(name) is None]
+        if not unknown:
+            return  # the common case reads no other document
+        known = self.server_names()
+        for name in unknown:
+            if name not in known:
                 raise UsageError(
-                    f"--server names source description '{name}', which the document does not "
-                    "define",
-                    hint=f"source descriptions: {names}",
+                    f"--server names source description '{name}', which neither the document "
+                    "nor the Arazzo documents it calls define",
+                    hint=f"source descriptions: {', '.join(known)} (a called document's "
+                    "source is also named DOC.SOURCE, DOC being the arazzo source that "
+                    "leads to it)",
                 )
+
+    def server_names(self) -> list[str]:
+        """Every name ``server_overrides`` accept, this document's first."""
+        names: list[str] = []
+        pending: list[tuple[ArazzoDocument, tuple[str, ...]]] = [(self.document, ())]
+        seen = {self.document.document.uri}
+        while pending:
+            document, path = pending.pop(0)
+            for source in document.source_descriptions:
+                names.append(".".join((*path, source.name)))
+                if path and source.name not in names:
+                    names.append(source.name)
+                if source.type != "arazzo":
+                    continue
+                uri = document.document.resolve_uri(source.url)
+                if uri in seen:
+                    continue
+                seen.add(uri)
+                try:
+                    pending.append((self._load_source(uri), (*path, source.name)))
+                except ArazzoError:
+                    continue  # preparing the workflow reports it, located
+        return list(dict.fromkeys(names))
 
     def prepare_inputs(
         self, workflow: Workflow, document: ArazzoDocument, inputs: Mapping[str, Any]

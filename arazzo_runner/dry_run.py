@@ -23,6 +23,7 @@ from .expressions import ExpressionContext
 from .http.bodies import choose_content_type
 from .http.request import effective_parameters
 from .masking import MASK, SecretMasker, is_secret_name
+from .openapi import RelativeServerURL
 from .reporting.describe import action_json, criterion_json, partial_value
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ class PlannedStep:
     method: str | None = None
     url: str | None = None
     """The server's base URL joined with the operation's path template."""
+    server_note: str | None = None
+    """Why a real run could not send to ``url`` as it stands (a relative server URL)."""
     workflow_id: str | None = None
     """For a step that calls a workflow."""
     parameters: list[PlannedParameter] = field(default_factory=list)
@@ -114,6 +117,7 @@ class PlannedStep:
                     "path": self.operation_path,
                     "method": self.method,
                     "url": self.url,
+                    **({"serverNote": self.server_note} if self.server_note else {}),
                     "parameters": [p.to_json() for p in self.parameters],
                     "body": self.body.to_json() if self.body else None,
                 }
@@ -159,7 +163,7 @@ def plan_run(
     workflow = loaded.workflow(workflow_id)
     options = replace(options) if options is not None else RunOptions()
     loaded.check_server_overrides(options.server_overrides)
-    loaded.prepare_workflow(workflow, options.server_overrides)
+    loaded.prepare_workflow(workflow, options.server_overrides, planning=True)
     values = loaded.prepare_inputs(workflow, loaded.document, inputs)
     shown_inputs = masked_inputs(workflow, values)
     context = _static_context(loaded.document, shown_inputs)
@@ -215,7 +219,15 @@ def _plan_step(
     operation = loaded.sources.resolve(step)  # prepare() resolved it once already
     base = server_overrides.get(operation.description.name)
     if base is None:
-        base = operation.description.server_url(operation)
+        try:
+            base = operation.description.server_url(operation)
+        except RelativeServerURL as exc:
+            # The plan is still useful: show the path under the relative URL
+            # and say what a real run needs.
+            base = exc.url
+            planned.server_note = f"the server URL '{exc.url}' is relative; for a real run, " + (
+                exc.hint or "pass --server"
+            )
     planned.source = operation.description.name
     planned.operation_id = operation.operation_id
     planned.operation_path = operation.path

@@ -69,7 +69,10 @@ def server_overrides(
     """Source name -> base URL: the configuration file's, then ``--server`` (which wins)."""
     # One configuration file may serve several documents: servers for sources
     # this document does not have are not an error.
-    configured = {name: url for name, url in config.servers.items() if document.source(name)}
+    # A qualified name (`billing.invoices`) belongs here when its first part does.
+    configured = {
+        name: url for name, url in config.servers.items() if document.source(name.split(".", 1)[0])
+    }
     return {**configured, **dict(flags)}
 
 

@@ -74,7 +74,11 @@ class RunOptions:
     """How a run talks to the APIs, its limits, and the clock it keeps time by."""
 
     server_overrides: Mapping[str, str] = field(default_factory=dict)
-    """Source description name -> base URL that replaces the description's servers."""
+    """Source description name -> base URL that replaces the description's servers.
+
+    A called Arazzo document's source is named plainly (every source of that
+    name) or ``DOC.SOURCE`` (DOC the ``type: arazzo`` source leading to it; wins).
+    """
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     """Limit for each read/write of one HTTP request, in seconds."""
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS

@@ -29,7 +29,7 @@ from ..document import (
 from ..errors import DocumentError
 from ..http.messages import StepFailure
 from ..http.request import RequestTemplate
-from ..openapi import Operation, SourceRegistry, check_parameters
+from ..openapi import Operation, RelativeServerURL, SourceRegistry, check_parameters
 
 SourceLoader = Callable[[str], ArazzoDocument]
 """Loads, checks and builds the Arazzo document at an absolute URI (``type: arazzo`` sources)."""
@@ -54,6 +54,19 @@ class PreparedDocument:
     document: ArazzoDocument
     sources: SourceRegistry
     services: DocumentServices
+    path: tuple[str, ...] = ()
+    """The ``type: arazzo`` source names that lead to it from the run's document
+    (empty for that document): how ``--server`` names its source descriptions."""
+
+    def server_names(self, source: str) -> tuple[str, ...]:
+        """The ``server_overrides`` keys for ``source``, the one that wins first.
+
+        ``DOC.SOURCE`` (``DOC.DEEPER.SOURCE`` further down) names exactly this
+        document's source; the plain name names every source so called.
+        """
+        if not self.path:
+            return (source,)
+        return (".".join((*self.path, source)), source)
 
 
 @dataclass(frozen=True)
@@ -63,12 +76,15 @@ class StepRequest:
     template: RequestTemplate
     server_url: str | None
     """The description's server, or None when the run's ``server_overrides`` replace it."""
+    server_names: tuple[str, ...]
+    """The ``server_overrides`` keys that replace it, the one that wins first."""
 
     def base_url(self, server_overrides: Mapping[str, str]) -> str:
         operation = self.template.operation
-        override = server_overrides.get(operation.description.name)
-        if override is not None:
-            return override
+        for name in self.server_names:
+            override = server_overrides.get(name)
+            if override is not None:
+                return override
         if self.server_url is None:  # pragma: no cover - prepared for these overrides
             raise StepFailure(f"no server URL for {operation.label}")
         return self.server_url
@@ -94,6 +110,8 @@ def prepare_workflow(
     workflow: Workflow,
     services: DocumentServices,
     overridden: Collection[str] = (),
+    *,
+    planning: bool = False,
 ) -> PreparedWorkflow:
     """Resolve everything ``workflow`` can reach and check it before anything is sent.
 
@@ -101,9 +119,10 @@ def prepare_workflow(
     cannot run never sends its first request. Workflows it calls, depends on
     or jumps to are prepared too. ``overridden`` names the source descriptions
     whose servers the runs replace (``RunOptions.server_overrides``): those
-    need no server of their own.
+    need no server of their own. ``planning`` prepares for a dry run, which
+    sends nothing: a relative server URL is then no error.
     """
-    preparer = _Preparer(services, frozenset(overridden))
+    preparer = _Preparer(services, frozenset(overridden), planning)
     return preparer.prepare(preparer.root(document, sources), workflow)
 
 
@@ -111,8 +130,11 @@ class _Preparer:
     """One preparation: the documents and workflows reached so far, so that each is
     prepared once, and documents or workflows that refer to each other end."""
 
-    def __init__(self, services: DocumentServices, overridden: frozenset[str]) -> None:
+    def __init__(
+        self, services: DocumentServices, overridden: frozenset[str], planning: bool
+    ) -> None:
         self.services = services
+        self.planning = planning
         self.diagnostics = services.diagnostics
         self.overridden = overridden
         self._documents: dict[str, PreparedDocument] = {}
@@ -186,8 +208,11 @@ class _Preparer:
             return
         operation.check_security(self.diagnostics)
         self._check_parameters(document.document, workflow, step, operation, problems)
-        server_url = self._check_server(operation, problems)
-        requests[step.step_id] = StepRequest(RequestTemplate(workflow, step, operation), server_url)
+        names = document.server_names(operation.description.name)
+        server_url = self._check_server(operation, names, problems)
+        requests[step.step_id] = StepRequest(
+            RequestTemplate(workflow, step, operation), server_url, names
+        )
 
     def _checked_target(
         self,
@@ -324,16 +349,31 @@ class _Preparer:
         # Its operations are found through the same documents cache: each
         # OpenAPI file is read once however many Arazzo documents use it.
         sources = SourceRegistry(loaded, self.diagnostics, document.sources.cache)
-        other = PreparedDocument(loaded, sources, self.services)
+        other = PreparedDocument(loaded, sources, self.services, (*document.path, name))
         self._documents[uri] = other
         return other
 
-    def _check_server(self, operation: Operation, problems: Diagnostics) -> str | None:
+    def _check_server(
+        self, operation: Operation, names: tuple[str, ...], problems: Diagnostics
+    ) -> str | None:
         """The operation's server URL, unless the runs replace it; a problem if it has none."""
-        if operation.description.name in self.overridden:
+        if any(name in self.overridden for name in names):
             return None
         try:
             return operation.description.server_url(operation)
-        except DocumentError as exc:
-            problems.error(exc.message, exc.location, exc.hint)
+        except RelativeServerURL as exc:
+            if not self.planning:
+                problems.error(exc.message, exc.location, _server_hint(exc.hint, names))
+            # A dry run sends nothing: its plan shows the relative URL instead.
             return None
+        except DocumentError as exc:
+            problems.error(exc.message, exc.location, _server_hint(exc.hint, names))
+            return None
+
+
+def _server_hint(hint: str | None, names: tuple[str, ...]) -> str | None:
+    # The description knows only its own source name; in a called document the
+    # override that surely reaches it is the qualified one.
+    if hint is None or not hint.startswith("pass --server ") or len(names) == 1:
+        return hint
+    return f"pass --server {names[0]}=https://host/base-path"

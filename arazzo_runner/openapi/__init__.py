@@ -8,7 +8,7 @@ style.
 """
 
 from .coverage import check_parameters
-from .description import OpenAPIDescription, Operation, OperationParameter
+from .description import OpenAPIDescription, Operation, OperationParameter, RelativeServerURL
 from .refs import DocumentCache, Located, UnresolvableReference, dereference
 from .resolve import (
     Resolution,
@@ -37,6 +37,7 @@ __all__ = [
     "Operation",
     "OperationParameter",
     "ParameterStyle",
+    "RelativeServerURL",
     "Resolution",
     "ResolutionProblem",
     "SourceRegistry",

@@ -1,5 +1,7 @@
 """OpenAPI 3.0/3.1 descriptions: an operation index with lazily resolved ``$ref``s.
 
+A Swagger 2.0 description is read as the OpenAPI 3.0 it stands for (``swagger.py``).
+
 Only what a run needs is resolved, and only when it is needed: a broken
 ``$ref`` somewhere in a large description is reported as a warning when an
 operation that uses it is prepared, and never stops a run that does not need
@@ -20,6 +22,7 @@ from ..errors import DocumentError, SourceLocation
 from ..pointers import unescape_pointer_token
 from .refs import DocumentCache, Located, UnresolvableReference, dereference
 from .serialization import STYLES, ParameterStyle, default_style
+from .swagger import BODY_LOCATIONS, is_swagger, notes_of, upgrade_swagger
 
 # DocumentCache, Located, UnresolvableReference and dereference are re-exported:
 # they were defined here before refs.py, and resolve.py imports them from here.
@@ -177,6 +180,8 @@ class Operation:
                 )
                 continue
             value = node.value
+            if self.description.swagger and _in_body(value):
+                continue  # OpenAPI 2.0: the request body stands for it
             if (
                 isinstance(value, dict)
                 and isinstance(value.get("name"), str)
@@ -254,6 +259,28 @@ class Operation:
                 )
 
 
+class RelativeServerURL(DocumentError):
+    """A relative server URL with no document URL to resolve it against.
+
+    A dry run sends nothing, so it can still show the path under this URL.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        *,
+        location: SourceLocation | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.url = url
+
+
+def _in_body(parameter: Any) -> bool:
+    return isinstance(parameter, dict) and parameter.get("in") in BODY_LOCATIONS
+
+
 def _is_plain_path_item(value: Any) -> bool:
     """A path item written in place: a mapping that is not a ``$ref`` to follow."""
     return isinstance(value, dict) and not isinstance(value.get("$ref"), str)
@@ -270,6 +297,15 @@ class OpenAPIDescription:
         diagnostics: Diagnostics | None = None,
     ) -> None:
         self.name = name
+        self.swagger = is_swagger(document.data)
+        if self.swagger and "openapi" not in document.data:
+            # The cache must hand out the upgraded data: $refs into this document
+            # (a shared body parameter, say) are read from it.
+            document = upgrade_swagger(document)
+            cache.replace(document)
+        for note in notes_of(document.data):
+            if diagnostics is not None:
+                diagnostics.warning(note.message, document.location(note.pointer))
         self.document = document
         self.cache = cache
         cache.add(document)
@@ -284,7 +320,7 @@ class OpenAPIDescription:
             hint = None
             if isinstance(data, dict) and "swagger" in data:
                 found = f"Swagger {data['swagger']}"
-                hint = "convert Swagger 2.0 descriptions to OpenAPI 3 first"
+                hint = "Swagger 2.0 and OpenAPI 3.x are read; convert it to OpenAPI 3 first"
             raise DocumentError(
                 f"source description '{name}' is not an OpenAPI 3.x document ({found})",
                 location=document.location("/openapi" if version is not None else ""),
@@ -411,7 +447,8 @@ class OpenAPIDescription:
         base = where.document if where is not None else self.document
         if is_url(base.uri):
             return urljoin(base.uri, url)
-        raise DocumentError(
+        raise RelativeServerURL(
+            url,
             f"the server URL '{url}' of source description '{self.name}' is relative, and the "
             "description is a local file, so there is no host to send requests to",
             location=(

@@ -55,6 +55,10 @@ class DocumentCache:
     def add(self, document: LoadedDocument) -> None:
         self._documents.setdefault(document.uri, document)
 
+    def replace(self, document: LoadedDocument) -> None:
+        """Hold ``document`` for its URI from now on (an upgraded Swagger 2.0 one)."""
+        self._documents[document.uri] = document
+
     def get(self, uri: str) -> LoadedDocument:
         if uri in self._failures:
             raise self._failures[uri]

@@ -193,6 +193,8 @@ def _step_lines(step: Mapping[str, Any]) -> list[tuple[str, str]]:
     else:
         rows.append(("operation", f"{step['source']}: {step['operationId'] or step['path']}"))
         rows.append(("request", f"{step['method']} {step['url']}"))
+        if step.get("serverNote"):
+            rows.append(("note", step["serverNote"]))
         rows += [
             (p["in"] or "parameter", f"{p['name']} = {show_value(p['value'])}")
             for p in step["parameters"]

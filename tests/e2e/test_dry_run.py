@@ -237,3 +237,35 @@ def test_the_dry_run_of_the_sessions_workflow_sends_nothing(sessions_server: Any
     assert result.exit_code == 0, result.stderr
     assert "header:    Authorization = Bearer ***" in result.stdout
     assert list(sessions_server.requests) == []
+
+
+def test_a_relative_server_url_is_planned_and_needs_server_for_a_real_run(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    description = openapi_for(OPERATIONS)
+    description["servers"] = [{"url": "/api/v2"}]
+    path = write_documents(tmp_path, DOCUMENT, {"api.openapi.yaml": description})
+    inputs = ("-i", "user=ada", "-i", "password=p")
+
+    planned = run_cli("run", str(path), "--dry-run", *inputs, "-o", "json", stdin="")
+    assert planned.exit_code == 0, planned.stderr
+    login = planned.json()["steps"][0]
+    assert login["url"] == "/api/v2/token"
+    assert login["serverNote"] == (
+        "the server URL '/api/v2' is relative; for a real run, "
+        "pass --server api=https://host/base-path"
+    )
+    text = run_cli("run", str(path), "--dry-run", *inputs, stdin="")
+    assert text.exit_code == 0, text.stderr
+    assert "request:   POST /api/v2/token" in text.stdout
+    assert "note:      the server URL '/api/v2' is relative" in text.stdout
+
+    # A real run still refuses before sending, with the same advice.
+    real = run_cli("run", str(path), *inputs, stdin="")
+    assert real.exit_code == 2
+    assert "--server api=https://host/base-path" in real.stderr
+    # With --server, the dry run plans the overridden URL and has nothing to add.
+    overridden = dry_run(path, server, *inputs, "-o", "json")
+    assert overridden.exit_code == 0, overridden.stderr
+    assert "serverNote" not in overridden.json()["steps"][0]
+    assert server.received == []

@@ -366,7 +366,7 @@ CASES = [
         "invalid-source-type",
         [],
         "pets.openapi.yaml",
-        openapi_edits=[("openapi: 3.1.0", "swagger: '2.0'")],
+        openapi_edits=[("openapi: 3.1.0", "swagger: '1.2'")],
     ),
     Case(
         "unsupported-openapi-version",

@@ -529,7 +529,7 @@ def test_relative_server_url_resolves_against_a_url_located_description(
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "Swagger 2.0"),
+        ("swagger: '1.2'\ninfo: {title: x, version: '1'}\npaths: {}\n", "Swagger 1.2"),
         ("info: {title: x, version: '1'}\npaths: {}\n", "no 'openapi' field"),
         ("openapi: '4.0.0'\n", "'openapi: 4.0.0'"),
         ("openapi: 3.0\n", "'openapi: 3.0'"),
@@ -543,7 +543,9 @@ def test_non_openapi_documents_are_refused(text: str, found: str) -> None:
         f"source description 'pets' is not an OpenAPI 3.x document ({found})"
     )
     if found.startswith("Swagger"):
-        assert info.value.hint == "convert Swagger 2.0 descriptions to OpenAPI 3 first"
+        assert info.value.hint == (
+            "Swagger 2.0 and OpenAPI 3.x are read; convert it to OpenAPI 3 first"
+        )
     else:
         assert info.value.hint is None
     # At the 'openapi' field when there is one, else at the top of the document.
