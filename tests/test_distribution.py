@@ -59,3 +59,17 @@ def test_the_pre_commit_hook_runs_an_installed_command() -> None:
         assert program in scripts
         assert command == "validate"
         assert hook["language"] == "python"
+
+
+def test_the_pre_commit_hook_checks_the_files_it_is_given(tmp_path: Path) -> None:
+    from tests._support.cli import run_cli
+    from tests._support.lint import CLEAN, write_project
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    path = write_project(tmp_path, CLEAN)
+    assert re.search(hook["files"], path.name)
+    # pre-commit appends the staged file names to the entry's words.
+    result = run_cli(*shlex.split(hook["entry"])[1:], str(path))
+    assert result.exit_code == 0, result.stdout
+    broken = write_project(tmp_path, CLEAN.replace("$inputs.petId", "$inputs.pet"))
+    assert run_cli(*shlex.split(hook["entry"])[1:], str(broken)).exit_code == 1
