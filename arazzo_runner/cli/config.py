@@ -16,6 +16,9 @@ the built-in defaults::
     [checks]                # check name -> error, warn or off
     status-code-declared = "error"
     body-schema = "warn"
+
+The ``[validate]`` table belongs to ``arazzo validate`` (rule selection, read
+through :func:`settings_table` by ``validation/selection.py``'s parser).
 """
 
 from __future__ import annotations

@@ -86,9 +86,11 @@ def plan_inputs(
     planned = []
     for workflow in workflows:
         declared = declared_inputs(workflow)
+        # A workflow that declares no inputs takes whatever is given, as in a single run.
+        wanted = declared or {*given, *(name for name, _ in args.input)}
         inputs: dict[str, Any] = inputs_from_environment(workflow, console.environ)
-        inputs.update({k: v for k, v in given.items() if k in declared})
-        inputs.update(typed_inputs([p for p in args.input if p[0] in declared], workflow))
+        inputs.update({k: v for k, v in given.items() if k in wanted})
+        inputs.update(typed_inputs([p for p in args.input if p[0] in wanted], workflow))
         with explain_missing_inputs(workflow, inputs):
             try:
                 loaded.prepare_inputs(workflow, loaded.document, inputs)
@@ -102,6 +104,8 @@ def plan_inputs(
 def _refuse_undeclared(names: set[str], workflows: list[Workflow], option: str) -> None:
     from ..reporting.describe import declared_inputs
 
+    if any(not declared_inputs(w) for w in workflows):
+        return  # a workflow without declared inputs accepts any name
     known = sorted({name for w in workflows for name in declared_inputs(w)})
     for name in sorted(names):
         if name not in known:

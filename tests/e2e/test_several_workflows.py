@@ -138,3 +138,17 @@ def test_one_workflow_named_once_runs_as_before(tmp_path: Path, server: Scripted
     result = run_cli("run", str(path), "--server", url, "-i", "id=7", "-w", "fetch", "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["workflowId"] == "fetch"
+
+
+def test_a_workflow_without_declared_inputs_takes_every_input_given(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    loose = _workflow("loose", "getUser", {})
+    del loose["inputs"]
+    document = arazzo_document(
+        _workflow("create", "createUser", {"name": {"type": "string"}}), loose
+    )
+    path = write_documents(tmp_path, document, {"api.yaml": openapi_for(OPERATIONS)})
+    result = _run(path, server, "--all")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert server.paths() == ["POST /users", "GET /users/7"]
