@@ -7,7 +7,12 @@ cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+# Install once; again only when pyproject.toml (the dependencies) changed since.
+# The install is editable, so changes to the code need no reinstall.
+if [ ! -x .venv/bin/arazzo ] || [ pyproject.toml -nt .venv/bin/arazzo ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+  touch .venv/bin/arazzo
+fi
 
 log=$(mktemp)
 .venv/bin/python examples/ibm_quantum_sessions_server.py --port 0 >"$log" &

@@ -16,6 +16,9 @@ the built-in defaults::
     [checks]                # check name -> error, warn or off
     status-code-declared = "error"
     body-schema = "warn"
+
+The ``[validate]`` table belongs to ``arazzo validate`` (rule selection, read
+through :func:`settings_table` by ``validation/selection.py``'s parser).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from ..http.response_checks import CheckSeverity, parse_severity
 
 CONFIG_FILE = "arazzo.toml"
 PYPROJECT_FILE = "pyproject.toml"
-_KNOWN_KEYS = ("timeout", "max-steps", "max-duration", "servers", "checks")
+# `validate` is the table of `arazzo validate` (read by `settings_table`), not a run setting.
+_KNOWN_KEYS = ("timeout", "max-steps", "max-duration", "servers", "checks", "validate")
 
 
 @dataclass
@@ -158,3 +162,22 @@ def _checks(value: Any, path: Path) -> dict[str, CheckSeverity]:
         str(name): parse_severity(str(name), severity, f"{path}: checks")
         for name, severity in value.items()
     }
+
+
+def settings_table(
+    name: str, explicit: str | None = None, start: Path | None = None
+) -> tuple[Path | None, dict[str, Any]]:
+    """The ``[name]`` table of the configuration file that applies, and that file.
+
+    For commands other than ``run`` (``arazzo validate`` reads ``[validate]``):
+    ``arazzo.toml``'s ``[validate]`` or ``pyproject.toml``'s ``[tool.arazzo.validate]``.
+    """
+    if explicit is not None and not Path(explicit).is_file():
+        raise UsageError(f"--config: no such file: {explicit}")
+    path = Path(explicit) if explicit is not None else find_config(start or Path.cwd())
+    if path is None:
+        return None, {}
+    table = _read_table(path).get(name, {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: '{name}' must be a table ([{name}])")
+    return path, table

@@ -19,6 +19,8 @@ INFORMATION_URI = "https://github.com/arazzo-runner/arazzo-runner/blob/main/docs
 class FileResult:
     file: str
     diagnostics: list[Diagnostic]
+    suppressed: int = 0
+    """Diagnostics left out by rule selection or ignore comments."""
 
 
 def counts(results: Sequence[FileResult]) -> tuple[int, int]:
@@ -48,6 +50,9 @@ def _text(results: Sequence[FileResult], stream: TextIO, color: bool) -> None:
         f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
         f"{'s' if warnings != 1 else ''} in {files} file{'s' if files != 1 else ''}"
     )
+    suppressed = sum(r.suppressed for r in results)
+    if suppressed:
+        summary += f" ({suppressed} suppressed)"
     stream.write((f"{_BOLD}{summary}{_RESET}" if color else summary) + "\n")
 
 
@@ -75,7 +80,12 @@ def _json(results: Sequence[FileResult], stream: TextIO, color: bool) -> None:
             {"file": r.file, "diagnostics": [diagnostic_json(d, r.file) for d in r.diagnostics]}
             for r in results
         ],
-        "summary": {"files": len(results), "errors": errors, "warnings": warnings},
+        "summary": {
+            "files": len(results),
+            "errors": errors,
+            "warnings": warnings,
+            "suppressed": sum(r.suppressed for r in results),
+        },
     }
     json.dump(document, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -24,7 +24,9 @@ def validate(*args: str) -> tuple[int, str, str]:
     from arazzo_runner.cli.console import Console
 
     stdout, stderr = io.StringIO(), io.StringIO()
-    namespace = SimpleNamespace(format="text", strict=False, offline=True, paths=[])
+    namespace = SimpleNamespace(
+        format="text", strict=False, offline=True, paths=[], select=[], ignore=[], config=None
+    )
     rest = list(args)
     while rest and rest[0].startswith("--"):
         option = rest.pop(0)
@@ -101,7 +103,7 @@ def test_json_format(tmp_path: Path) -> None:
     code, out, _ = validate("--format=json", str(path))
     report = json.loads(out)
     assert code == 1
-    assert report["summary"] == {"files": 1, "errors": 1, "warnings": 0}
+    assert report["summary"] == {"files": 1, "errors": 1, "warnings": 0, "suppressed": 0}
     (problem,) = report["files"][0]["diagnostics"]
     assert problem["rule"] == "unknown-input"
     assert problem["severity"] == "error"

@@ -11,6 +11,12 @@ from __future__ import annotations
 import argparse
 from importlib import import_module
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ...api import LoadedArazzo
+    from ...diagnostics import Diagnostic
+    from ..console import Console
 
 # In the order ``arazzo --help`` lists them.
 COMMANDS = ("run", "validate", "list", "show")
@@ -35,3 +41,50 @@ def add_document_arguments(
         "--output", "-o", choices=("text", "json"), default="text", help=output_help
     )
     parser.add_argument("--offline", action="store_true", help=offline_help)
+
+
+# What `list` and `show` can describe without: the operations a step calls are
+# named in the document itself, so a missing or broken OpenAPI file hides only
+# what the operations look like, never which workflows and steps there are.
+_INSPECTABLE_WITHOUT = frozenset({"unresolved-operation", "ambiguous-operation-id"})
+
+
+def load_for_inspection(args: argparse.Namespace) -> tuple[LoadedArazzo, list[Diagnostic]]:
+    """The document to describe, and what of it could not be resolved.
+
+    A document that would be refused only because its source descriptions cannot
+    be read (or the operations in them found) is still described; the problems
+    come back for the command to show. Any other error refuses as ``run`` does.
+    """
+    from ...api import LoadedArazzo, load
+    from ...diagnostics import Diagnostics, DocumentInvalid
+    from ...validation import RULES, validate_document
+
+    try:
+        return load(args.file, diagnostics=Diagnostics(), offline=args.offline), []
+    except DocumentInvalid as refused:
+        unresolved = refused.diagnostics
+        if not all(
+            d.rule in _INSPECTABLE_WITHOUT or (d.rule in RULES and RULES[d.rule].group == "sources")
+            for d in unresolved
+        ):
+            raise
+        model = validate_document(args.file, Diagnostics(), offline=args.offline)
+        if model is None:
+            raise
+        return LoadedArazzo(model, Diagnostics()), unresolved
+
+
+def note_unresolved(unresolved: list[Diagnostic], console: Console) -> None:
+    """Say on stderr what a description had to leave out, so stdout stays the description."""
+    if not unresolved:
+        return
+    print("note: described without what could not be resolved:", file=console.stderr)
+    for diagnostic in unresolved:
+        print("  " + diagnostic.render().replace("\n", "\n  "), file=console.stderr)
+
+
+def unresolved_json(unresolved: list[Diagnostic]) -> list[dict[str, Any]]:
+    from ...validation.output import diagnostic_json
+
+    return [diagnostic_json(d, d.location.file if d.location else "") for d in unresolved]

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ...errors import EXIT_OK
-from . import add_document_arguments
+from . import add_document_arguments, load_for_inspection, note_unresolved, unresolved_json
 
 if TYPE_CHECKING:
     from ...document import Workflow
@@ -26,16 +26,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def execute(args: argparse.Namespace, console: Console) -> int:
-    from ...api import load
-    from ...diagnostics import Diagnostics
-
     # Warnings are for `arazzo validate`; listing stays quiet.
-    loaded = load(args.file, diagnostics=Diagnostics(), offline=args.offline)
+    loaded, unresolved = load_for_inspection(args)
     entries = [workflow_entry(workflow) for workflow in loaded.workflows]
     if args.output == "json":
-        console.print_json({"file": args.file, "workflows": entries})
+        console.print_json(
+            {"file": args.file, "workflows": entries, "unresolved": unresolved_json(unresolved)}
+        )
     else:
         print_table(entries, console.stdout)
+        note_unresolved(unresolved, console)
     return EXIT_OK
 
 

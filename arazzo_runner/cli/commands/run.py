@@ -1,4 +1,4 @@
-"""``arazzo run``: run one workflow and print its outputs.
+"""``arazzo run``: run a workflow (or several, :mod:`..several`) and print its outputs.
 
 The arguments are checked as they are parsed (:mod:`..args`); then the options
 are decided once (:mod:`..options`), and one of three modes runs: a single
@@ -51,7 +51,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "source description or $ref is an error); the workflow's own API calls are still made",
     )
     parser.add_argument(
-        "--workflow", "-w", metavar="ID", help="workflowId to run (optional if there is only one)"
+        "--workflow",
+        "-w",
+        metavar="ID",
+        action="append",
+        help="workflowId to run (optional if there is only one); repeat it to run several "
+        "in the order given",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="run every workflow of the document, in order"
     )
     _add_input_arguments(parser)
     _add_limit_arguments(parser)
@@ -250,6 +258,7 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ..inputs import gather_inputs
     from ..options import check_combinations, credentials, run_options
     from ..session import learn_secret_inputs, print_warning, start_masking
+    from ..several import check_several, chosen_workflow_ids, plan_inputs, run_several
 
     masker = start_masking(args)
     console.masker = masker  # errors from here on are masked too
@@ -258,7 +267,13 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     found_credentials = credentials(args.auth, console.environ, masker)
     diagnostics = Diagnostics(on_add=lambda d: print_warning(d, console, masker))
     loaded = load(args.file, diagnostics=diagnostics, offline=args.offline)
-    workflow = loaded.workflow(args.workflow)
+    ids = chosen_workflow_ids(args, loaded)
+    if len(ids) > 1:
+        check_several(args)
+        planned = plan_inputs(loaded, [i for i in ids if i is not None], console, args, masker)
+        options = run_options(args, config, loaded.document, found_credentials)
+        return run_several(loaded, planned, options, args, console, masker)
+    workflow = loaded.workflow(ids[0])
     learn_secret_inputs(args, workflow, masker)
     inputs = gather_inputs(workflow, console, args.inputs, args.input)
     options = run_options(args, config, loaded.document, found_credentials)

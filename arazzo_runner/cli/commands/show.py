@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ...errors import EXIT_OK
-from . import add_document_arguments
+from . import add_document_arguments, load_for_inspection, note_unresolved, unresolved_json
 
 if TYPE_CHECKING:
     from ...document import Step, Workflow
@@ -41,24 +41,30 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def execute(args: argparse.Namespace, console: Console) -> int:
-    from ...api import load
-    from ...diagnostics import Diagnostics
     from ...reporting.mermaid import workflow_mermaid
 
-    loaded = load(args.file, diagnostics=Diagnostics(), offline=args.offline)
+    loaded, unresolved = load_for_inspection(args)
     workflow = loaded.workflow(args.workflow)
     if args.graph:
         mermaid = workflow_mermaid(workflow)
         if args.output == "json":
-            console.print_json({"workflowId": workflow.workflow_id, "mermaid": mermaid})
+            console.print_json(
+                {
+                    "workflowId": workflow.workflow_id,
+                    "mermaid": mermaid,
+                    "unresolved": unresolved_json(unresolved),
+                }
+            )
         else:
             console.stdout.write(mermaid)
+            note_unresolved(unresolved, console)
         return EXIT_OK
     description = describe_workflow(workflow, args.file)
     if args.output == "json":
-        console.print_json(description)
+        console.print_json({**description, "unresolved": unresolved_json(unresolved)})
     else:
         print_description(description, console.stdout)
+        note_unresolved(unresolved, console)
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ...errors import EXIT_CANNOT_START, EXIT_OK, EXIT_WORKFLOW_FAILED
 
 if TYPE_CHECKING:
+    from ...validation.selection import Selection
     from ..console import Console
 
 NAME = "validate"
@@ -31,7 +32,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "expressions, control flow, and the operations they call in their OpenAPI "
         "descriptions. Nothing is sent to the APIs.",
         epilog="exit codes: 0 no errors, 1 errors found (or warnings with --strict), "
-        "2 could not run (no file matched the arguments)",
+        "2 could not run (no file matched the arguments, an unknown rule). Rule ids and "
+        "groups: docs/validate.md#rules; '# arazzo: ignore[RULE]' on a line suppresses it.",
     )
     parser.add_argument(
         "paths",
@@ -56,6 +58,32 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="do not fetch remote source descriptions (their operations are not checked)",
     )
+    _add_selection_arguments(parser)
+
+
+def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--select",
+        metavar="RULE",
+        action="append",
+        default=[],
+        help="report only these rules or rule groups (repeatable, or comma-separated); "
+        "replaces the configuration file's select",
+    )
+    parser.add_argument(
+        "--ignore",
+        metavar="RULE",
+        action="append",
+        default=[],
+        help="do not report these rules or rule groups (repeatable, or comma-separated); "
+        "added to the configuration file's ignore",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read [validate] settings from this TOML file instead of the arazzo.toml or "
+        "pyproject.toml found upwards from the current directory",
+    )
 
 
 def execute(args: argparse.Namespace, console: Console) -> int:
@@ -63,6 +91,7 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ...reporting.terminal import wants_colour
     from ...validation import validate_document
     from ...validation.output import FileResult, counts, write
+    from ...validation.selection import apply
 
     files, unmatched = expand(args.paths)
     for pattern in unmatched:
@@ -71,16 +100,34 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     if not files:
         print("error: no file to validate", file=console.stderr)
         return EXIT_CANNOT_START
+    selection, strict = _selection(args)
     results = []
     for path in files:
         diagnostics = Diagnostics()
         validate_document(path, diagnostics, offline=args.offline)
-        results.append(FileResult(path, list(diagnostics)))
+        filtered = apply(selection, path, list(diagnostics))
+        for note in filtered.notes:
+            print(f"note: {note}", file=console.stderr)
+        results.append(FileResult(path, filtered.kept, filtered.suppressed))
     colour = args.format == "text" and wants_colour(console.stdout, console.environ)
     write(results, args.format, console.stdout, color=colour)
     errors, warnings = counts(results)
-    failed = errors > 0 or (args.strict and warnings > 0)
+    failed = errors > 0 or (strict and warnings > 0)
     return EXIT_WORKFLOW_FAILED if failed else EXIT_OK
+
+
+def _selection(args: argparse.Namespace) -> tuple[Selection, bool]:
+    """The rules to report and whether warnings fail: the config file, then the options."""
+    from ...validation.selection import Selection, expand_rules, selection_from_table
+    from ..config import settings_table
+
+    path, table = settings_table("validate", args.config)
+    base, strict = Selection(), False
+    if path is not None:
+        base, strict = selection_from_table(table, str(path), str(path.parent))
+    select = expand_rules(args.select, "--select") if args.select else base.select
+    ignore = base.ignore | expand_rules(args.ignore, "--ignore")
+    return Selection(select, ignore, base.per_file, base.root), strict or args.strict
 
 
 def expand(arguments: list[str]) -> tuple[list[str], list[str]]:
