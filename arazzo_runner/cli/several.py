@@ -68,7 +68,6 @@ def plan_inputs(
     """Each workflow with the inputs it declares, all checked before anything is sent."""
     from ..engine import explain_missing_inputs
     from ..engine.inputs import inputs_from_environment
-    from ..reporting.describe import declared_inputs
     from .inputs import read_inputs_file, typed_inputs
     from .session import learn_secret_inputs
 
@@ -76,7 +75,7 @@ def plan_inputs(
     _refuse_undeclared(set(args.secret_input), workflows, "--secret-input ")
     for workflow in workflows:
         # Before any value is converted: a conversion error may quote a secret.
-        own = [name for name in args.secret_input if name in declared_inputs(workflow)]
+        own = [name for name in args.secret_input if name in workflow.input_properties]
         learn_secret_inputs(
             argparse.Namespace(**{**vars(args), "secret_input": own}), workflow, masker
         )
@@ -85,7 +84,7 @@ def plan_inputs(
     _refuse_undeclared(names, workflows, "")
     planned = []
     for workflow in workflows:
-        declared = declared_inputs(workflow)
+        declared = workflow.input_properties
         # A workflow that declares no inputs takes whatever is given, as in a single run.
         wanted = declared or {*given, *(name for name, _ in args.input)}
         inputs: dict[str, Any] = inputs_from_environment(workflow, console.environ)
@@ -102,11 +101,10 @@ def plan_inputs(
 
 
 def _refuse_undeclared(names: set[str], workflows: list[Workflow], option: str) -> None:
-    from ..reporting.describe import declared_inputs
 
-    if any(not declared_inputs(w) for w in workflows):
+    if any(not w.input_properties for w in workflows):
         return  # a workflow without declared inputs accepts any name
-    known = sorted({name for w in workflows for name in declared_inputs(w)})
+    known = sorted({name for w in workflows for name in w.input_properties})
     for name in sorted(names):
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
