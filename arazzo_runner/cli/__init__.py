@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from .._version import __version__
 from ..errors import EXIT_CANNOT_START, EXIT_OK, ArazzoError, UsageError
 from .commands import command_module, command_modules
-from .console import Console
+from .console import Console, guard_closed_pipe
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -85,8 +85,8 @@ def main(
     ``--version`` print on ``stdout``, then raise ``SystemExit(0)`` as argparse does.
     """
     console = Console(
-        stdout=sys.stdout if stdout is None else stdout,
-        stderr=sys.stderr if stderr is None else stderr,
+        stdout=guard_closed_pipe(sys.stdout if stdout is None else stdout),
+        stderr=guard_closed_pipe(sys.stderr if stderr is None else stderr),
         stdin=sys.stdin if stdin is None else stdin,
         environ=os.environ if environ is None else environ,
     )
@@ -95,7 +95,7 @@ def main(
     except KeyboardInterrupt:
         print("interrupted", file=console.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # e.g. `arazzo run ... | head`
+    except BrokenPipeError:  # pragma: no cover - the console's streams drop it
         return EXIT_OK
     except Exception:
         # Not a user error: a bug. Show everything needed to report it, and keep
