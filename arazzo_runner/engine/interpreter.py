@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ..document import Action, Step, Workflow, join_pointer
+from ..document import Action, Workflow, join_pointer
 from ..errors import ArazzoError
 from ..expressions import ExpressionContext, HttpMessage, UnresolvedReference
 from ..http.commands import Command, SendOutcome, SendRequest, Wait
@@ -228,14 +228,25 @@ class Run:
                 else:
                     taken, transition, retry = after_failure(frame, retries, self.clock)
                     if taken.type == "retry":
+                        # Checked before the retry is announced: a retry that will not
+                        # happen is never shown as taken.
+                        self.state.check_retry(frame.step.step_id, taken.retry_after or 0.0)
                         attempt.action = taken
                         self.listener.action_taken(frame.step, taken)
-                        yield from self._wait_before_retry(frame.step, taken)
+                        yield from self._wait_before_retry(taken)
                         yield from self._run_retry_target(frame, retry, attempt)
                         continue
                 attempt.action = frame.result.action = taken
                 self.listener.action_taken(frame.step, taken)
                 return transition
+        except RunLimitExceeded as exc:
+            _stopped(frame.result, str(exc))
+            raise
+        except GeneratorExit:
+            # The driver closed the run (Ctrl-C during a request or a wait): the
+            # listeners hear why this step ends here, and no attempt is made up.
+            _stopped(frame.result, "interrupted")
+            raise
         finally:
             self._finish_step(frame, started)
 
@@ -245,9 +256,8 @@ class Run:
         context.steps = {**context.steps, frame.step.step_id: {"outputs": frame.result.outputs}}
         self.listener.step_finished(frame.result)
 
-    def _wait_before_retry(self, step: Step, taken: ActionTaken) -> Generator[Command, Any, None]:
+    def _wait_before_retry(self, taken: ActionTaken) -> Generator[Command, Any, None]:
         delay = taken.retry_after or 0.0
-        self.state.check_wait(step.step_id, delay)
         if delay > 0:
             yield Wait(delay)
 
@@ -472,10 +482,17 @@ class Run:
 
 
 def _limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
-    """The workflow's error when a run limit stopped it; its last step says so too."""
-    if executions and executions[-1].error is None:
-        executions[-1].error = str(exc)
-    return RunError(str(exc), executions[-1].step_id if executions else None)
+    """The workflow's error when a run limit stopped it (its last step says so too)."""
+    return RunError(str(exc), executions[-1].step_id if executions else None, exc.limit)
+
+
+def _stopped(result: StepResult, reason: str) -> None:
+    """The run stopped in this step: a step stopped before its first attempt fails with the
+    reason; one stopped later keeps its last attempt's error."""
+    if result.stopped is None:
+        result.stopped = reason
+    if result.error is None:
+        result.error = reason
 
 
 def _reset_http(context: ExpressionContext) -> None:

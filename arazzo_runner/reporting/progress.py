@@ -207,12 +207,17 @@ class Progress(RunListener):
         open_step = self._pop(result.step_id)
         if self.verbosity is Verbosity.QUIET:
             return
-        if open_step is None:  # pragma: no cover - events always pair up
-            open_step = _OpenStep(result.step_id, max(len(self._workflows) - 1, 0), 0)
+        if open_step is None:  # a run limit stopped the step before it started
+            width = self._workflows[-1].width if self._workflows else 0
+            open_step = _OpenStep(result.step_id, max(len(self._workflows) - 1, 0), width)
         if result.method:
             open_step.method = result.method
         if result.url:
             open_step.target = result.url
+        if self._announced_stop(open_step, result):
+            self._lines(open_step.details)
+            self._redraw()
+            return
         passed = result.status is Status.SUCCEEDED
         verdict = self._style("ok", "passed") if passed else self._style("fail", "FAILED")
         last = result.attempts[-1] if result.attempts else None
@@ -225,8 +230,32 @@ class Progress(RunListener):
         self._line(self._step_line(open_step, code, verdict, format_duration(duration), extra))
         if result.error:
             self._line(f"{self._indent(open_step.depth)}    {result.error}")
+        if result.stopped and result.stopped != result.error:
+            self._line(f"{self._indent(open_step.depth)}    {self._stop_reason(result)}")
         self._lines(open_step.details)
         self._redraw()
+
+    def _announced_stop(self, open_step: _OpenStep, result: StepResult) -> bool:
+        """A run stopped before the step's first attempt, or while it waited to retry:
+        one line says so, and no attempt that was never sent is shown."""
+        if result.stopped is None:
+            return False
+        last = result.attempts[-1] if result.attempts else None
+        waiting = last is not None and last.action is not None and last.action.type == "retry"
+        if last is not None and not waiting:
+            return False
+        where = f"{self._indent(open_step.depth)}{open_step.step_id:<{open_step.width}}"
+        self._line(f"{where}  {self._style('fail', 'STOPPED')}  {self._stop_reason(result)}")
+        return True
+
+    @staticmethod
+    def _stop_reason(result: StepResult) -> str:
+        if result.stopped == "interrupted":
+            last = result.attempts[-1] if result.attempts else None
+            if last is not None and last.action is not None and last.action.type == "retry":
+                return "interrupted while waiting to retry"
+            return "interrupted"
+        return result.stopped or ""
 
     # -- lines
 
@@ -376,7 +405,9 @@ def print_summary(
         lines.append(f"skipped: {', '.join(skipped_ids)}")
     lines.append(f"workflow {result.workflow_id} {result.status}")
     error = result.error
-    if error is not None and not result.succeeded and (quiet or error.step_id is None):
+    # A run limit is named even when a step line showed it: it is why the run ended.
+    shown = error is not None and error.step_id is not None and error.limit is None
+    if error is not None and not result.succeeded and (quiet or not shown):
         where = f"step {error.step_id}: " if error.step_id else ""
         lines.append(f"  {where}{error.message}")
     if result.outputs:
