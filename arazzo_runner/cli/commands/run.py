@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ...masking import SecretMasker
     from ...results import WorkflowResult
     from ..console import Console
+    from ..session import WarningPrinter
 
 NAME = "run"
 
@@ -241,6 +242,7 @@ class _Ready:
     workflow: Workflow
     inputs: dict[str, Any]
     options: RunOptions
+    warnings: WarningPrinter
 
 
 def execute(args: argparse.Namespace, console: Console) -> int:
@@ -249,20 +251,21 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ..config import load_config
     from ..inputs import gather_inputs
     from ..options import check_combinations, credentials, run_options
-    from ..session import learn_secret_inputs, print_warning, start_masking
+    from ..session import WarningPrinter, learn_secret_inputs, start_masking
 
     masker = start_masking(args)
     console.masker = masker  # errors from here on are masked too
     config = load_config(args.config)
     check_combinations(args)
     found_credentials = credentials(args.auth, console.environ, masker)
-    diagnostics = Diagnostics(on_add=lambda d: print_warning(d, console, masker))
+    warnings = WarningPrinter(console, masker)
+    diagnostics = Diagnostics(on_add=warnings)
     loaded = load(args.file, diagnostics=diagnostics, offline=args.offline)
     workflow = loaded.workflow(args.workflow)
     learn_secret_inputs(args, workflow, masker)
     inputs = gather_inputs(workflow, console, args.inputs, args.input)
     options = run_options(args, config, loaded.document, found_credentials)
-    ready = _Ready(loaded, workflow, inputs, options)
+    ready = _Ready(loaded, workflow, inputs, options, warnings)
     if args.dry_run:
         return _dry_run(ready, args.output, console)
     if args.inputs_each is not None:
@@ -278,6 +281,7 @@ def _run_once(
 
     masker.add_workflow_inputs(ready.workflow, ready.inputs)
     session = RunSession.start(args, console, masker, ready.loaded.sources)
+    ready.warnings.progress = session.progress  # from now on, warnings go between step lines
     with explain_missing_inputs(ready.workflow, ready.inputs):
         result = ready.loaded.run(
             ready.workflow.workflow_id,
