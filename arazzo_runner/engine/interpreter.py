@@ -29,7 +29,15 @@ from .actions import after_failure, after_success, unmet_criteria
 from .events import RunListener
 from .options import RunOptions
 from .prepare import PreparedWorkflow, StepRequest
-from .state import RunLimitExceeded, RunState, StepFrame, Transition, WorkflowFrame
+from .state import (
+    RunLimitExceeded,
+    RunState,
+    StepFrame,
+    Transition,
+    WorkflowFrame,
+    limit_failure,
+    mark_stopped,
+)
 
 RunCommands = Generator[Command, Any, WorkflowResult]
 """A run as its driver sees it: commands out, outcomes in, the result at the end."""
@@ -92,7 +100,7 @@ class Run:
                 failure = yield from self._run_steps(flow)
         except RunLimitExceeded as exc:
             limit = exc
-            failure = _limit_failure(flow.executions, exc)
+            failure = limit_failure(flow.executions, exc)
         finally:
             self.state.depth -= 1
         result = self._workflow_result(flow, failure, dependencies)
@@ -223,6 +231,9 @@ class Run:
         try:
             while True:
                 attempt = yield from self._attempt(frame)
+                if attempt.status_code is None and self.state.out_of_time():
+                    # Its request was cut short by the time limit: that is why it failed.
+                    raise self.state.time_limit_error(f"during step '{frame.step.step_id}'")
                 if attempt.status is Status.SUCCEEDED:
                     taken, transition = after_success(frame)
                 else:
@@ -240,12 +251,12 @@ class Run:
                 self.listener.action_taken(frame.step, taken)
                 return transition
         except RunLimitExceeded as exc:
-            _stopped(frame.result, str(exc))
+            mark_stopped(frame.result, str(exc))
             raise
         except GeneratorExit:
             # The driver closed the run (Ctrl-C during a request or a wait): the
             # listeners hear why this step ends here, and no attempt is made up.
-            _stopped(frame.result, "interrupted")
+            mark_stopped(frame.result, "interrupted")
             raise
         finally:
             self._finish_step(frame, started)
@@ -479,20 +490,6 @@ class Run:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
-    """The workflow's error when a run limit stopped it (its last step says so too)."""
-    return RunError(str(exc), executions[-1].step_id if executions else None, exc.limit)
-
-
-def _stopped(result: StepResult, reason: str) -> None:
-    """The run stopped in this step: a step stopped before its first attempt fails with the
-    reason; one stopped later keeps its last attempt's error."""
-    if result.stopped is None:
-        result.stopped = reason
-    if result.error is None:
-        result.error = reason
 
 
 def _reset_http(context: ExpressionContext) -> None:

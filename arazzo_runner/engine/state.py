@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..results import RunError
 from .options import Clock, RunOptions
 
 if TYPE_CHECKING:
@@ -109,6 +110,20 @@ class RunState:
                 "raise it with --max-duration",
                 MAX_DURATION,
             )
+
+
+def limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
+    """The workflow's error when a run limit stopped it (its last step says so too)."""
+    return RunError(str(exc), executions[-1].step_id if executions else None, exc.limit)
+
+
+def mark_stopped(result: StepResult, reason: str) -> None:
+    """The run stopped in this step: a step stopped before its first attempt fails with the
+    reason; one stopped later keeps its last attempt's error."""
+    if result.stopped is None:
+        result.stopped = reason
+    if result.error is None:
+        result.error = reason
 
 
 @dataclass

@@ -153,3 +153,20 @@ def test_ctrl_c_during_a_retry_wait_shows_no_attempt_that_was_not_sent(
     assert lines[1] == "wait  STOPPED  interrupted while waiting to retry"
     assert len(lines) == 2, lines
     assert server.paths() == ["GET /poll"]
+
+
+def test_a_request_cut_short_by_the_time_limit_names_the_limit(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    server.script("GET", "/poll", Reply(200, delay=3.0))
+    result = _run(_document(tmp_path), server, "polling", "--max-duration", "0.5", "-o", "json")
+
+    document = result.json()
+    assert result.exit_code == 1
+    assert document["error"]["limit"] == "max-duration"
+    assert document["error"]["message"] == (
+        "the run stopped during step 'wait': it exceeded its time limit of 0.5 s; "
+        "raise it with --max-duration"
+    )
+    (attempt,) = document["steps"][0]["attempts"]
+    assert attempt["statusCode"] is None and attempt["error"]  # the timeout, as it happened
