@@ -113,13 +113,14 @@ class StepResult:
 class RunError:
     message: str
     step_id: str | None = None
-    limit: str | None = None
-    """The run limit that stopped the run (``max-steps`` or ``max-duration``), if one did."""
+    stopped_by: str | None = None
+    """What stopped the run, if something did: ``max-steps``, ``max-duration`` (the run
+    limits) or ``interrupt`` (Ctrl-C)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"stepId": self.step_id, "message": self.message}
-        if self.limit is not None:
-            data["limit"] = self.limit
+        if self.stopped_by is not None:
+            data["stoppedBy"] = self.stopped_by
         return data
 
 

@@ -10,7 +10,7 @@ Everything above this layer imports from here, not from the modules.
 """
 
 from .actions import effective_actions
-from .drivers import run_async, run_blocking
+from .drivers import RunInterrupted, run_async, run_blocking
 from .events import Listeners, RunListener
 from .inputs import (
     InputValidator,
@@ -39,6 +39,7 @@ __all__ = [
     "PreparedWorkflow",
     "Run",
     "RunCommands",
+    "RunInterrupted",
     "RunLimitExceeded",
     "RunListener",
     "RunOptions",

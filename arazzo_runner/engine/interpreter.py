@@ -30,6 +30,7 @@ from .events import RunListener
 from .options import RunOptions
 from .prepare import PreparedWorkflow, StepRequest
 from .state import (
+    INTERRUPTED,
     RunLimitExceeded,
     RunState,
     StepFrame,
@@ -256,7 +257,7 @@ class Run:
         except GeneratorExit:
             # The driver closed the run (Ctrl-C during a request or a wait): the
             # listeners hear why this step ends here, and no attempt is made up.
-            mark_stopped(frame.result, "interrupted")
+            mark_stopped(frame.result, INTERRUPTED)
             raise
         finally:
             self._finish_step(frame, started)

@@ -18,15 +18,20 @@ if TYPE_CHECKING:
 
 MAX_STEPS = "max-steps"
 MAX_DURATION = "max-duration"
+INTERRUPT = "interrupt"
+INTERRUPTED = "interrupted"
+"""The reason of a step the run stopped in when it was interrupted."""
 
 
 class RunLimitExceeded(Exception):
-    """The run hit --max-steps or --max-duration; it ends with this message."""
+    """The run hit --max-steps or --max-duration, or was interrupted; it ends with this
+    message. A driver throws one with :data:`INTERRUPT` into the run on Ctrl-C, so that
+    the run still ends with a result."""
 
     def __init__(self, message: str, limit: str) -> None:
         super().__init__(message)
         self.limit = limit
-        """:data:`MAX_STEPS` or :data:`MAX_DURATION`."""
+        """:data:`MAX_STEPS`, :data:`MAX_DURATION` or :data:`INTERRUPT`."""
 
 
 @dataclass

@@ -449,7 +449,7 @@ def print_summary(
     lines.append(f"workflow {result.workflow_id} {result.status}")
     error = result.error
     # A run limit is named even when a step line showed it: it is why the run ended.
-    shown = error is not None and error.step_id is not None and error.limit is None
+    shown = error is not None and error.step_id is not None and error.stopped_by is None
     if error is not None and not result.succeeded and (quiet or not shown):
         where = f"step {error.step_id}: " if error.step_id else ""
         lines.append(f"  {where}{error.message}")

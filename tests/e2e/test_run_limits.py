@@ -93,7 +93,7 @@ def test_max_steps_in_json_says_which_limit(tmp_path: Path, server: ScriptedServ
     result = _run(_document(tmp_path), server, "three", "--max-steps", "1", "-o", "json")
 
     document = result.json()
-    assert document["error"]["limit"] == "max-steps"
+    assert document["error"]["stoppedBy"] == "max-steps"
     assert document["error"]["stepId"] == "second"
     second = document["steps"][1]
     assert second["attempts"] == []
@@ -122,7 +122,7 @@ def test_max_duration_during_retries_shows_only_attempts_that_were_sent(
     assert lines[1].strip().startswith("success criterion not met")  # the real error first
     assert lines[2].strip() == reason
     report = json.loads((tmp_path / "r.json").read_text())
-    assert report["error"]["limit"] == "max-duration"
+    assert report["error"]["stoppedBy"] == "max-duration"
     assert report["steps"][0]["stopped"] == reason
     assert [a["action"] for a in report["steps"][0]["attempts"]] == [None]
 
@@ -132,9 +132,10 @@ def test_ctrl_c_during_a_retry_wait_shows_no_attempt_that_was_not_sent(
     tmp_path: Path, server: ScriptedServer
 ) -> None:
     path = _document(tmp_path, retry_after=30)
+    report = tmp_path / "run.json"
     process = subprocess.Popen(
         [sys.executable, "-m", "arazzo_runner", "run", str(path), "-w", "polling",
-         "--server", f"api={server.base_url}", "--no-checks"],
+         "--server", f"api={server.base_url}", "--no-checks", "--report", f"json={report}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env=process_environment(),
     )  # fmt: skip
@@ -151,8 +152,13 @@ def test_ctrl_c_during_a_retry_wait_shows_no_attempt_that_was_not_sent(
     lines = stdout.splitlines()
     assert lines[0].startswith("wait ") and "retry 1/5 after 30 s" in lines[0]
     assert lines[1] == "wait  STOPPED  interrupted while waiting to retry"
-    assert len(lines) == 2, lines
+    assert lines[2:] == ["workflow polling failed", "  step wait: interrupted"]
     assert server.paths() == ["GET /poll"]
+    written = json.loads(report.read_text())  # what ran is reported all the same
+    assert written["error"]["stoppedBy"] == "interrupt"
+    (step,) = written["steps"]
+    assert step["stopped"] == "interrupted"
+    assert [a["statusCode"] for a in step["attempts"]] == [503]
 
 
 def test_a_request_cut_short_by_the_time_limit_names_the_limit(
@@ -163,7 +169,7 @@ def test_a_request_cut_short_by_the_time_limit_names_the_limit(
 
     document = result.json()
     assert result.exit_code == 1
-    assert document["error"]["limit"] == "max-duration"
+    assert document["error"]["stoppedBy"] == "max-duration"
     assert document["error"]["message"] == (
         "the run stopped during step 'wait': it exceeded its time limit of 0.5 s; "
         "raise it with --max-duration"

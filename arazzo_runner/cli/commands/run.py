@@ -276,19 +276,24 @@ def execute(args: argparse.Namespace, console: Console) -> int:
 def _run_once(
     ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
 ) -> int:
-    from ...engine import explain_missing_inputs
+    from ...engine import RunInterrupted, explain_missing_inputs
     from ..session import RunSession
 
     masker.add_workflow_inputs(ready.workflow, ready.inputs)
     session = RunSession.start(args, console, masker, ready.loaded.sources)
     ready.warnings.progress = session.progress  # from now on, warnings go between step lines
-    with explain_missing_inputs(ready.workflow, ready.inputs):
-        result = ready.loaded.run(
-            ready.workflow.workflow_id,
-            ready.inputs,
-            listener=session.listener(),
-            options=ready.options,
-        )
+    try:
+        with explain_missing_inputs(ready.workflow, ready.inputs):
+            result = ready.loaded.run(
+                ready.workflow.workflow_id,
+                ready.inputs,
+                listener=session.listener(),
+                options=ready.options,
+            )
+    except RunInterrupted as interrupt:
+        # What ran is still printed and reported; the exit code stays 130.
+        session.finish(interrupt.result)
+        raise
     return session.finish(result)
 
 
