@@ -88,6 +88,8 @@ class StepResult:
     """The workflow this step belongs to."""
     called_workflow: WorkflowResult | None = None
     """For a step that calls a workflow: that workflow's result."""
+    stopped: str | None = None
+    """Why the run stopped in this step, if it did: a run limit, or an interrupt."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -102,6 +104,8 @@ class StepResult:
         }
         if self.called_workflow is not None:
             data["workflow"] = self.called_workflow.to_json()
+        if self.stopped is not None:
+            data["stopped"] = self.stopped
         return data
 
 
@@ -109,9 +113,15 @@ class StepResult:
 class RunError:
     message: str
     step_id: str | None = None
+    stopped_by: str | None = None
+    """What stopped the run, if something did: ``max-steps``, ``max-duration`` (the run
+    limits) or ``interrupt`` (Ctrl-C)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"stepId": self.step_id, "message": self.message}
+        data: dict[str, Any] = {"stepId": self.step_id, "message": self.message}
+        if self.stopped_by is not None:
+            data["stoppedBy"] = self.stopped_by
+        return data
 
 
 @dataclass

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from .._version import __version__
 from ..errors import EXIT_CANNOT_START, EXIT_OK, ArazzoError, UsageError
 from .commands import command_module, command_modules
-from .console import Console
+from .console import Console, guard_closed_pipe
+from .usage import invalid_choice, subcommand_parser, unrecognized, usage_hint
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -40,9 +41,16 @@ class _ArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, console: Console | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.console = console
+        self._suggestion: str | None = None
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message, hint=f"see '{self.prog} --help'")
+        raise UsageError(message, hint=usage_hint(self.prog, self._suggestion))
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        # argparse's own message has no suggestion; this one keeps its wording and adds one.
+        if action.choices is not None and value not in action.choices:
+            message, self._suggestion = invalid_choice(action, value)
+            raise argparse.ArgumentError(action, message)
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if self.console is None:
@@ -85,8 +93,8 @@ def main(
     ``--version`` print on ``stdout``, then raise ``SystemExit(0)`` as argparse does.
     """
     console = Console(
-        stdout=sys.stdout if stdout is None else stdout,
-        stderr=sys.stderr if stderr is None else stderr,
+        stdout=guard_closed_pipe(sys.stdout if stdout is None else stdout),
+        stderr=guard_closed_pipe(sys.stderr if stderr is None else stderr),
         stdin=sys.stdin if stdin is None else stdin,
         environ=os.environ if environ is None else environ,
     )
@@ -95,7 +103,7 @@ def main(
     except KeyboardInterrupt:
         print("interrupted", file=console.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # e.g. `arazzo run ... | head`
+    except BrokenPipeError:  # pragma: no cover - the console's streams drop it
         return EXIT_OK
     except Exception:
         # Not a user error: a bug. Show everything needed to report it, and keep
@@ -113,7 +121,9 @@ def _main(argv: Sequence[str] | None, console: Console) -> int:
     parser = build_parser(console)
     try:
         # --help and --version print, then raise SystemExit(0), as argparse does.
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            raise unrecognized(extras, subcommand_parser(parser, args.command), parser)
         if args.command is None:
             parser.print_help(console.stdout)
             return EXIT_CANNOT_START

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 if TYPE_CHECKING:
     from ..masking import SecretMasker
@@ -40,3 +41,61 @@ class Console:
         # default=str: YAML can hold values JSON cannot (!!binary), and they must still print.
         json.dump(document, self.stdout, indent=2, ensure_ascii=False, default=str)
         self.stdout.write("\n")
+
+
+class ClosedPipeGuard(io.TextIOBase):
+    """A stream that drops what is written after its reader has gone away.
+
+    ``arazzo run ... | head -1`` closes the pipe while requests are still being
+    sent: stopping there would leave a workflow half-done (a PATCH without its
+    confirming GET). Output is a convenience, the run is not, so a closed pipe
+    only silences the stream; the run goes on and its exit code stays the
+    workflow's.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+        self.broken = False
+        """Whether the reader has gone: everything written since was dropped."""
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self._drop_from_now_on()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._drop_from_now_on()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def _drop_from_now_on(self) -> None:
+        self.broken = True
+        # What is still buffered in the stream would fail again when the
+        # interpreter flushes it at exit (an "Exception ignored" message and exit
+        # status 120): point its file descriptor at /dev/null instead.
+        try:
+            descriptor = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):  # not a file (a StringIO)
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, descriptor)
+        finally:
+            os.close(devnull)
+
+
+def guard_closed_pipe(stream: TextIO) -> TextIO:
+    """``stream``, writing nothing more (and raising nothing) once its reader has gone."""
+    return cast(TextIO, ClosedPipeGuard(stream))

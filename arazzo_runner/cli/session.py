@@ -53,12 +53,28 @@ def learn_secret_inputs(args: argparse.Namespace, workflow: Workflow, masker: Se
     masker.add([value for name, value in args.input if name in names])
 
 
-def print_warning(diagnostic: Diagnostic, console: Console, masker: SecretMasker) -> None:
-    """A warning found while loading or running, shown the moment it is found."""
-    from ..diagnostics import Severity
+@dataclass
+class WarningPrinter:
+    """Prints each warning found while loading or running, on stderr.
 
-    if diagnostic.severity is Severity.WARNING:
-        print(masker.mask(diagnostic.render()), file=console.stderr, flush=True)
+    Before the run starts a warning is shown the moment it is found; while the run
+    goes, the run's progress places it between step lines (:meth:`Progress.warn`).
+    """
+
+    console: Console
+    masker: SecretMasker
+    progress: Progress | None = None
+
+    def __call__(self, diagnostic: Diagnostic) -> None:
+        from ..diagnostics import Severity
+
+        if diagnostic.severity is not Severity.WARNING:
+            return
+        text = self.masker.mask(diagnostic.render())
+        if self.progress is not None:
+            self.progress.warn(text, self.console.stderr)
+        else:
+            print(text, file=self.console.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- one run
@@ -83,6 +99,8 @@ class RunSession:
     listeners: list[RunListener] = field(default_factory=list)
     recorder: RunRecorder | None = None
     """Keeps the exchanges the reports need; None without ``--report``."""
+    progress: Progress | None = None
+    """The progress lines; None with ``-q``, or with ``--output json`` without ``-v``."""
 
     @classmethod
     def start(
@@ -108,6 +126,7 @@ class RunSession:
             reports,
             [listener for listener in listeners if listener is not None],
             recorder,
+            progress,
         )
 
     def listener(self) -> RunListener:

@@ -9,7 +9,7 @@ commands that :func:`run_blocking` or :func:`run_async` carry out
 Everything above this layer imports from here, not from the modules.
 """
 
-from .drivers import run_async, run_blocking
+from .drivers import RunInterrupted, run_async, run_blocking
 from .events import Listeners, RunListener
 from .inputs import (
     InputValidator,
@@ -38,6 +38,7 @@ __all__ = [
     "PreparedWorkflow",
     "Run",
     "RunCommands",
+    "RunInterrupted",
     "RunLimitExceeded",
     "RunListener",
     "RunOptions",

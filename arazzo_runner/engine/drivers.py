@@ -13,9 +13,23 @@ from ..http.commands import Command, Wait
 from ..http.transport import new_async_client, new_client, send, send_async
 from ..results import WorkflowResult
 from .interpreter import Run, RunCommands
+from .state import INTERRUPT, INTERRUPTED, RunLimitExceeded
 
 if TYPE_CHECKING:
     import httpx2
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C ended a blocking run while it sent a request or waited to retry.
+
+    Still a :class:`KeyboardInterrupt` for code that catches that; ``result`` is the
+    run's result up to the interrupt (its steps say where it stopped), so that what
+    ran can still be printed and reported.
+    """
+
+    def __init__(self, result: WorkflowResult) -> None:
+        super().__init__(INTERRUPTED)
+        self.result = result
 
 
 def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResult:
@@ -31,15 +45,27 @@ def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResul
             command = _next_command(commands, reply)
             if isinstance(command, WorkflowResult):
                 return command
-            if isinstance(command, Wait):
-                run.clock.sleep(command.seconds)
-                reply = None
-            else:
-                reply = send(http, command.request, transport, command.timeout)
+            try:
+                if isinstance(command, Wait):
+                    run.clock.sleep(command.seconds)
+                    reply = None
+                else:
+                    reply = send(http, command.request, transport, command.timeout)
+            except KeyboardInterrupt:
+                raise _interrupted(commands) from None
     finally:
         commands.close()
         if owns_client:
             http.close()
+
+
+def _interrupted(commands: RunCommands) -> KeyboardInterrupt:
+    """End the run as stopped by an interrupt: a :class:`RunInterrupted` with its result."""
+    try:
+        commands.throw(RunLimitExceeded(INTERRUPTED, INTERRUPT))
+    except StopIteration as stop:
+        return RunInterrupted(stop.value)
+    return KeyboardInterrupt()  # pragma: no cover - a stopped run asks for nothing more
 
 
 async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> WorkflowResult:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ..document import Action, Step, Workflow, join_pointer
+from ..document import Action, Workflow, join_pointer
 from ..errors import ArazzoError
 from ..expressions import ExpressionContext, HttpMessage, UnresolvedReference
 from ..http.commands import Command, SendOutcome, SendRequest, Wait
@@ -29,7 +29,16 @@ from .actions import after_failure, after_success, unmet_criteria
 from .events import RunListener
 from .options import RunOptions
 from .prepare import PreparedWorkflow, StepRequest
-from .state import RunLimitExceeded, RunState, StepFrame, Transition, WorkflowFrame
+from .state import (
+    INTERRUPTED,
+    RunLimitExceeded,
+    RunState,
+    StepFrame,
+    Transition,
+    WorkflowFrame,
+    limit_failure,
+    mark_stopped,
+)
 
 RunCommands = Generator[Command, Any, WorkflowResult]
 """A run as its driver sees it: commands out, outcomes in, the result at the end."""
@@ -92,7 +101,7 @@ class Run:
                 failure = yield from self._run_steps(flow)
         except RunLimitExceeded as exc:
             limit = exc
-            failure = _limit_failure(flow.executions, exc)
+            failure = limit_failure(flow.executions, exc)
         finally:
             self.state.depth -= 1
         result = self._workflow_result(flow, failure, dependencies)
@@ -223,19 +232,33 @@ class Run:
         try:
             while True:
                 attempt = yield from self._attempt(frame)
+                if attempt.status_code is None and self.state.out_of_time():
+                    # Its request was cut short by the time limit: that is why it failed.
+                    raise self.state.time_limit_error(f"during step '{frame.step.step_id}'")
                 if attempt.status is Status.SUCCEEDED:
                     taken, transition = after_success(frame)
                 else:
                     taken, transition, retry = after_failure(frame, retries, self.clock)
                     if taken.type == "retry":
+                        # Checked before the retry is announced: a retry that will not
+                        # happen is never shown as taken.
+                        self.state.check_retry(frame.step.step_id, taken.retry_after or 0.0)
                         attempt.action = taken
                         self.listener.action_taken(frame.step, taken)
-                        yield from self._wait_before_retry(frame.step, taken)
+                        yield from self._wait_before_retry(taken)
                         yield from self._run_retry_target(frame, retry, attempt)
                         continue
                 attempt.action = frame.result.action = taken
                 self.listener.action_taken(frame.step, taken)
                 return transition
+        except RunLimitExceeded as exc:
+            mark_stopped(frame.result, str(exc))
+            raise
+        except GeneratorExit:
+            # The driver closed the run (Ctrl-C during a request or a wait): the
+            # listeners hear why this step ends here, and no attempt is made up.
+            mark_stopped(frame.result, INTERRUPTED)
+            raise
         finally:
             self._finish_step(frame, started)
 
@@ -245,9 +268,8 @@ class Run:
         context.steps = {**context.steps, frame.step.step_id: {"outputs": frame.result.outputs}}
         self.listener.step_finished(frame.result)
 
-    def _wait_before_retry(self, step: Step, taken: ActionTaken) -> Generator[Command, Any, None]:
+    def _wait_before_retry(self, taken: ActionTaken) -> Generator[Command, Any, None]:
         delay = taken.retry_after or 0.0
-        self.state.check_wait(step.step_id, delay)
         if delay > 0:
             yield Wait(delay)
 
@@ -469,13 +491,6 @@ class Run:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
-    """The workflow's error when a run limit stopped it; its last step says so too."""
-    if executions and executions[-1].error is None:
-        executions[-1].error = str(exc)
-    return RunError(str(exc), executions[-1].step_id if executions else None)
 
 
 def _reset_http(context: ExpressionContext) -> None:

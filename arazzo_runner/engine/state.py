@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..results import RunError
 from .options import Clock, RunOptions
 
 if TYPE_CHECKING:
@@ -15,8 +16,22 @@ if TYPE_CHECKING:
     from .prepare import PreparedWorkflow
 
 
+MAX_STEPS = "max-steps"
+MAX_DURATION = "max-duration"
+INTERRUPT = "interrupt"
+INTERRUPTED = "interrupted"
+"""The reason of a step the run stopped in when it was interrupted."""
+
+
 class RunLimitExceeded(Exception):
-    """The run hit --max-steps or --max-duration; it ends with this message."""
+    """The run hit --max-steps or --max-duration, or was interrupted; it ends with this
+    message. A driver throws one with :data:`INTERRUPT` into the run on Ctrl-C, so that
+    the run still ends with a result."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+        """:data:`MAX_STEPS`, :data:`MAX_DURATION` or :data:`INTERRUPT`."""
 
 
 @dataclass
@@ -52,7 +67,8 @@ class RunState:
             raise RunLimitExceeded(
                 f"the run stopped before step '{step_id}': it reached the limit of "
                 f"{self.max_executions} step executions (a goto or retry loop?); "
-                "raise it with --max-steps"
+                "raise it with --max-steps",
+                MAX_STEPS,
             )
         if self.out_of_time():  # the message is only worded when needed
             raise self.time_limit_error(f"before step '{step_id}'")
@@ -69,7 +85,8 @@ class RunState:
     def time_limit_error(self, where: str) -> RunLimitExceeded:
         return RunLimitExceeded(
             f"the run stopped {where}: it exceeded its time limit of "
-            f"{self.max_duration:g} s; raise it with --max-duration"
+            f"{self.max_duration:g} s; raise it with --max-duration",
+            MAX_DURATION,
         )
 
     def request_timeout(self, timeout: float) -> float:
@@ -81,14 +98,37 @@ class RunState:
             raise self.time_limit_error("while waiting to send a request")
         return max(0.001, min(timeout, remaining))
 
-    def check_wait(self, step_id: str, delay: float) -> None:
-        """Refuse a wait before a retry that would outlast the time limit."""
+    def check_retry(self, step_id: str, delay: float) -> None:
+        """Refuse a retry the limits would stop anyway, before waiting for it: a retry
+        past --max-steps, or a wait that would outlast the time limit."""
+        if self.executions >= self.max_executions:
+            raise RunLimitExceeded(
+                f"the run stopped before retrying step '{step_id}': it reached the limit of "
+                f"{self.max_executions} step executions; raise it with --max-steps",
+                MAX_STEPS,
+            )
         remaining = self.remaining()
         if remaining is not None and delay > remaining:
             raise RunLimitExceeded(
-                f"step '{step_id}' would be retried after {delay:g} s, beyond the run's "
-                f"time limit of {self.max_duration:g} s; raise it with --max-duration"
+                f"the run stopped before retrying step '{step_id}': the retry would wait "
+                f"{delay:g} s, beyond the run's time limit of {self.max_duration:g} s; "
+                "raise it with --max-duration",
+                MAX_DURATION,
             )
+
+
+def limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
+    """The workflow's error when a run limit stopped it (its last step says so too)."""
+    return RunError(str(exc), executions[-1].step_id if executions else None, exc.limit)
+
+
+def mark_stopped(result: StepResult, reason: str) -> None:
+    """The run stopped in this step: a step stopped before its first attempt fails with the
+    reason; one stopped later keeps its last attempt's error."""
+    if result.stopped is None:
+        result.stopped = reason
+    if result.error is None:
+        result.error = reason
 
 
 @dataclass

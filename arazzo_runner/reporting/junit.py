@@ -117,7 +117,10 @@ def _testcase(
         ET.SubElement(case, "skipped", message="not run")
         return
     if step.status is Status.FAILED:
-        reason = text(step.error or "failed")
+        reasons = [step.error or "failed"]
+        if step.stopped is not None and step.stopped != step.error:
+            reasons.append(step.stopped)  # the run limit or interrupt that ended the run here
+        reason = text("; ".join(reasons))
         ET.SubElement(case, "failure", message=reason, type="StepFailed").text = reason
     ET.SubElement(case, "system-out").text = text(_step_details(step))
 

@@ -45,6 +45,8 @@ class Verbosity(Enum):
 
 
 BODY_PREVIEW_BYTES = 2048
+FAILURE_BODY_BYTES = 1024
+"""How much of a failed step's response body is shown without ``-v``."""
 INDENT = "  "
 
 _RESET = "\x1b[0m"
@@ -131,6 +133,20 @@ class Progress(RunListener):
         self._workflows: list[_OpenWorkflow] = []
         self._steps: list[_OpenStep] = []
         self._running_shown = False
+        self._warnings: list[tuple[str, TextIO]] = []
+        """Warnings of the open steps, printed after the line of the step they belong to."""
+
+    def warn(self, text: str, stream: TextIO) -> None:
+        """Print a warning found during the run on ``stream``, between step lines.
+
+        A warning of a step that is still running waits for the step's line (and
+        its error): what failed comes before what it left behind, such as a null
+        output. On a terminal the running line is erased first, never glued to it.
+        """
+        self._warnings.append((text, stream))
+        if not self._steps:
+            self._print_warnings()
+            self._redraw()
 
     # -- events
 
@@ -198,6 +214,7 @@ class Progress(RunListener):
         if exchange is not None and exchange.error:
             self._line(f"{self._indent(open_step.depth)}    {exchange.error}")
         self._lines(open_step.details)
+        self._print_warnings()
         open_step.details = []
         open_step.attempt += 1
         open_step.exchange = None
@@ -207,12 +224,18 @@ class Progress(RunListener):
         open_step = self._pop(result.step_id)
         if self.verbosity is Verbosity.QUIET:
             return
-        if open_step is None:  # pragma: no cover - events always pair up
-            open_step = _OpenStep(result.step_id, max(len(self._workflows) - 1, 0), 0)
+        if open_step is None:  # a run limit stopped the step before it started
+            width = self._workflows[-1].width if self._workflows else 0
+            open_step = _OpenStep(result.step_id, max(len(self._workflows) - 1, 0), width)
         if result.method:
             open_step.method = result.method
         if result.url:
             open_step.target = result.url
+        if self._announced_stop(open_step, result):
+            self._lines(open_step.details)
+            self._print_warnings()
+            self._redraw()
+            return
         passed = result.status is Status.SUCCEEDED
         verdict = self._style("ok", "passed") if passed else self._style("fail", "FAILED")
         last = result.attempts[-1] if result.attempts else None
@@ -225,8 +248,47 @@ class Progress(RunListener):
         self._line(self._step_line(open_step, code, verdict, format_duration(duration), extra))
         if result.error:
             self._line(f"{self._indent(open_step.depth)}    {result.error}")
+        if result.stopped and result.stopped != result.error:
+            self._line(f"{self._indent(open_step.depth)}    {self._stop_reason(result)}")
+        if not passed and self.verbosity is not Verbosity.VERBOSE:
+            self._lines(self._failed_response(open_step))  # -v shows the whole exchange
         self._lines(open_step.details)
+        self._print_warnings()
         self._redraw()
+
+    def _failed_response(self, open_step: _OpenStep) -> list[str]:
+        """What the server said to a failed step: a bounded, masked excerpt of its body."""
+        exchange = open_step.exchange
+        response = exchange.response if exchange is not None else None
+        if response is None or not response.content:
+            return []
+        indent = self._indent(open_step.depth) + "    "
+        preview = body_preview(response.content, self.masker, FAILURE_BODY_BYTES)
+        reason = f" {response.reason}" if response.reason else ""
+        lines = [f"{indent}response {response.status_code}{reason}:"]
+        return lines + [f"{indent}  {line}" for line in preview]
+
+    def _announced_stop(self, open_step: _OpenStep, result: StepResult) -> bool:
+        """A run stopped before the step's first attempt, or while it waited to retry:
+        one line says so, and no attempt that was never sent is shown."""
+        if result.stopped is None:
+            return False
+        last = result.attempts[-1] if result.attempts else None
+        waiting = last is not None and last.action is not None and last.action.type == "retry"
+        if last is not None and not waiting:
+            return False
+        where = f"{self._indent(open_step.depth)}{open_step.step_id:<{open_step.width}}"
+        self._line(f"{where}  {self._style('fail', 'STOPPED')}  {self._stop_reason(result)}")
+        return True
+
+    @staticmethod
+    def _stop_reason(result: StepResult) -> str:
+        if result.stopped == "interrupted":
+            last = result.attempts[-1] if result.attempts else None
+            if last is not None and last.action is not None and last.action.type == "retry":
+                return "interrupted while waiting to retry"
+            return "interrupted"
+        return result.stopped or ""
 
     # -- lines
 
@@ -325,6 +387,16 @@ class Progress(RunListener):
             self._running_shown = True
         self.stream.flush()
 
+    def _print_warnings(self) -> None:
+        if not self._warnings:
+            return
+        self._clear_running()
+        self.stream.flush()  # the step's line before the warning, should both be the terminal
+        for text, stream in self._warnings:
+            stream.write(self.masker.mask(text) + "\n")
+            stream.flush()
+        self._warnings = []
+
     def _line(self, text: str) -> None:
         self._lines([text])
 
@@ -376,7 +448,9 @@ def print_summary(
         lines.append(f"skipped: {', '.join(skipped_ids)}")
     lines.append(f"workflow {result.workflow_id} {result.status}")
     error = result.error
-    if error is not None and not result.succeeded and (quiet or error.step_id is None):
+    # A run limit is named even when a step line showed it: it is why the run ended.
+    shown = error is not None and error.step_id is not None and error.stopped_by is None
+    if error is not None and not result.succeeded and (quiet or not shown):
         where = f"step {error.step_id}: " if error.step_id else ""
         lines.append(f"  {where}{error.message}")
     if result.outputs:

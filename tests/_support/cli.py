@@ -125,6 +125,52 @@ def run_python(
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
+def run_cli_in_terminal(*args: str, timeout: float = 60) -> CliResult:
+    """Run ``arazzo ARGS`` in a fresh process whose stdout and stderr are one pseudo-terminal,
+    as in an interactive shell; ``stdout`` is everything the terminal received, raw
+    (carriage returns and erase-line sequences included), ``stderr`` is empty."""
+    import pty
+    import select
+    import time
+
+    controller, terminal = pty.openpty()
+    environment = {**process_environment(), "TERM": "xterm", "COLUMNS": "400"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "arazzo_runner", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+        env=environment,
+        cwd=ROOT,
+    )
+    os.close(terminal)
+    received = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if select.select([controller], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(controller, 65536)
+                except OSError:  # the process closed the terminal (EIO on Linux)
+                    break
+                if not chunk:
+                    break
+                received += chunk
+            elif process.poll() is not None:
+                break
+        exit_code = process.wait(timeout=max(deadline - time.monotonic(), 1))
+    finally:
+        os.close(controller)
+    return CliResult(exit_code, received.decode("utf-8", errors="replace"), "")
+
+
+def terminal_lines(raw: str) -> list[str]:
+    """The lines a terminal shows for ``raw`` output: what follows the last erase-line
+    of each line (a live line rewritten in place shows only its last version)."""
+    lines = raw.replace("\r\n", "\n").split("\n")
+    return [line.rsplit("\r\x1b[2K", 1)[-1] for line in lines if line]
+
+
 def process_environment() -> dict[str, str]:
     """This environment, for a child process that imports this checkout."""
     return {**os.environ, **BASE_ENVIRONMENT, "PYTHONPATH": str(ROOT)}

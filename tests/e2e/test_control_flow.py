@@ -336,7 +336,7 @@ def test_retry_after_beyond_the_time_limit_ends_the_run_clearly(
 
     assert not result.succeeded
     assert result.error is not None
-    assert "retried after 120 s, beyond the run's time limit of 5 s" in result.error.message
+    assert "the retry would wait 120 s, beyond the run's time limit of 5 s" in result.error.message
     assert "--max-duration" in result.error.message
     assert len(server.received) == 1
 

@@ -4,6 +4,7 @@ Ctrl-C, and a reader that goes away. Everything else runs the CLI in process."""
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from tests._support.cli import assert_clean_failure, process_environment, run_cli_process
 from tests._support.paths import ROOT, WORKFLOW
 from tests._support.servers import Reply, ScriptedServer
-from tests._support.sessions import workflow_args
+from tests._support.sessions import assert_three_requests, stand_in, workflow_args
 
 pytestmark = pytest.mark.subprocess
 
@@ -80,6 +81,61 @@ def test_a_reader_that_went_away_is_not_an_error(console_script: Path) -> None:
         os.close(writer)
     assert completed.returncode == 0, completed.stderr
     assert completed.stderr == ""
+
+
+def test_a_run_whose_reader_went_away_still_sends_every_request(console_script: Path) -> None:
+    """``arazzo run ... | grep -q x``: the GET, the PATCH and the confirming GET are all
+    sent after the first write failed, and the exit code is the workflow's."""
+    with stand_in.start_server() as running:
+        completed = _run_into_closed_pipe([str(console_script), *workflow_args(running)])
+        assert completed.returncode == 0, completed.stderr
+        assert_three_requests(running, accepting_jobs=False)
+    assert "Traceback" not in completed.stderr
+    assert "Exception ignored" not in completed.stderr
+
+
+def test_a_failed_run_into_a_closed_pipe_is_not_a_success(console_script: Path) -> None:
+    with stand_in.start_server() as running:
+        args = workflow_args(running, sessionId="no-such-session")
+        completed = _run_into_closed_pipe([str(console_script), *args, "--output", "json"])
+        paths = [r.path for r in running.requests.snapshot()]
+    assert completed.returncode == 1, completed.stderr
+    assert paths == ["/api/v1/sessions/no-such-session"]
+
+
+def test_a_failed_run_piped_to_true_fails_the_pipeline(console_script: Path) -> None:
+    """``set -o pipefail; arazzo run ... | true`` ends with the workflow's exit code."""
+    with stand_in.start_server() as running:
+        args = workflow_args(running, sessionId="no-such-session")
+        command = shlex.join([str(console_script), *args])
+        completed = subprocess.run(
+            ["bash", "-c", f"set -o pipefail; {command} | true"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+            env=process_environment(),
+        )
+    assert completed.returncode == 1, completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def _run_into_closed_pipe(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` with its stdout a pipe whose reader has already gone."""
+    reader, writer = os.pipe()
+    os.close(reader)  # gone before the first write, so every write fails
+    try:
+        return subprocess.run(
+            command,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+            env=process_environment(),
+        )
+    finally:
+        os.close(writer)
 
 
 class _At:

@@ -25,6 +25,7 @@ from arazzo_runner.engine import (
     PreparedWorkflow,
     Run,
     RunCommands,
+    RunInterrupted,
     RunListener,
     RunOptions,
     run_async,
@@ -32,7 +33,7 @@ from arazzo_runner.engine import (
 )
 from arazzo_runner.http.commands import SendOutcome, SendRequest, Wait
 from arazzo_runner.http.messages import Exchange, ResponseRecord
-from arazzo_runner.results import Status, WorkflowResult
+from arazzo_runner.results import Status, StepResult, WorkflowResult
 from tests._support.documents import openapi_for, write_documents
 
 OPERATIONS = [("getStatus", "GET", "/status"), ("getItem", "GET", "/items/{id}")]
@@ -170,6 +171,40 @@ def test_goto_a_step_loops_until_the_step_limit(tmp_path: Path) -> None:
 
     assert result.error is not None
     assert "reached the limit of 3 step executions" in result.error.message
+    assert result.error.stopped_by == "max-steps"
+    stopped = result.steps[-1]
+    assert stopped.attempts == []  # never sent
+    assert stopped.error == stopped.stopped == result.error.message
+
+
+def test_a_retry_past_the_step_limit_is_refused_before_its_wait(tmp_path: Path) -> None:
+    _, commands = start(loaded_with(tmp_path, step("a", **RETRY_ON_503)), max_step_executions=2)
+
+    next(commands)
+    assert commands.send(answer(503)) == Wait(2.0)
+    commands.send(None)
+    result = finish(commands, answer(503))  # no third wait for a retry that cannot run
+
+    assert result.error is not None and result.error.stopped_by == "max-steps"
+    assert result.error.message.startswith("the run stopped before retrying step 'a'")
+    assert [a.status_code for a in result.steps[0].attempts] == [503, 503]
+
+
+def test_a_run_closed_while_waiting_to_retry_says_it_was_interrupted(tmp_path: Path) -> None:
+    finished: list[StepResult] = []
+
+    class Heard(RunListener):
+        def step_finished(self, result: StepResult) -> None:
+            finished.append(result)
+
+    _, commands = start(loaded_with(tmp_path, step("a", **RETRY_ON_503)), listener=Heard())
+    next(commands)
+    assert commands.send(answer(503)) == Wait(2.0)
+    commands.close()  # what a driver does on Ctrl-C
+
+    (result,) = finished
+    assert result.stopped == "interrupted"
+    assert [a.status_code for a in result.attempts] == [503]
 
 
 # --------------------------------------------------------------------------- retries and time
@@ -216,9 +251,17 @@ def test_a_wait_beyond_the_time_limit_ends_the_run(tmp_path: Path) -> None:
 
     assert result.error is not None
     assert result.error.message == (
-        "step 'a' would be retried after 120 s, beyond the run's time limit of 60 s; "
-        "raise it with --max-duration"
+        "the run stopped before retrying step 'a': the retry would wait 120 s, beyond the "
+        "run's time limit of 60 s; raise it with --max-duration"
     )
+    assert result.error.stopped_by == "max-duration"
+    (only,) = result.steps
+    # The retry never happened: no attempt announces it, and the step says why it stopped.
+    assert [a.action for a in only.attempts] == [None]
+    assert (
+        only.error == "success criterion not met: $statusCode == 200 is false ($statusCode is 503)"
+    )
+    assert only.stopped == result.error.message
 
 
 def test_time_spent_waiting_counts_against_the_time_limit(tmp_path: Path) -> None:
@@ -234,7 +277,7 @@ def test_time_spent_waiting_counts_against_the_time_limit(tmp_path: Path) -> Non
     result = finish(commands, answer(503))
 
     assert result.error is not None
-    assert "would be retried after 2 s, beyond the run's time limit of 5 s" in result.error.message
+    assert "the retry would wait 2 s, beyond the run's time limit of 5 s" in result.error.message
 
 
 def test_a_slow_response_stops_the_run_before_the_next_step(tmp_path: Path) -> None:
@@ -305,6 +348,24 @@ def test_the_blocking_driver_waits_on_the_runs_clock(tmp_path: Path) -> None:
 
     assert result.succeeded
     assert clock.slept == [3600.0]  # an hour, without sleeping for real
+
+
+def test_ctrl_c_in_a_wait_ends_the_blocking_run_with_its_result(tmp_path: Path) -> None:
+    clock, run = driven_run(tmp_path)
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    clock.sleep = interrupted  # type: ignore[method-assign]
+    with pytest.raises(RunInterrupted) as stopped:
+        run_blocking(run, httpx2.Client(transport=replies(503)))
+
+    assert isinstance(stopped.value, KeyboardInterrupt)  # what callers already catch
+    result = stopped.value.result
+    assert result.error is not None and result.error.stopped_by == "interrupt"
+    (only,) = result.steps
+    assert only.stopped == "interrupted"
+    assert [a.status_code for a in only.attempts] == [503]  # the one sent, nothing made up
 
 
 def test_the_asyncio_driver_waits_on_the_runs_clock(tmp_path: Path) -> None:

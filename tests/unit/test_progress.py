@@ -214,3 +214,17 @@ def test_verbose_exchange_lines() -> None:
 )
 def test_action_suffix(action: ActionTaken, text: str) -> None:
     assert action_suffix(action) == text
+
+
+def test_a_warning_of_a_running_step_follows_its_line_on_a_terminal() -> None:
+    stream, errors = io.StringIO(), io.StringIO()
+    progress = Progress(stream, live=True, colour=False)
+    first = step("first")
+    progress.workflow_started(Workflow("w", "/w", [first]), {})
+    progress.step_started(first, request())
+    progress.warn("warning: step 'first': something odd", errors)
+    assert errors.getvalue() == ""  # held until the step's line is printed
+    progress.step_finished(StepResult("first", Status.SUCCEEDED, "GET", "http://h/x", 200))
+
+    assert stream.getvalue().endswith("\r\x1b[2Kfirst  GET    http://h/x  200  passed\n")
+    assert errors.getvalue() == "warning: step 'first': something odd\n"

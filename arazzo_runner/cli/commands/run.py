@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ...masking import SecretMasker
     from ...results import WorkflowResult
     from ..console import Console
+    from ..session import WarningPrinter
 
 NAME = "run"
 
@@ -249,6 +250,7 @@ class _Ready:
     workflow: Workflow
     inputs: dict[str, Any]
     options: RunOptions
+    warnings: WarningPrinter
 
 
 def execute(args: argparse.Namespace, console: Console) -> int:
@@ -257,7 +259,7 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ..config import load_config
     from ..inputs import gather_inputs
     from ..options import check_combinations, credentials, run_options
-    from ..session import learn_secret_inputs, print_warning, start_masking
+    from ..session import WarningPrinter, learn_secret_inputs, start_masking
     from ..several import check_several, chosen_workflow_ids, plan_inputs, run_several
 
     masker = start_masking(args)
@@ -265,7 +267,8 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     config = load_config(args.config)
     check_combinations(args)
     found_credentials = credentials(args.auth, console.environ, masker)
-    diagnostics = Diagnostics(on_add=lambda d: print_warning(d, console, masker))
+    warnings = WarningPrinter(console, masker)
+    diagnostics = Diagnostics(on_add=warnings)
     loaded = load(args.file, diagnostics=diagnostics, offline=args.offline)
     ids = chosen_workflow_ids(args, loaded)
     if len(ids) > 1:
@@ -277,7 +280,7 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     learn_secret_inputs(args, workflow, masker)
     inputs = gather_inputs(workflow, console, args.inputs, args.input)
     options = run_options(args, config, loaded.document, found_credentials)
-    ready = _Ready(loaded, workflow, inputs, options)
+    ready = _Ready(loaded, workflow, inputs, options, warnings)
     if args.dry_run:
         return _dry_run(ready, args.output, console)
     if args.inputs_each is not None:
@@ -288,18 +291,24 @@ def execute(args: argparse.Namespace, console: Console) -> int:
 def _run_once(
     ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
 ) -> int:
-    from ...engine import explain_missing_inputs
+    from ...engine import RunInterrupted, explain_missing_inputs
     from ..session import RunSession
 
     masker.add_workflow_inputs(ready.workflow, ready.inputs)
     session = RunSession.start(args, console, masker, ready.loaded.sources)
-    with explain_missing_inputs(ready.workflow, ready.inputs):
-        result = ready.loaded.run(
-            ready.workflow.workflow_id,
-            ready.inputs,
-            listener=session.listener(),
-            options=ready.options,
-        )
+    ready.warnings.progress = session.progress  # from now on, warnings go between step lines
+    try:
+        with explain_missing_inputs(ready.workflow, ready.inputs):
+            result = ready.loaded.run(
+                ready.workflow.workflow_id,
+                ready.inputs,
+                listener=session.listener(),
+                options=ready.options,
+            )
+    except RunInterrupted as interrupt:
+        # What ran is still printed and reported; the exit code stays 130.
+        session.finish(interrupt.result)
+        raise
     return session.finish(result)
 
 

@@ -43,12 +43,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "*.arazzo.yaml/yml/json) or URLs",
     )
     parser.add_argument(
+        # --output as in the other commands; --format, its first name, stays an alias.
+        "--output",
+        "-o",
         "--format",
         "-f",
+        dest="format",
+        metavar="FORMAT",
         choices=_FORMATS,
         default="text",
         help="text (default), json, github (workflow commands that annotate pull requests) "
-        "or sarif (SARIF 2.1.0, for code scanning)",
+        "or sarif (SARIF 2.1.0, for code scanning); --format is an alias",
     )
     parser.add_argument(
         "--strict", action="store_true", help="count warnings as errors for the exit code"
