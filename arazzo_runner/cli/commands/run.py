@@ -79,7 +79,9 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "(repeatable; wins over --inputs)",
     )
     parser.add_argument(
-        "--inputs", metavar="FILE", help="a JSON object of inputs, from a file or '-' for stdin"
+        "--inputs",
+        metavar="FILE",
+        help="inputs: a JSON or YAML object, from a file or '-' for stdin",
     )
     parser.add_argument(
         "--server",
@@ -248,16 +250,24 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ...diagnostics import Diagnostics
     from ..config import load_config
     from ..inputs import gather_inputs
-    from ..options import check_combinations, credentials, run_options
+    from ..options import (
+        announce_config,
+        check_auth_schemes,
+        check_combinations,
+        credentials,
+        run_options,
+    )
     from ..session import learn_secret_inputs, print_warning, start_masking
 
     masker = start_masking(args)
     console.masker = masker  # errors from here on are masked too
     config = load_config(args.config)
+    announce_config(config, console, args.verbose)
     check_combinations(args)
     found_credentials = credentials(args.auth, console.environ, masker)
     diagnostics = Diagnostics(on_add=lambda d: print_warning(d, console, masker))
-    loaded = load(args.file, diagnostics=diagnostics, offline=args.offline)
+    loaded = load(args.file, diagnostics=diagnostics, offline=args.offline or bool(config.offline))
+    check_auth_schemes(args.auth, loaded)
     workflow = loaded.workflow(args.workflow)
     learn_secret_inputs(args, workflow, masker)
     inputs = gather_inputs(workflow, console, args.inputs, args.input)
