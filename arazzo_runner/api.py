@@ -41,7 +41,7 @@ from .engine import (
     run_async,
     run_blocking,
 )
-from .errors import DocumentError, UsageError
+from .errors import DocumentError, UsageError, unknown_name_hint
 from .openapi import SourceRegistry
 from .results import WorkflowResult
 from .validation import prepare_document
@@ -89,10 +89,10 @@ class LoadedArazzo:
             )
         found = self.document.workflow(workflow_id)
         if found is None:
-            ids = ", ".join(w.workflow_id for w in self.workflows)
+            known = [w.workflow_id for w in self.workflows]
             raise UsageError(
                 f"no workflow '{workflow_id}' in {self.document.document.display_name}",
-                hint=f"workflows: {ids}",
+                hint=unknown_name_hint(workflow_id, known, "workflows"),
             )
         return found
 
@@ -194,11 +194,11 @@ class LoadedArazzo:
         """Raise :class:`UsageError` when an override names a source the document lacks."""
         for name in server_overrides:
             if self.document.source(name) is None:
-                names = ", ".join(s.name for s in self.document.source_descriptions)
+                names = [s.name for s in self.document.source_descriptions]
                 raise UsageError(
                     f"--server names source description '{name}', which the document does not "
                     "define",
-                    hint=f"source descriptions: {names}",
+                    hint=unknown_name_hint(name, names, "source descriptions"),
                 )
 
     def prepare_inputs(

@@ -105,3 +105,18 @@ def test_verbose_says_which_configuration_file_was_used(
     result = _run_with_config(sessions_server, tmp_path, "timeout = 5\n", "-v")
     assert result.exit_code == 0, result.stderr
     assert f"configuration file: {tmp_path / 'arazzo.toml'}" in result.stderr
+
+
+def test_workflow_server_and_secret_input_names_get_a_did_you_mean(sessions_server: Any) -> None:
+    result = run_cli(*workflow_args(sessions_server, "--workflow", "pause-sesion"))
+    assert_clean_failure(result, 2, "did you mean 'pause-session-and-confirm'?")
+    result = run_cli(*workflow_args(sessions_server, "--server", "sessionApi=http://127.0.0.1:9"))
+    assert_clean_failure(
+        result,
+        2,
+        "--server names source description 'sessionApi'",
+        "did you mean 'sessionsApi'?",
+    )
+    result = run_cli(*workflow_args(sessions_server, "--secret-input", "acessToken"))
+    assert_clean_failure(result, 2, "did you mean 'accessToken'?")
+    assert sessions_server.requests.snapshot() == []
