@@ -30,6 +30,7 @@ from .document import (
     load_document,
 )
 from .engine import (
+    API_INPUTS_HINT,
     DocumentServices,
     InputValidator,
     PreparedWorkflow,
@@ -41,7 +42,7 @@ from .engine import (
     run_async,
     run_blocking,
 )
-from .errors import DocumentError, UsageError, unknown_name_hint
+from .errors import DocumentError, InputError, UsageError, unknown_name_hint
 from .openapi import SourceRegistry
 from .results import WorkflowResult
 from .validation import prepare_document
@@ -156,7 +157,12 @@ class LoadedArazzo:
         self.check_server_overrides(options.server_overrides)
         # Document problems first: inputs cannot fix those.
         prepared = self.prepare_workflow(workflow, options.server_overrides)
-        values = self.prepare_inputs(workflow, self.document, inputs or {})
+        try:
+            values = self.prepare_inputs(workflow, self.document, inputs or {})
+        except InputError as exc:
+            raise InputError(
+                exc.message, location=exc.location, hint=exc.hint or API_INPUTS_HINT
+            ) from None
         return Run(prepared, values, options, listener)
 
     def prepare_workflow(

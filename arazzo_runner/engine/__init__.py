@@ -13,6 +13,7 @@ from .actions import effective_actions
 from .drivers import run_async, run_blocking
 from .events import Listeners, RunListener
 from .inputs import (
+    API_INPUTS_HINT,
     InputValidator,
     apply_defaults,
     explain_missing_inputs,
@@ -31,6 +32,7 @@ from .prepare import (
 from .state import RunLimitExceeded
 
 __all__ = [
+    "API_INPUTS_HINT",
     "Clock",
     "DocumentServices",
     "InputValidator",

@@ -7,8 +7,11 @@ before anything is sent (exit 2), and says what was probably meant.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests._support.cli import assert_clean_failure, run_cli
 from tests._support.paths import WORKFLOW
@@ -119,4 +122,34 @@ def test_workflow_server_and_secret_input_names_get_a_did_you_mean(sessions_serv
     )
     result = run_cli(*workflow_args(sessions_server, "--secret-input", "acessToken"))
     assert_clean_failure(result, 2, "did you mean 'accessToken'?")
+    assert sessions_server.requests.snapshot() == []
+
+
+def test_input_hints_fit_where_the_inputs_came_from(sessions_server: Any, tmp_path: Path) -> None:
+    from arazzo_runner import InputError, load
+
+    # The Python API: a mapping, not flags.
+    with pytest.raises(InputError) as raised:
+        load(str(WORKFLOW)).run(inputs={"sessionId": SESSION, "acceptingJobs": "no"})
+    assert raised.value.hint is not None
+    assert raised.value.hint.startswith("pass them in the inputs mapping")
+    # The command line: a wrong type, nothing missing.
+    given = {
+        "accessToken": stand_in.DEFAULT_TOKEN,
+        "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
+        "apiVersion": API_VERSION,
+        "sessionId": SESSION,
+        "acceptingJobs": "no",
+    }
+    server = f"sessionsApi={sessions_server.base_url}"
+    result = run_cli(
+        "run", str(WORKFLOW), "--inputs", "-", "--server", server, stdin=json.dumps(given)
+    )
+    assert "input 'acceptingJobs': 'no' is not of type 'boolean'" in result.stderr
+    assert "hint: pass inputs with --input NAME=VALUE or --inputs FILE" in result.stderr
+    # JSON Lines: the line that is wrong.
+    lines = tmp_path / "runs.jsonl"
+    lines.write_text('{"acceptingJobs": "no"}\n', encoding="utf-8")
+    result = run_cli(*workflow_args(sessions_server, "--inputs-each", str(lines)))
+    assert_clean_failure(result, 2, "runs.jsonl line 1:", "hint: each line of")
     assert sessions_server.requests.snapshot() == []
