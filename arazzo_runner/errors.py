@@ -115,12 +115,15 @@ class ExpressionError(ArazzoError):
 # --------------------------------------------------------------------------- names
 
 
-def did_you_mean(word: str, known: Iterable[str]) -> str | None:
+def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The known name ``word`` is most likely a misspelling of, or None.
 
     Case and the choice between ``-`` and ``_`` are the commonest slips, so a
-    name equal to a known one but for those is always suggested.
+    name equal to a known one but for those is always suggested. ``cutoff``
+    is difflib's similarity ratio (0 to 1) a guess must reach.
     """
+    if not word:
+        return None
     choices = sorted(set(known))
 
     def folded(name: str) -> str:
@@ -129,7 +132,7 @@ def did_you_mean(word: str, known: Iterable[str]) -> str | None:
     same = [name for name in choices if folded(name) == folded(word)]
     if same:
         return same[0]
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return close[0] if close else None
 
 
