@@ -315,11 +315,23 @@ def _check_inputs(
     file_inputs: Mapping[str, Any],
     masker: SecretMasker,
 ) -> None:
-    """Every problem with the inputs at once, with a hint in pytest's terms."""
+    """Every problem with the inputs at once, with a hint in pytest's terms.
+
+    Names the workflow does not declare are allowed (one fixture may serve
+    every workflow), but when the inputs are invalid they are listed first,
+    with the declared name each may be a misspelling of: the likely cause.
+    """
     from .errors import InputError, did_you_mean
     from .reporting.describe import declared_inputs
 
     workflow = loaded.workflow(workflow_id)
+    try:
+        loaded.prepare_inputs(workflow, loaded.document, inputs)
+    except InputError as exc:
+        # The engine lists its problems one a line, after a heading.
+        found = exc.message.split("\n  - ")[1:] or [exc.message]
+    else:
+        return
     declared = declared_inputs(workflow)
     problems = []
     for name in inputs:
@@ -328,10 +340,7 @@ def _check_inputs(
             problems.append(
                 f"no input named '{name}'" + (f" (did you mean '{guess}'?)" if guess else "")
             )
-    try:
-        loaded.prepare_inputs(workflow, loaded.document, inputs)
-    except InputError as exc:
-        problems += exc.message.split("\n  - ")[1:] or [exc.message]
+    problems += found
     if problems:
         text = f"invalid inputs for workflow '{workflow_id}':\n  - " + "\n  - ".join(problems)
         text += f"\n  hint: {_inputs_hint(workflow_id, file_inputs)}"

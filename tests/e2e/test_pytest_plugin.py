@@ -311,3 +311,19 @@ def test_the_recommended_entry_document_name_is_collected(project: pytest.Pytest
     )
     result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo", "--collect-only", "-q")
     result.stdout.fnmatch_lines(["workflows/arazzo.yaml::pause-session-and-confirm"])
+
+
+@pytest.mark.subprocess
+def test_names_a_workflow_does_not_declare_are_allowed_when_the_inputs_are_valid(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    # One fixture may give every workflow the same credentials.
+    write_inputs_file(project, {**good_inputs(), "otherWorkflowsToken": "x"})
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        "--arazzo-inputs=inputs.yaml",
+        f"--arazzo-server=sessionsApi={sessions_server.base_url}",
+    )
+    result.assert_outcomes(passed=1)
