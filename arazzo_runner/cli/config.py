@@ -16,6 +16,10 @@ the built-in defaults::
     [checks]                # check name -> error, warn or off
     status-code-declared = "error"
     body-schema = "warn"
+
+Every setting is spelt as its ``arazzo run`` option without the dashes in
+front (:data:`SETTINGS`); ``_`` reads as ``-``. An unknown name is an error
+with the closest known one (docs/checks-and-auth.md has the table).
 """
 
 from __future__ import annotations
