@@ -217,6 +217,8 @@ def _runner_function(
         from .reporting.recorder import RunRecorder
 
         state = _state(file.config)
+        if state.problem is not None:
+            raise WorkflowFailed(state.problem)
         workflow = loaded.workflow(workflow_id)
         inputs = {**state.inputs.get(workflow_id, {}), **arazzo_inputs(workflow_id)}
         masker = SecretMasker()
@@ -245,6 +247,8 @@ class _SessionState:
     """A document could not be collected: its source names are unknown."""
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The inputs file's content, keyed by workflowId."""
+    problem: str | None = None
+    """Why no workflow can run (a missing inputs file, an unknown server name)."""
 
 
 _STATE_KEY = pytest.StashKey[_SessionState]()
@@ -259,18 +263,30 @@ def _state(config: pytest.Config) -> _SessionState:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Check the run's settings once, before any workflow sends a request.
 
-    A problem here is a usage error: pytest prints it and runs nothing.
+    A problem is a usage error: pytest prints it and runs nothing. An xdist
+    worker cannot stop the run that way (its controller would report a crash),
+    so there each test fails with the problem instead.
     """
     if not any(isinstance(item, ArazzoWorkflowItem) for item in session.items):
         return
-    config = session.config
+    problem = _check_session(session.config)
+    if problem is not None and not hasattr(session.config, "workerinput"):
+        raise pytest.UsageError(problem)
+
+
+def _check_session(config: pytest.Config) -> str | None:
+    """Read the inputs file and check the server flags; the problem found, if any."""
     state = _state(config)
-    flags = parse_server_pairs(config.getoption("arazzo_server"))
-    parse_server_pairs(config.getini("arazzo_servers"))  # malformed lines stop the run
-    if not state.incomplete:
-        _refuse_unknown_sources(flags, state.sources)
-    path = _inputs_path(config)
-    state.inputs = _read_inputs_file(path) if path is not None else {}
+    try:
+        flags = parse_server_pairs(config.getoption("arazzo_server"))
+        parse_server_pairs(config.getini("arazzo_servers"))  # malformed lines stop the run
+        if not state.incomplete:
+            _refuse_unknown_sources(flags, state.sources)
+        path = _inputs_path(config)
+        state.inputs = _read_inputs_file(path) if path is not None else {}
+    except pytest.UsageError as exc:
+        state.problem = str(exc)
+    return state.problem
 
 
 def _refuse_unknown_sources(flags: Mapping[str, str], known: set[str]) -> None:

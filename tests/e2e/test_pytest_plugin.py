@@ -327,3 +327,24 @@ def test_names_a_workflow_does_not_declare_are_allowed_when_the_inputs_are_valid
         f"--arazzo-server=sessionsApi={sessions_server.base_url}",
     )
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.subprocess
+def test_under_xdist_a_usage_problem_fails_each_test_instead_of_crashing_the_worker(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    pytest.importorskip("xdist")
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "-p",
+        "xdist",
+        "-n",
+        "1",
+        "--arazzo",
+        f"--arazzo-server=sessionApi={sessions_server.base_url}",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["--arazzo-server names source description 'sessionApi'*"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert sessions_server.requests.snapshot() == []
