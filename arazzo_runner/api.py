@@ -30,6 +30,7 @@ from .document import (
     load_document,
 )
 from .engine import (
+    API_INPUTS_HINT,
     DocumentServices,
     InputValidator,
     PreparedWorkflow,
@@ -41,7 +42,7 @@ from .engine import (
     run_async,
     run_blocking,
 )
-from .errors import ArazzoError, DocumentError, UsageError
+from .errors import ArazzoError, DocumentError, InputError, UsageError, unknown_name_hint
 from .openapi import SourceRegistry
 from .results import WorkflowResult
 from .validation import prepare_document
@@ -90,10 +91,10 @@ class LoadedArazzo:
             )
         found = self.document.workflow(workflow_id)
         if found is None:
-            ids = ", ".join(w.workflow_id for w in self.workflows)
+            known = [w.workflow_id for w in self.workflows]
             raise UsageError(
                 f"no workflow '{workflow_id}' in {self.document.document.display_name}",
-                hint=f"workflows: {ids}",
+                hint=unknown_name_hint(workflow_id, known, "workflows"),
             )
         return found
 
@@ -157,7 +158,12 @@ class LoadedArazzo:
         self.check_server_overrides(options.server_overrides)
         # Document problems first: inputs cannot fix those.
         prepared = self.prepare_workflow(workflow, options.server_overrides)
-        values = self.prepare_inputs(workflow, self.document, inputs or {})
+        try:
+            values = self.prepare_inputs(workflow, self.document, inputs or {})
+        except InputError as exc:
+            raise InputError(
+                exc.message, location=exc.location, hint=exc.hint or API_INPUTS_HINT
+            ) from None
         return Run(prepared, values, options, listener)
 
     def prepare_workflow(
@@ -217,9 +223,9 @@ class LoadedArazzo:
                 raise UsageError(
                     f"--server names source description '{name}', which neither the document "
                     "nor the Arazzo documents it calls define",
-                    hint=f"source descriptions: {', '.join(known)} (a called document's "
-                    "source is also named DOC.SOURCE, DOC being the arazzo source that "
-                    "leads to it)",
+                    hint=unknown_name_hint(name, known, "source descriptions")
+                    + " (a called document's source is also named DOC.SOURCE, DOC being the "
+                    "arazzo source that leads to it)",
                 )
 
     def server_names(self) -> list[str]:

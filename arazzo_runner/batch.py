@@ -80,7 +80,8 @@ def check_input_lines(
             # The document's own cached validator: each run checks its inputs again.
             values = loaded.prepare_inputs(workflow, loaded.document, item.inputs)
         except InputError as exc:
-            raise InputError(f"{name} line {item.line}: {exc.message}", hint=exc.hint) from None
+            hint = exc.hint or f"each line of {name} is the inputs of one run, as a JSON object"
+            raise InputError(f"{name} line {item.line}: {exc.message}", hint=hint) from None
         checked.append(InputLine(item.line, values))
     return checked
 

@@ -8,6 +8,8 @@ Python traceback for one of these.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Exit codes are part of the CLI's contract (documented in the README).
@@ -116,3 +118,38 @@ class ExpressionError(ArazzoError):
             caret = " " * min(self.position, len(self.text)) + "^"
             text += f"\n    {self.text}\n    {caret}"
         return text
+
+
+# --------------------------------------------------------------------------- names
+
+
+def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known name ``word`` is most likely a misspelling of, or None.
+
+    Case and the choice between ``-`` and ``_`` are the commonest slips, so a
+    name equal to a known one but for those is always suggested. ``cutoff``
+    is difflib's similarity ratio (0 to 1) a guess must reach.
+    """
+    if not word:
+        return None
+    choices = sorted(set(known))
+
+    def folded(name: str) -> str:
+        return name.lower().replace("_", "-")
+
+    same = [name for name in choices if folded(name) == folded(word)]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def unknown_name_hint(word: str, known: Iterable[str], what: str) -> str:
+    """``did you mean 'x'? (<what>: a, b, c)``: the hint of an error about an unknown name.
+
+    ``what`` names the list (``"security schemes"``); an empty ``known`` says so.
+    """
+    choices = sorted(set(known))
+    listing = f"{what}: {', '.join(choices)}" if choices else f"there are no {what}"
+    guess = did_you_mean(word, choices)
+    return f"did you mean '{guess}'? ({listing})" if guess else listing

@@ -1,8 +1,9 @@
 """A pytest plugin that runs Arazzo workflows as tests (see docs/pytest.md).
 
 Nothing is collected unless a project opts in, with ``--arazzo`` on the command
-line or the ``arazzo_files`` ini option; then each workflow of each matching
-file is one test, ``path/flow.arazzo.yaml::workflowId``.
+line or the ``arazzo_files`` ini option, or names an Arazzo document on the
+command line; then each workflow of each matching file is one test,
+``path/flow.arazzo.yaml::workflowId``.
 
 Inputs come from the file named by ``--arazzo-inputs``/``arazzo_inputs_file``
 (keyed by workflowId), overlaid by the ``arazzo_inputs`` fixture, which a
@@ -17,7 +18,9 @@ its last request and response, with secrets masked as in every other output.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +35,18 @@ if TYPE_CHECKING:
     from .masking import SecretMasker
     from .results import StepResult, WorkflowResult
 
-DEFAULT_PATTERNS = ("*.arazzo.yaml", "*.arazzo.yml", "*.arazzo.json")
+DEFAULT_PATTERNS = (
+    "*.arazzo.yaml",
+    "*.arazzo.yml",
+    "*.arazzo.json",
+    # The names the Arazzo specification recommends for an entry document.
+    "arazzo.yaml",
+    "arazzo.yml",
+    "arazzo.json",
+)
+_DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+_SNIFF_BYTES = 4096
+_ARAZZO_KEY = re.compile(r"""^(?:arazzo|["']arazzo["'])\s*:|[{,]\s*"arazzo"\s*:""", re.MULTILINE)
 InputsFactory = Callable[[str], Mapping[str, Any]]
 _BODY_EXCERPT = 500
 
@@ -46,7 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--arazzo",
         action="store_true",
         default=False,
-        help="collect Arazzo documents (arazzo_files patterns, else *.arazzo.yaml/yml/json); "
+        help="collect Arazzo documents (arazzo_files patterns, else *.arazzo.yaml/yml/json "
+        "and arazzo.yaml/yml/json); "
         "each workflow becomes a test",
     )
     group.addoption(
@@ -91,6 +106,8 @@ def _patterns(config: pytest.Config) -> list[str]:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if _named_explicitly(file_path, parent):
+        return ArazzoFile.from_parent(parent, path=file_path)
     patterns = _patterns(parent.config)
     if not patterns:
         return None
@@ -101,6 +118,23 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         if fnmatch.fnmatch(target, pattern):
             return ArazzoFile.from_parent(parent, path=file_path)
     return None
+
+
+def _named_explicitly(file_path: Path, parent: pytest.Collector) -> bool:
+    """A YAML or JSON file named on the command line is collected whatever its name.
+
+    ``pytest workflows/pause-workflow.yml`` says which document to run; without
+    the plugin pytest could only answer "not found".
+    """
+    if file_path.suffix not in _DOCUMENT_SUFFIXES or not parent.session.isinitpath(file_path):
+        return False
+    # Other plugins collect YAML too (API test tools): only an Arazzo document is ours.
+    try:
+        with file_path.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return _ARAZZO_KEY.search(head) is not None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -154,10 +188,13 @@ class ArazzoFile(pytest.File):
         from .diagnostics import Diagnostics
         from .errors import ArazzoError
 
+        state = _state(self.config)
         try:
             loaded = load(str(self.path), diagnostics=Diagnostics())
         except ArazzoError as exc:
+            state.incomplete = True
             raise self.CollectError(_error_text(exc)) from None
+        state.sources.update(source.name for source in loaded.document.source_descriptions)
         for workflow in loaded.workflows:
             yield ArazzoWorkflowItem.from_parent(
                 self,
@@ -179,12 +216,15 @@ def _runner_function(
         from .masking import SecretLearner, SecretMasker
         from .reporting.recorder import RunRecorder
 
-        inputs = {**_file_inputs(file.config).get(workflow_id, {}), **arazzo_inputs(workflow_id)}
-        known = {source.name for source in loaded.document.source_descriptions}
-        # One --arazzo-server applies to every file; each uses the sources it has.
-        servers = {name: url for name, url in arazzo_servers.items() if name in known}
+        state = _state(file.config)
+        if state.problem is not None:
+            raise WorkflowFailed(state.problem)
+        workflow = loaded.workflow(workflow_id)
+        inputs = {**state.inputs.get(workflow_id, {}), **arazzo_inputs(workflow_id)}
         masker = SecretMasker()
-        masker.add_workflow_inputs(loaded.workflow(workflow_id), inputs)
+        masker.add_workflow_inputs(workflow, inputs)
+        servers = _servers_for(loaded, arazzo_servers, state.sources)
+        _check_inputs(loaded, workflow_id, inputs, state.inputs, masker)
         recorder = RunRecorder()
         listener = Listeners([SecretLearner(masker, loaded.sources), recorder])
         try:
@@ -197,21 +237,150 @@ def _runner_function(
     return run_arazzo_workflow
 
 
-def _file_inputs(config: pytest.Config) -> dict[str, dict[str, Any]]:
-    """The inputs file's content (read once per session), keyed by workflowId."""
-    cached = config.stash.get(_INPUTS_KEY, None)
-    if cached is not None:
-        return cached
+@dataclass
+class _SessionState:
+    """What collection learnt, for the checks made before and during the tests."""
+
+    sources: set[str] = field(default_factory=set)
+    """Source description names of every collected document."""
+    incomplete: bool = False
+    """A document could not be collected: its source names are unknown."""
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The inputs file's content, keyed by workflowId."""
+    problem: str | None = None
+    """Why no workflow can run (a missing inputs file, an unknown server name)."""
+
+
+_STATE_KEY = pytest.StashKey[_SessionState]()
+
+
+def _state(config: pytest.Config) -> _SessionState:
+    if _STATE_KEY not in config.stash:
+        config.stash[_STATE_KEY] = _SessionState()
+    return config.stash[_STATE_KEY]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Check the run's settings once, before any workflow sends a request.
+
+    A problem is a usage error: pytest prints it and runs nothing. An xdist
+    worker cannot stop the run that way (its controller would report a crash),
+    so there each test fails with the problem instead.
+    """
+    if not any(isinstance(item, ArazzoWorkflowItem) for item in session.items):
+        return
+    problem = _check_session(session.config)
+    if problem is not None and not hasattr(session.config, "workerinput"):
+        raise pytest.UsageError(problem)
+
+
+def _check_session(config: pytest.Config) -> str | None:
+    """Read the inputs file and check the server flags; the problem found, if any."""
+    state = _state(config)
+    try:
+        flags = parse_server_pairs(config.getoption("arazzo_server"))
+        parse_server_pairs(config.getini("arazzo_servers"))  # malformed lines stop the run
+        if not state.incomplete:
+            _refuse_unknown_sources(flags, state.sources)
+        path = _inputs_path(config)
+        state.inputs = _read_inputs_file(path) if path is not None else {}
+    except pytest.UsageError as exc:
+        state.problem = str(exc)
+    return state.problem
+
+
+def _refuse_unknown_sources(flags: Mapping[str, str], known: set[str]) -> None:
+    from .errors import unknown_name_hint
+
+    for name in flags:
+        if name not in known:
+            hint = unknown_name_hint(name, known, "source descriptions")
+            raise pytest.UsageError(
+                f"--arazzo-server names source description '{name}', which no collected "
+                f"Arazzo document defines\n  hint: {hint}"
+            )
+
+
+def _servers_for(
+    loaded: LoadedArazzo, overrides: Mapping[str, str], collected: set[str]
+) -> dict[str, str]:
+    """The overrides for ``loaded``'s sources; a near miss of one of them fails the test.
+
+    One set of servers serves every document, so a name another collected
+    document defines is not an error; a misspelling of this document's source
+    would send the test's requests, and credentials, to the real API.
+    """
+    from .errors import did_you_mean
+
+    own = [source.name for source in loaded.document.source_descriptions]
+    for name in overrides:
+        guess = None if name in own or name in collected else did_you_mean(name, own)
+        if guess is not None and guess not in overrides:
+            raise WorkflowFailed(
+                f"a server override names source description '{name}', which no collected "
+                f"Arazzo document defines; nothing was sent\n  hint: did you mean '{guess}'? "
+                f"(source descriptions: {', '.join(own)})"
+            )
+    return {name: url for name, url in overrides.items() if name in own}
+
+
+def _check_inputs(
+    loaded: LoadedArazzo,
+    workflow_id: str,
+    inputs: Mapping[str, Any],
+    file_inputs: Mapping[str, Any],
+    masker: SecretMasker,
+) -> None:
+    """Every problem with the inputs at once, with a hint in pytest's terms.
+
+    Names the workflow does not declare are allowed (one fixture may serve
+    every workflow), but when the inputs are invalid they are listed first,
+    with the declared name each may be a misspelling of: the likely cause.
+    """
+    from .errors import InputError, did_you_mean
+
+    workflow = loaded.workflow(workflow_id)
+    try:
+        loaded.prepare_inputs(workflow, loaded.document, inputs)
+    except InputError as exc:
+        # The engine lists its problems one a line, after a heading.
+        found = exc.message.split("\n  - ")[1:] or [exc.message]
+    else:
+        return
+    declared = workflow.input_properties
+    problems = []
+    for name in inputs:
+        if declared and name not in declared:
+            guess = did_you_mean(name, declared)
+            problems.append(
+                f"no input named '{name}'" + (f" (did you mean '{guess}'?)" if guess else "")
+            )
+    problems += found
+    if problems:
+        text = f"invalid inputs for workflow '{workflow_id}':\n  - " + "\n  - ".join(problems)
+        text += f"\n  hint: {_inputs_hint(workflow_id, file_inputs)}"
+        raise WorkflowFailed(masker.mask(text))
+
+
+def _inputs_hint(workflow_id: str, file_inputs: Mapping[str, Any]) -> str:
+    from .errors import did_you_mean
+
+    hint = (
+        f"give them in the inputs file (--arazzo-inputs or arazzo_inputs_file) under "
+        f"'{workflow_id}', or return them from the arazzo_inputs fixture in conftest.py"
+    )
+    guess = None if workflow_id in file_inputs else did_you_mean(workflow_id, file_inputs)
+    if guess is not None:
+        hint += f"; the inputs file has '{guess}' but no '{workflow_id}'"
+    return hint
+
+
+def _inputs_path(config: pytest.Config) -> Path | None:
     option = config.getoption("arazzo_inputs")
-    path = Path(option) if option else None
-    if path is None and config.getini("arazzo_inputs_file"):
-        path = config.rootpath / str(config.getini("arazzo_inputs_file"))
-    data = _read_inputs_file(path) if path is not None else {}
-    config.stash[_INPUTS_KEY] = data
-    return data
-
-
-_INPUTS_KEY = pytest.StashKey[dict[str, dict[str, Any]]]()
+    if option:
+        return Path(option)
+    configured = str(config.getini("arazzo_inputs_file"))
+    return config.rootpath / configured if configured else None
 
 
 def _read_inputs_file(path: Path) -> dict[str, dict[str, Any]]:
@@ -242,7 +411,14 @@ class ArazzoWorkflowItem(pytest.Function):
     ) -> str | TerminalRepr:
         if isinstance(excinfo.value, WorkflowFailed):
             return str(excinfo.value)  # what failed, not the plugin's stack
-        return super().repr_failure(excinfo)
+        # An error of the project's own code (a conftest fixture, say): where it
+        # happened and why. The short style shows no arguments, so the long
+        # style's dump of os.environ (the test's secrets) stays out of CI logs.
+        chosen = self.config.getoption("tbstyle", "auto")
+        try:
+            return self._repr_failure_py(excinfo, style="short" if chosen == "auto" else chosen)
+        except Exception:  # never let a report turn into an INTERNALERROR
+            return f"{excinfo.typename}: {excinfo.value}"
 
 
 # --------------------------------------------------------------------------- failure text

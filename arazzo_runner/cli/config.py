@@ -17,7 +17,10 @@ the built-in defaults::
     status-code-declared = "error"
     body-schema = "warn"
 
-The ``[validate]`` table belongs to ``arazzo validate`` (rule selection, read
+Every setting is spelt as its ``arazzo run`` option without the dashes in
+front (:data:`SETTINGS`); ``_`` reads as ``-``. An unknown name is an error
+with the closest known one (docs/checks-and-auth.md has the table). The
+``[validate]`` table belongs to ``arazzo validate`` (rule selection, read
 through :func:`settings_table` by ``validation/selection.py``'s parser).
 """
 
@@ -28,13 +31,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import UsageError
+from ..errors import UsageError, unknown_name_hint
 from ..http.response_checks import CheckSeverity, parse_severity
 
 CONFIG_FILE = "arazzo.toml"
 PYPROJECT_FILE = "pyproject.toml"
+SETTINGS = (
+    "timeout",
+    "connect-timeout",
+    "max-steps",
+    "max-duration",
+    "max-response-size",
+    "follow-redirects",
+    "max-redirects",
+    "offline",
+    "no-checks",
+)
+"""Settings spelt as their ``arazzo run`` option without the dashes in front."""
 # `validate` is the table of `arazzo validate` (read by `settings_table`), not a run setting.
-_KNOWN_KEYS = ("timeout", "max-steps", "max-duration", "servers", "checks", "validate")
+TABLES = ("servers", "checks", "validate")
 
 
 @dataclass
@@ -43,8 +58,14 @@ class RunConfig:
 
     path: Path | None = None
     timeout: float | None = None
+    connect_timeout: float | None = None
     max_steps: int | None = None
     max_duration: float | None = None
+    max_response_size: int | None = None
+    follow_redirects: bool | None = None
+    max_redirects: int | None = None
+    offline: bool | None = None
+    no_checks: bool | None = None
     servers: dict[str, str] = field(default_factory=dict)
     checks: dict[str, CheckSeverity] = field(default_factory=dict)
 
@@ -110,36 +131,85 @@ def _read_table(path: Path) -> dict[str, Any]:
 
 
 def _parse(table: dict[str, Any], path: Path) -> RunConfig:
-    unknown = [key for key in table if key not in _KNOWN_KEYS]
-    if unknown:
-        raise UsageError(
-            f"{path}: unknown setting '{unknown[0]}'", hint=f"settings: {', '.join(_KNOWN_KEYS)}"
-        )
+    table = _canonical_keys(table, path)
     return RunConfig(
         path=path,
         timeout=_positive_number(table, "timeout", path),
-        max_steps=_positive_integer(table, "max-steps", path),
+        connect_timeout=_positive_number(table, "connect-timeout", path),
+        max_steps=_whole_number(table, "max-steps", path, 1),
         max_duration=_positive_number(table, "max-duration", path),
+        max_response_size=_size(table, "max-response-size", path),
+        follow_redirects=_flag(table, "follow-redirects", path),
+        max_redirects=_whole_number(table, "max-redirects", path, 0),
+        offline=_flag(table, "offline", path),
+        no_checks=_flag(table, "no-checks", path),
         servers=_servers(table.get("servers", {}), path),
         checks=_checks(table.get("checks", {}), path),
     )
+
+
+def _canonical_keys(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Keys spelt as the options are; ``max_steps`` is the same setting as ``max-steps``.
+
+    TOML users write both, so both are accepted; anything else is refused
+    with a did-you-mean, so that a misspelt setting is never silently ignored.
+    """
+    known = (*SETTINGS, *TABLES)
+    canonical: dict[str, Any] = {}
+    for key, value in table.items():
+        name = str(key).replace("_", "-")
+        if name not in known:
+            raise UsageError(
+                f"{path}: unknown setting '{key}'",
+                hint=unknown_name_hint(str(key), known, "settings"),
+            )
+        if name in canonical:
+            raise UsageError(f"{path}: '{key}' is set twice (as '{name}' and '{key}')")
+        canonical[name] = value
+    return canonical
 
 
 def _positive_number(table: dict[str, Any], key: str, path: Path) -> float | None:
     value = table.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise UsageError(f"{path}: '{key}' must be a positive number of seconds, got {value!r}")
     return float(value)
 
 
-def _positive_integer(table: dict[str, Any], key: str, path: Path) -> int | None:
+def _whole_number(table: dict[str, Any], key: str, path: Path, minimum: int) -> int | None:
     value = table.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(f"{path}: '{key}' must be a whole number of at least 1, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise UsageError(
+            f"{path}: '{key}' must be a whole number of at least {minimum}, got {value!r}"
+        )
+    return value
+
+
+def _size(table: dict[str, Any], key: str, path: Path) -> int | None:
+    """A byte count, or text with a unit as ``--max-response-size`` takes it (``"10MiB"``)."""
+    from .args import parse_size
+
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise UsageError(f"{path}: '{key}' must be a size such as 1048576 or \"10MiB\"")
+    try:
+        return parse_size(str(value))
+    except ValueError as exc:
+        raise UsageError(f"{path}: '{key}': {exc}") from None
+
+
+def _flag(table: dict[str, Any], key: str, path: Path) -> bool | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise UsageError(f"{path}: '{key}' must be true or false, got {value!r}")
     return value
 
 

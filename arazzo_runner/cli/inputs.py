@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, UsageError, did_you_mean
 
 if TYPE_CHECKING:
     from ..batch import InputLine
@@ -39,11 +39,38 @@ def gather_inputs(
 
 
 def typed_inputs(pairs: Sequence[tuple[str, str]], workflow: Workflow) -> dict[str, Any]:
-    """``--input`` values converted to the types the workflow's inputs schema declares."""
+    """``--input`` values converted to the types the workflow's inputs schema declares.
+
+    Every problem is reported at once (unknown names with a did-you-mean, values
+    of the wrong type), so that one corrected command line runs.
+    """
     from ..engine import parse_input_pairs
 
-    # The engine converts NAME=VALUE text; the argument parser has checked its form.
-    return parse_input_pairs([f"{name}={text}" for name, text in pairs], workflow)
+    declared = workflow.input_properties
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, text in pairs:
+        if declared and name not in declared:
+            guess = did_you_mean(name, declared)
+            problems.append(
+                f"workflow '{workflow.workflow_id}' has no input named '{name}'"
+                + (f" (did you mean '{guess}'?)" if guess else "")
+            )
+            continue
+        try:
+            # The engine converts NAME=VALUE text; the argument parser has checked its form.
+            values.update(parse_input_pairs([f"{name}={text}"], workflow))
+        except InputError as exc:
+            problems.append(exc.message)
+    if problems:
+        raise InputError(_listed("--input", problems), hint=f"inputs: {', '.join(declared)}")
+    return values
+
+
+def _listed(origin: str, problems: list[str]) -> str:
+    if len(problems) == 1:
+        return f"{origin}: {problems[0]}"
+    return f"{origin}: {len(problems)} problems:\n  - " + "\n  - ".join(problems)
 
 
 def source_name(source: str) -> str:
@@ -63,18 +90,44 @@ def read_text_source(source: str, stdin: TextIO) -> str:
 
 
 def read_inputs_file(source: str, stdin: TextIO) -> dict[str, Any]:
-    """``--inputs FILE``: a JSON object of inputs, from a file or from ``stdin`` for ``-``."""
+    """``--inputs FILE``: an object of inputs, JSON or YAML, from a file or ``stdin`` for ``-``.
+
+    YAML is read as YAML 1.2 by the reader Arazzo documents use, so ``on``
+    and ``no`` stay strings; JSON keeps its own precise error messages.
+    """
     name = source_name(source)
     text = read_text_source(source, stdin)
+    data = _parse_json(text, name) if _looks_like_json(text) else _parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"inputs file {name} must hold an object of input names to values (JSON or YAML)"
+        )
+    return data
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip().startswith(("{", "[")) or not text.strip()
+
+
+def _parse_json(text: str, name: str) -> Any:
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"inputs file {name} is not valid JSON: {exc.msg} (line {exc.lineno}, column "
             f"{exc.colno})"
         ) from None
-    if not isinstance(data, dict):
-        raise UsageError(f"inputs file {name} must hold a JSON object of input names to values")
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    from ..document import DocumentLimits
+    from ..document.parsing import parse_text
+    from ..errors import DocumentError
+
+    try:
+        data, _ = parse_text(text, uri=name, display_name=name, limits=DocumentLimits())
+    except DocumentError as exc:
+        raise UsageError(f"inputs file {exc.render()}") from None
     return data
 
 

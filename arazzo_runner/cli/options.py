@@ -15,12 +15,14 @@ from ..errors import UsageError
 from .args import check_distinct_reports
 
 if TYPE_CHECKING:
+    from ..api import LoadedArazzo
     from ..document import ArazzoDocument
     from ..engine import RunOptions
     from ..http.auth import Credentials
     from ..http.response_checks import ResponseChecker
     from ..masking import SecretMasker
     from .config import RunConfig
+    from .console import Console
 
 T = TypeVar("T")
 
@@ -47,12 +49,17 @@ def run_options(
     return RunOptions(
         server_overrides=server_overrides(args.server, config, document),
         timeout=_chosen(defaults.timeout, config.timeout, args.timeout),
-        connect_timeout=_chosen(defaults.connect_timeout, args.connect_timeout),
+        connect_timeout=_chosen(
+            defaults.connect_timeout, config.connect_timeout, args.connect_timeout
+        ),
         max_step_executions=_chosen(defaults.max_step_executions, config.max_steps, args.max_steps),
         max_duration=_chosen(defaults.max_duration, config.max_duration, args.max_duration),
-        max_response_bytes=_chosen(defaults.max_response_bytes, args.max_response_size),
-        follow_redirects=args.follow_redirects,
-        max_redirects=_chosen(defaults.max_redirects, args.max_redirects),
+        max_response_bytes=_chosen(
+            defaults.max_response_bytes, config.max_response_size, args.max_response_size
+        ),
+        # A flag on the command line can only turn these on; the file may too.
+        follow_redirects=args.follow_redirects or bool(config.follow_redirects),
+        max_redirects=_chosen(defaults.max_redirects, config.max_redirects, args.max_redirects),
         response_checks=response_checker(args, config),
         credentials=credentials,
     )
@@ -81,7 +88,7 @@ def response_checker(args: argparse.Namespace, config: RunConfig) -> ResponseChe
     from ..http.response_checks import CheckSeverity, ResponseChecker, default_severities
 
     severities = {**default_severities(), **config.checks}
-    if args.no_checks:
+    if args.no_checks or config.no_checks:
         severities = dict.fromkeys(severities, CheckSeverity.OFF)
     severities.update(args.check)
     checker = ResponseChecker(severities)
@@ -98,3 +105,25 @@ def credentials(
     found = Credentials(dict(pairs), variables, on_secret=masker.add)
     masker.add(found.secrets())
     return found
+
+
+def check_auth_schemes(pairs: Sequence[tuple[str, str]], loaded: LoadedArazzo) -> None:
+    """Every ``--auth`` scheme must be one the document's OpenAPI descriptions define."""
+    from ..http.auth import check_scheme_names
+
+    sources = loaded.document.source_descriptions
+    if not pairs or any(source.type == "arazzo" for source in sources):
+        # Schemes of descriptions reached through other Arazzo documents are not
+        # known before the run reaches them: checking would refuse good names.
+        return
+    known = [
+        name for source in sources for name in loaded.sources.openapi(source).security_schemes()
+    ]
+    check_scheme_names([name for name, _ in pairs], known)
+
+
+def announce_config(config: RunConfig, console: Console, verbose: bool) -> None:
+    """With ``-v``, say which configuration file was read (on stderr: stdout may be JSON)."""
+    if verbose:
+        where = str(config.path) if config.path is not None else "none found"
+        print(f"configuration file: {where}", file=console.stderr)

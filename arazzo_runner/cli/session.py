@@ -11,7 +11,13 @@ import argparse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from ..errors import EXIT_CANNOT_START, EXIT_OK, EXIT_WORKFLOW_FAILED, UsageError
+from ..errors import (
+    EXIT_CANNOT_START,
+    EXIT_OK,
+    EXIT_WORKFLOW_FAILED,
+    UsageError,
+    unknown_name_hint,
+)
 from ..masking import SecretLearner, SecretMasker, is_secret_name
 from ..reporting.progress import Progress, Verbosity, print_summary
 
@@ -46,7 +52,7 @@ def learn_secret_inputs(args: argparse.Namespace, workflow: Workflow, masker: Se
         raise UsageError(
             f"--secret-input names '{unknown[0]}', which workflow '{workflow.workflow_id}' "
             "does not declare",
-            hint=f"inputs: {', '.join(sorted(declared))}",
+            hint=unknown_name_hint(unknown[0], declared, "inputs"),
         )
     names = masker.secret_input_names(workflow) | set(args.secret_input)
     masker.secret_inputs.update(names)

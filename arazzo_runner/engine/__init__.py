@@ -12,6 +12,7 @@ Everything above this layer imports from here, not from the modules.
 from .drivers import RunInterrupted, run_async, run_blocking
 from .events import Listeners, RunListener
 from .inputs import (
+    API_INPUTS_HINT,
     InputValidator,
     apply_defaults,
     explain_missing_inputs,
@@ -30,6 +31,7 @@ from .prepare import (
 from .state import RunLimitExceeded
 
 __all__ = [
+    "API_INPUTS_HINT",
     "Clock",
     "DocumentServices",
     "InputValidator",

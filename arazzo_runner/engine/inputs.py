@@ -215,10 +215,11 @@ class InputValidator:
             ) from None
         if problems:
             lines = [_describe(problem) for problem in problems]
+            # No hint: only the caller knows where the inputs came from (the
+            # command line, a JSON Lines file, pytest, a Python mapping).
             raise InputError(
                 f"invalid inputs for workflow '{self.workflow.workflow_id}':\n  - "
-                + "\n  - ".join(lines),
-                hint="pass inputs with --input NAME=VALUE or --inputs FILE.json",
+                + "\n  - ".join(lines)
             )
 
 
@@ -431,6 +432,12 @@ def missing_required_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> li
     return [name for name in required if isinstance(name, str) and name not in given]
 
 
+CLI_INPUTS_HINT = "pass inputs with --input NAME=VALUE or --inputs FILE (JSON or YAML)"
+API_INPUTS_HINT = "pass them in the inputs mapping: loaded.run(workflow_id, {name: value, ...})"
+"""The hint of an input problem in the Python API (``LoadedArazzo.run``), which the
+command line, calling the same method, puts in its own terms."""
+
+
 def ways_to_give_inputs(names: list[str]) -> str:
     """A hint naming the three ways to pass ``names``, most specific first."""
     example = names[0] if names else "NAME"
@@ -444,7 +451,10 @@ def ways_to_give_inputs(names: list[str]) -> str:
 
 @contextmanager
 def explain_missing_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> Iterator[None]:
-    """Re-raise an :class:`InputError` about missing inputs with the ways to give them.
+    """Re-raise an :class:`InputError` with a hint in the command line's terms.
+
+    Missing inputs get the ways to give them; other problems keep their own
+    hint, else get the command line's.
 
     The command line never asks for a value interactively (it must not block a
     CI job); it says what is missing and how to pass it instead.
@@ -453,8 +463,10 @@ def explain_missing_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> Ite
         yield
     except InputError as exc:
         missing = missing_required_inputs(workflow, inputs)
-        if not missing:
-            raise
-        raise InputError(
-            exc.message, location=exc.location, hint=ways_to_give_inputs(missing)
-        ) from None
+        if missing:
+            hint = ways_to_give_inputs(missing)
+        elif exc.hint in (None, API_INPUTS_HINT):
+            hint = CLI_INPUTS_HINT
+        else:
+            hint = exc.hint
+        raise InputError(exc.message, location=exc.location, hint=hint) from None

@@ -11,13 +11,12 @@ with examples, in ``docs/semantics.md`` ("Runtime expressions").
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping
 from typing import ClassVar
 
-from ..errors import ExpressionError
+from ..errors import ExpressionError, did_you_mean
 from .ast import JsonPointer, RuntimeExpression
 
 __all__ = ["WORD_CHARS", "parse_between", "parse_expression", "scan_expression"]
@@ -319,8 +318,8 @@ class _Parser:
 
 def _did_you_mean(word: str, choices: tuple[str, ...]) -> str | None:
     # "headers" for "header" is the commonest slip in published documents.
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean '{close[0]}'?" if word and close else None
+    close = did_you_mean(word, choices)
+    return f"did you mean '{close}'?" if close else None
 
 
 def _split_pointer(written: str) -> Iterator[tuple[str, int]]:

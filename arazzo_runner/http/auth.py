@@ -41,7 +41,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from ..document import join_pointer
-from ..errors import UsageError
+from ..errors import UsageError, unknown_name_hint
 from ..openapi import Located, Operation, UnresolvableReference, dereference
 from .commands import Command, SendOutcome, SendRequest
 from .messages import PreparedRequest, header_index, header_values
@@ -69,6 +69,21 @@ def parse_auth_options(pairs: Iterable[str]) -> dict[str, str]:
             )
         values[name.strip()] = value
     return values
+
+
+def check_scheme_names(given: Iterable[str], known: Iterable[str]) -> None:
+    """Refuse a ``--auth`` scheme name that no description defines, with a did-you-mean.
+
+    An unknown name would otherwise be ignored silently, and the run would fail
+    later with a 401 that does not say why.
+    """
+    schemes = sorted(set(known))
+    for name in given:
+        if name not in schemes:
+            raise UsageError(
+                f"--auth names security scheme '{name}', which no source description defines",
+                hint=unknown_name_hint(name, schemes, "security schemes"),
+            )
 
 
 class CredentialError(Exception):

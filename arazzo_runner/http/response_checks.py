@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..document import LoadedDocument, join_pointer
-from ..errors import UsageError
+from ..errors import UsageError, did_you_mean
 from ..openapi import Located, Operation, UnresolvableReference, dereference
 from .media_types import essence, is_json
 from .messages import CheckResult, ResponseRecord, has_header
@@ -74,7 +74,9 @@ def valid_names_hint() -> str:
 def parse_severity(name: str, value: object, origin: str) -> CheckSeverity:
     """The severity ``value`` set for check ``name``, or a :class:`UsageError` naming ``origin``."""
     if name not in CHECKS:
-        raise UsageError(f"{origin}: unknown check '{name}'", hint=valid_names_hint())
+        guess = did_you_mean(name, CHECKS)
+        hint = f"did you mean '{guess}'? ({valid_names_hint()})" if guess else valid_names_hint()
+        raise UsageError(f"{origin}: unknown check '{name}'", hint=hint)
     try:
         return CheckSeverity(str(value).lower())
     except ValueError:

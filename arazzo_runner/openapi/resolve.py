@@ -10,7 +10,6 @@ left some unread (remote ones, offline).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import unquote
@@ -28,7 +27,7 @@ from ..document import (
     display_path,
     join_pointer,
 )
-from ..errors import DocumentError
+from ..errors import DocumentError, did_you_mean
 from .description import (
     DocumentCache,
     Located,
@@ -321,9 +320,9 @@ def _operation_id_hint(description: OpenAPIDescription, operation_id: str) -> st
     same_but_case = [name for name in known if name.lower() == operation_id.lower()]
     if same_but_case:
         return f"did you mean '{same_but_case[0]}'? operationIds are case-sensitive"
-    close = difflib.get_close_matches(operation_id, known, n=1)
+    close = did_you_mean(operation_id, known)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     return "check the spelling against the OpenAPI description's operationIds"
 
 

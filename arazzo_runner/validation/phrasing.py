@@ -12,7 +12,6 @@ running a document name a problem the same way.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -22,6 +21,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ..document import join_pointer
+from ..errors import did_you_mean
 
 _EXTENSION = re.compile(r"^x-")
 _CRITERIA_LISTS = ("successCriteria", "criteria")
@@ -405,8 +405,8 @@ def _unknown_field_hint(error: ValidationError, name: str, known: set[str]) -> s
             "a criterion's version goes in a Criterion Expression Type Object: "
             f"type: {{type: {kind}, version: {version}}}"
         )
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
-    return f"did you mean '{close[0]}'?" if close else "remove it, or prefix it with 'x-'"
+    close = did_you_mean(name, known, cutoff=0.75)
+    return f"did you mean '{close}'?" if close else "remove it, or prefix it with 'x-'"
 
 
 def _required_alternatives(branches: Any) -> list[str] | None:

@@ -197,7 +197,7 @@ def test_bad_timeout_and_inputs_file() -> None:
         run_cli("run", str(WORKFLOW), "--timeout", "soon"), 2, "invalid float value"
     )
     assert_clean_failure(
-        run_cli("run", str(WORKFLOW), "--inputs", "-", stdin="[1, 2]"), 2, "must hold a JSON object"
+        run_cli("run", str(WORKFLOW), "--inputs", "-", stdin="[1, 2]"), 2, "must hold an object"
     )
     assert_clean_failure(
         run_cli("run", str(WORKFLOW), "--inputs", "-", stdin="{oops"), 2, "is not valid JSON"

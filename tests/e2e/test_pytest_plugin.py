@@ -160,3 +160,191 @@ def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     entry_points = pyproject["project"]["entry-points"]["pytest11"]
     assert entry_points == {"arazzo": PLUGIN}
     assert PLUGIN in sys.modules or __import__(PLUGIN)
+
+
+# --------------------------------------------------------------------------- ordinary errors
+
+
+@pytest.mark.subprocess
+def test_a_missing_inputs_file_is_a_usage_error_before_anything_runs(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        "--arazzo-inputs=missing.yaml",
+        f"--arazzo-server=sessionsApi={sessions_server.base_url}",
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: Arazzo inputs file missing.yaml: file not found*"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert sessions_server.requests.snapshot() == []
+
+
+@pytest.mark.subprocess
+def test_an_unset_variable_in_the_documented_conftest_fails_the_test_readably(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SESSIONS_TOKEN", raising=False)
+    monkeypatch.setenv("ARAZZO_TEST_CANARY", "canary-value-not-to-print")
+    # The conftest example of docs/pytest.md, as a user copies it.
+    project.makeconftest(
+        """
+        import os
+
+        import pytest
+
+
+        @pytest.fixture
+        def arazzo_inputs():
+            def inputs(workflow_id: str) -> dict:
+                return {"accessToken": os.environ["SESSIONS_TOKEN"]}
+
+            return inputs
+        """
+    )
+    result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*conftest.py:*", "E   KeyError: 'SESSIONS_TOKEN'"])
+    output = result.stdout.str() + result.stderr.str()
+    assert "INTERNALERROR" not in output
+    # The long traceback style would print os.environ, secrets and all.
+    assert "canary-value-not-to-print" not in output
+
+
+@pytest.mark.subprocess
+def test_a_misspelt_server_flag_stops_the_run_with_a_did_you_mean(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    write_inputs_file(project, good_inputs())
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        "--arazzo-inputs=inputs.yaml",
+        f"--arazzo-server=sessionApi={sessions_server.base_url}",
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --arazzo-server names source description 'sessionApi', which no collected*",
+            "*hint: did you mean 'sessionsApi'?*",
+        ]
+    )
+    assert sessions_server.requests.snapshot() == []
+
+
+@pytest.mark.subprocess
+def test_a_misspelt_server_in_the_ini_file_fails_the_test_without_sending(
+    project: pytest.Pytester,
+) -> None:
+    # Were it ignored, the test would call the real API the description names.
+    project.makeini("[pytest]\narazzo_servers = sessionApi=http://127.0.0.1:9/api\n")
+    write_inputs_file(project, good_inputs())
+    result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo", "--arazzo-inputs=inputs.yaml")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*server override names source description 'sessionApi'*nothing was sent",
+            "*hint: did you mean 'sessionsApi'?*",
+        ]
+    )
+
+
+@pytest.mark.subprocess
+def test_every_input_problem_at_once_with_a_hint_for_pytest(project: pytest.Pytester) -> None:
+    write_inputs_file(project, {"sesionId": "x", "acceptingJobs": "maybe"})
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        "--arazzo-inputs=inputs.yaml",
+        "--arazzo-server=sessionsApi=http://x",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "invalid inputs for workflow 'pause-session-and-confirm':",
+            "  - no input named 'sesionId' (did you mean 'sessionId'?)",
+            "  - input 'acceptingJobs': 'maybe' is not of type 'boolean'",
+            "  - input 'accessToken' is required but was not given",
+            "*hint: give them in the inputs file*arazzo_inputs fixture*",
+        ]
+    )
+    assert "--input NAME=VALUE" not in result.stdout.str()
+
+
+# --------------------------------------------------------------------------- collection
+
+
+@pytest.mark.subprocess
+def test_a_document_named_explicitly_is_collected_whatever_its_name(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    shutil.copy(WORKFLOW, project.path / "workflows" / WORKFLOW.name)
+    inputs = write_inputs_file(project, good_inputs())
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        f"workflows/{WORKFLOW.name}",
+        f"--arazzo-inputs={inputs}",
+        f"--arazzo-server=sessionsApi={sessions_server.base_url}",
+        "-v",
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"*workflows/{WORKFLOW.name}::pause-session-and-confirm PASSED*"])
+
+
+@pytest.mark.subprocess
+def test_a_yaml_file_that_is_not_arazzo_is_left_to_others(project: pytest.Pytester) -> None:
+    (project.path / "other.yaml").write_text("tests:\n  - name: x\n")
+    result = project.runpytest_subprocess("-p", PLUGIN, "other.yaml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: not found*other.yaml*"])
+
+
+@pytest.mark.subprocess
+def test_the_recommended_entry_document_name_is_collected(project: pytest.Pytester) -> None:
+    (project.path / "workflows" / "pause.arazzo.yaml").rename(
+        project.path / "workflows" / "arazzo.yaml"
+    )
+    result = project.runpytest_subprocess("-p", PLUGIN, "--arazzo", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["workflows/arazzo.yaml::pause-session-and-confirm"])
+
+
+@pytest.mark.subprocess
+def test_names_a_workflow_does_not_declare_are_allowed_when_the_inputs_are_valid(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    # One fixture may give every workflow the same credentials.
+    write_inputs_file(project, {**good_inputs(), "otherWorkflowsToken": "x"})
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        "--arazzo-inputs=inputs.yaml",
+        f"--arazzo-server=sessionsApi={sessions_server.base_url}",
+    )
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.subprocess
+def test_under_xdist_a_usage_problem_fails_each_test_instead_of_crashing_the_worker(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    pytest.importorskip("xdist")
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "-p",
+        "xdist",
+        "-n",
+        "1",
+        "--arazzo",
+        f"--arazzo-server=sessionApi={sessions_server.base_url}",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["--arazzo-server names source description 'sessionApi'*"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    assert sessions_server.requests.snapshot() == []

@@ -170,6 +170,29 @@ def test_options_come_from_defaults_then_the_configuration_file_then_flags(
     assert options.server_overrides == {"api": "http://flag.example"}
 
 
+def test_every_file_setting_reaches_the_run_options(document: Path) -> None:
+    config_file = document.parent / "arazzo.toml"
+    config_file.write_text(
+        "connect_timeout = 2\nmax-response-size = '1KiB'\nfollow-redirects = true\n"
+        "max_redirects = 3\nno-checks = true\n"
+    )
+    args = build_parser().parse_args(["run", str(document), "--config", str(config_file)])
+    loaded = load(str(document))
+    options = run_options(
+        args, load_config(args.config), loaded.document, credentials([], {}, SecretMasker())
+    )
+    assert (options.connect_timeout, options.max_response_bytes) == (2.0, 1024)
+    assert (options.follow_redirects, options.max_redirects) == (True, 3)
+    assert options.response_checks is None  # every check off
+    flagged = build_parser().parse_args(
+        ["run", str(document), "--config", str(config_file), "--max-redirects", "5"]
+    )
+    options = run_options(
+        flagged, load_config(flagged.config), loaded.document, credentials([], {}, SecretMasker())
+    )
+    assert options.max_redirects == 5
+
+
 def test_the_dry_run_gets_the_same_servers_as_a_run(document: Path) -> None:
     config_file = document.parent / "arazzo.toml"
     config_file.write_text('[servers]\napi = "http://config.example"\n')

@@ -95,6 +95,10 @@ def test_a_missing_explicit_file_is_a_usage_error(tmp_path: Path) -> None:
         ('checks = "all"', "'checks' must be a table"),
         ('checks = { body-shape = "error" }', "unknown check 'body-shape'"),
         ('checks = { body-schema = "loud" }', "'loud' is not a severity for check 'body-schema'"),
+        ("offline = 1", "'offline' must be true or false"),
+        ("max-redirects = -1", "'max-redirects' must be a whole number of at least 0"),
+        ('max-response-size = "lots"', "'max-response-size': 'lots' is not a size"),
+        ("max-steps = 2\nmax_steps = 3", "'max_steps' is set twice"),
     ],
 )
 def test_invalid_settings_are_usage_errors(tmp_path: Path, text: str, message: str) -> None:
@@ -103,3 +107,23 @@ def test_invalid_settings_are_usage_errors(tmp_path: Path, text: str, message: s
         load_config(start=tmp_path)
     assert message in raised.value.message
     assert str(tmp_path / "arazzo.toml") in raised.value.message
+
+
+def test_every_option_that_fits_a_file_is_a_setting(tmp_path: Path) -> None:
+    (tmp_path / "arazzo.toml").write_text(
+        "connect_timeout = 2\nmax-response-size = '10MiB'\nfollow-redirects = true\n"
+        "max_redirects = 0\noffline = true\nno-checks = true\n"
+    )
+    config = load_config(start=tmp_path)
+    assert config.connect_timeout == 2.0
+    assert config.max_response_size == 10 * 1024 * 1024
+    assert (config.follow_redirects, config.max_redirects) == (True, 0)
+    assert (config.offline, config.no_checks) == (True, True)
+
+
+def test_a_misspelt_setting_names_the_closest_one(tmp_path: Path) -> None:
+    (tmp_path / "arazzo.toml").write_text("max-step = 3\n")
+    with pytest.raises(UsageError) as raised:
+        load_config(start=tmp_path)
+    assert raised.value.hint is not None
+    assert raised.value.hint.startswith("did you mean 'max-steps'? (settings: ")

@@ -86,7 +86,7 @@ def test_missing_required_inputs_and_the_three_ways_to_give_them() -> None:
     assert "ARAZZO_INPUT_accessToken, ARAZZO_INPUT_count" in hint
 
 
-def test_explain_missing_inputs_replaces_the_hint_only_when_inputs_are_missing() -> None:
+def test_explain_missing_inputs_gives_the_command_lines_hint() -> None:
     with pytest.raises(InputError) as caught, explain_missing_inputs(FLOW, {"count": 1}):
         raise InputError("invalid inputs", hint="old")
     assert caught.value.message == "invalid inputs"
@@ -97,3 +97,11 @@ def test_explain_missing_inputs_replaces_the_hint_only_when_inputs_are_missing()
     ):
         raise InputError("count is wrong", hint="old")
     assert caught.value.hint == "old"
+    with (
+        pytest.raises(InputError) as caught,
+        explain_missing_inputs(FLOW, {"count": 1, "accessToken": "t"}),
+    ):
+        raise InputError("count is wrong")
+    assert (
+        caught.value.hint == "pass inputs with --input NAME=VALUE or --inputs FILE (JSON or YAML)"
+    )

@@ -88,7 +88,9 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "(repeatable; wins over --inputs)",
     )
     parser.add_argument(
-        "--inputs", metavar="FILE", help="a JSON object of inputs, from a file or '-' for stdin"
+        "--inputs",
+        metavar="FILE",
+        help="inputs: a JSON or YAML object, from a file or '-' for stdin",
     )
     parser.add_argument(
         "--server",
@@ -258,18 +260,26 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ...diagnostics import Diagnostics
     from ..config import load_config
     from ..inputs import gather_inputs
-    from ..options import check_combinations, credentials, run_options
+    from ..options import (
+        announce_config,
+        check_auth_schemes,
+        check_combinations,
+        credentials,
+        run_options,
+    )
     from ..session import WarningPrinter, learn_secret_inputs, start_masking
     from ..several import check_several, chosen_workflow_ids, plan_inputs, run_several
 
     masker = start_masking(args)
     console.masker = masker  # errors from here on are masked too
     config = load_config(args.config)
+    announce_config(config, console, args.verbose)
     check_combinations(args)
     found_credentials = credentials(args.auth, console.environ, masker)
     warnings = WarningPrinter(console, masker)
     diagnostics = Diagnostics(on_add=warnings)
-    loaded = load(args.file, diagnostics=diagnostics, offline=args.offline)
+    loaded = load(args.file, diagnostics=diagnostics, offline=args.offline or bool(config.offline))
+    check_auth_schemes(args.auth, loaded)
     ids = chosen_workflow_ids(args, loaded)
     if len(ids) > 1:
         check_several(args)
