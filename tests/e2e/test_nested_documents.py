@@ -137,7 +137,8 @@ def test_an_unknown_server_name_lists_every_name_that_works(tmp_path: Path) -> N
     result = run_cli("run", str(main), "--server=billing.nope=http://127.0.0.1:9")
     assert result.exit_code == 2
     assert "--server names source description 'billing.nope'" in result.stderr
-    assert "source descriptions: users, billing, billing.invoices, invoices" in result.stderr
+    assert "source descriptions: billing, billing.invoices, invoices, users" in result.stderr
+    assert "DOC.SOURCE" in result.stderr  # how a called document's source is named
 
 
 def write_pointing_back(directory: Path) -> Path:
