@@ -79,13 +79,13 @@ class Run:
         self, prepared: PreparedWorkflow, inputs: dict[str, Any]
     ) -> Generator[Command, Any, WorkflowResult]:
         workflow = prepared.workflow
+        self.state.enter_workflow(workflow.workflow_id)
         self.listener.workflow_started(workflow, inputs)
         self.state.workflows[workflow.workflow_id] = {"inputs": inputs, "outputs": {}}
         flow = WorkflowFrame(prepared, self._new_context(prepared, inputs), [])
         dependencies: list[WorkflowResult] = []
         failure: RunError | None = None
         limit: RunLimitExceeded | None = None
-        self.state.depth += 1
         try:
             failure = yield from self._run_dependencies(flow, dependencies)
             if failure is None:
@@ -236,6 +236,9 @@ class Run:
                 attempt.action = frame.result.action = taken
                 self.listener.action_taken(frame.step, taken)
                 return transition
+        except RunLimitExceeded as exc:
+            _place_limit(frame.result, exc)
+            raise
         finally:
             self._finish_step(frame, started)
 
@@ -471,11 +474,31 @@ class Run:
 # --------------------------------------------------------------------------- helpers
 
 
+def _place_limit(result: StepResult, exc: RunLimitExceeded) -> None:
+    """Say on the step a run limit stopped why, before the step is reported as finished.
+
+    The step where the limit struck carries the message; the steps that called
+    workflows on the way there only point to it, so that it is printed once.
+    """
+    if result.error is not None:
+        return
+    result.error = (
+        "stopped by the run limit reached in a workflow it called" if exc.placed else str(exc)
+    )
+    exc.placed = True
+
+
 def _limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
-    """The workflow's error when a run limit stopped it; its last step says so too."""
+    """The workflow's error when a run limit stopped it; its last step says so too.
+
+    The error names the step only when that step's own line showed the message
+    (the limit struck inside it); a limit met between steps (before the next
+    one, on a goto to a workflow) is the workflow's, so the summary says it.
+    """
     if executions and executions[-1].error is None:
         executions[-1].error = str(exc)
-    return RunError(str(exc), executions[-1].step_id if executions else None)
+    placed = exc.placed and executions
+    return RunError(str(exc), executions[-1].step_id if placed else None)
 
 
 def _reset_http(context: ExpressionContext) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .options import Clock, RunOptions
+from .options import DEFAULT_MAX_NESTING, MAX_NESTING_CEILING, Clock, RunOptions
 
 if TYPE_CHECKING:
     from ..document import ArazzoDocument, Step, Workflow
@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 class RunLimitExceeded(Exception):
-    """The run hit --max-steps or --max-duration; it ends with this message."""
+    """The run hit --max-steps, --max-duration or --max-nesting; it ends with this message."""
+
+    placed = False
+    """Whether a step already carries the message (the others only point to it)."""
 
 
 @dataclass
@@ -26,6 +29,7 @@ class RunState:
     max_executions: int
     max_duration: float | None
     clock: Clock
+    max_nesting: int = DEFAULT_MAX_NESTING
     deadline: float | None = None
     """On the clock's monotonic scale; set by :meth:`start`."""
     executions: int = 0
@@ -39,7 +43,23 @@ class RunState:
 
     @classmethod
     def for_options(cls, options: RunOptions) -> RunState:
-        return cls(options.max_step_executions, options.max_duration, options.clock)
+        nesting = min(options.max_nesting, MAX_NESTING_CEILING)
+        return cls(options.max_step_executions, options.max_duration, options.clock, nesting)
+
+    def enter_workflow(self, workflow_id: str) -> None:
+        """One more workflow nested in the running ones; refused beyond the nesting limit.
+
+        Validation refuses a workflow that always calls itself again; one that does
+        so on some branch only (a goto, an onFailure action) ends here at the latest.
+        """
+        if self.depth >= self.max_nesting:
+            raise RunLimitExceeded(
+                f"the run stopped before workflow '{workflow_id}': it would be nested "
+                f"{self.depth + 1} workflows deep, beyond the limit of {self.max_nesting} "
+                "(a workflow that calls itself again?); raise it with --max-nesting "
+                f"(at most {MAX_NESTING_CEILING})"
+            )
+        self.depth += 1
 
     def start(self) -> None:
         """Start the time limit: from the first step, not from when the run was set up."""

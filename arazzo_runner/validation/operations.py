@@ -35,6 +35,7 @@ from ..openapi import (
     resolve_operation,
 )
 from .context import LintContext
+from .recursion import check_recursion
 
 
 @dataclass
@@ -65,6 +66,17 @@ class SourceChecker:
     def is_arazzo(self, source: SourceDescription) -> bool:
         loaded = self.loaded.get(source.name)
         return loaded is not None and loaded.arazzo is not None
+
+    def arazzo_document(self, uri: str) -> LoadedDocument | None:
+        """Another Arazzo document at ``uri``, as the workflow-recursion rule reads it."""
+        if self.ctx.offline and is_url(uri):
+            return None
+        try:
+            document = self.cache.get(uri)
+        except DocumentError:
+            return None  # reported where its source description is loaded
+        data = document.data
+        return document if isinstance(data, dict) and "arazzo" in data else None
 
     # -- loading
 
@@ -210,3 +222,4 @@ def check_sources(ctx: LintContext) -> None:
     checker = SourceChecker(ctx)
     checker.load_all()
     checker.check_workflows()
+    check_recursion(ctx, checker.arazzo_document)

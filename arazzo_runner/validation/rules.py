@@ -59,6 +59,7 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-step", ERROR, "references", "A stepId that names no step of the workflow."),
     ("unknown-dependency", ERROR, "references", "A dependsOn entry that names no workflow."),
     ("dependency-cycle", ERROR, "references", "Workflows that depend on each other in a loop."),
+    ("workflow-recursion", ERROR, "references", "Workflows that always call each other again."),
     ("invalid-reference", ERROR, "references", "A Reusable Object reference of the wrong form."),
     ("unresolved-component", ERROR, "references", "A $components reference to nothing."),
     ("unresolved-input-reference", ERROR, "references", "An inputs $ref to nothing."),

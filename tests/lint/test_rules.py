@@ -54,6 +54,13 @@ SECOND_WORKFLOW = """\
           - {name: petId, in: path, value: '1'}
 """
 
+SELF_CALLING_WORKFLOW = """\
+  - workflowId: other
+    steps:
+      - stepId: again
+        workflowId: other
+"""
+
 CASES = [
     Case("unreadable-file", [("info:\n", "info: [\n")], "title"),
     Case("required-field", [("  title: Pets\n", "")], "version: 1.0.0"),
@@ -251,6 +258,12 @@ CASES = [
             ),
         ],
         "other]",
+    ),
+    Case(
+        "workflow-recursion",
+        [(WORKFLOW_END, WORKFLOW_END + SELF_CALLING_WORKFLOW)],
+        "other",
+        2,
     ),
     Case(
         "invalid-reference",
