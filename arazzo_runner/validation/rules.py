@@ -72,6 +72,9 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-step-output", ERROR, "expressions", "$steps.X.outputs.Y where X has no output Y."),
     ("unknown-workflow-output", ERROR, "expressions", "$workflows.X.outputs.Y, no output Y."),
     ("bare-expression", WARNING, "expressions", "An expression inside text without {braces}."),
+    ("partial-expression", ERROR, "expressions", "An output that is not one whole expression."),
+    ("text-after-expression", WARNING, "expressions", "A value: an expression, then more text."),
+    ("unknown-expression-root", WARNING, "expressions", "A value like $datetime.x: literal text."),
     # -- source descriptions
     ("source-not-found", ERROR, "sources", "A source description url that cannot be loaded."),
     ("unreadable-source", ERROR, "sources", "A source description that does not parse."),

@@ -9,6 +9,7 @@ from .context import LintContext
 from .control_flow import check_reachability
 from .expressions import check_expressions
 from .references import check_action_targets, check_dependencies, check_step_workflows
+from .whole_values import check_whole_values
 
 NAME_CONVENTION = re.compile(r"^[A-Za-z0-9_\-]+$")
 
@@ -21,6 +22,7 @@ def check_semantics(ctx: LintContext) -> None:
         check_expressions(ctx, workflow)
         check_step_workflows(ctx, workflow)
         check_reachability(ctx, workflow)
+        check_whole_values(ctx, workflow)
 
 
 def check_naming(ctx: LintContext) -> None:

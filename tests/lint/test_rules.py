@@ -349,6 +349,21 @@ CASES = [
         1,
     ),
     Case(
+        "partial-expression",
+        [("name: $response.body#/name", "name: $response.body.items[0].name")],
+        "$response.body.items[0]",
+    ),
+    Case(
+        "text-after-expression",
+        [("value: $inputs.tenant", "value: '$inputs.tenant[0]'")],
+        "$inputs.tenant[0]",
+    ),
+    Case(
+        "unknown-expression-root",
+        [("value: $inputs.tenant", "value: $datetime.iso8601")],
+        "$datetime",
+    ),
+    Case(
         "source-not-found",
         [("url: pets.openapi.yaml", "url: missing.openapi.yaml")],
         "missing.openapi.yaml",
