@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from ..errors import UsageError
 from ..http.response_checks import CheckSeverity, parse_severity
+from ..jsontypes import json_text
 
 CONFIG_FILE = "arazzo.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -126,7 +127,9 @@ def _positive_number(table: dict[str, Any], key: str, path: Path) -> float | Non
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise UsageError(f"{path}: '{key}' must be a positive number of seconds, got {value!r}")
+        raise UsageError(
+            f"{path}: '{key}' must be a positive number of seconds, got {json_text(value)}"
+        )
     return float(value)
 
 
@@ -135,7 +138,9 @@ def _positive_integer(table: dict[str, Any], key: str, path: Path) -> int | None
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(f"{path}: '{key}' must be a whole number of at least 1, got {value!r}")
+        raise UsageError(
+            f"{path}: '{key}' must be a whole number of at least 1, got {json_text(value)}"
+        )
     return value
 
 
@@ -146,7 +151,7 @@ def _servers(value: Any, path: Path) -> dict[str, str]:
     for name, url in value.items():
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"{path}: servers.{name}: {url!r} is not an http(s) URL")
+            raise UsageError(f"{path}: servers.{name}: {json_text(url)} is not an http(s) URL")
         servers[str(name)] = url
     return servers
 

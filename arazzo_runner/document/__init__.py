@@ -36,7 +36,7 @@ from .syntax import (
     PATH_TEMPLATE,
     SOURCE_REFERENCE,
 )
-from .uris import display_path, is_url
+from .uris import display_path, is_relative_reference, is_url
 
 __all__ = [
     "BARE_OPERATION_PATH",
@@ -63,6 +63,7 @@ __all__ = [
     "display_path",
     "errors_in",
     "find_schema_cycle",
+    "is_relative_reference",
     "is_url",
     "join_pointer",
     "load_document",

@@ -18,6 +18,7 @@ from ..document import (
     LoadedDocument,
     SourceDescription,
     Step,
+    is_relative_reference,
     is_url,
     join_pointer,
     load_document,
@@ -148,14 +149,14 @@ class SourceChecker:
                 hint="fix the syntax of the description at that position",
             )
             return
-        hint = None
-        if not is_url(source.url):
+        hint = exc.hint
+        if is_relative_reference(source.url):
             hint = "a relative url is resolved against the Arazzo document's own location"
         self.ctx.report(
             "source-not-found",
             url_pointer,
-            f"source description '{source.name}' cannot be loaded from '{source.url}' "
-            f"({exc.message}: {uri})",
+            f"source description '{source.name}' cannot be loaded from '{source.url}': "
+            + (exc.message if uri == source.url else f"{exc.message} (read as {uri})"),
             hint=hint,
         )
 
