@@ -9,6 +9,7 @@ the built-in defaults::
     timeout = 10            # seconds, for each HTTP request
     max-steps = 200
     max-duration = 120      # seconds, for the whole run
+    max-nesting = 20        # workflows running nested in each other
 
     [servers]               # source description name -> base URL
     petsApi = "http://127.0.0.1:8080"
@@ -31,7 +32,10 @@ from ..jsontypes import json_text
 
 CONFIG_FILE = "arazzo.toml"
 PYPROJECT_FILE = "pyproject.toml"
-_KNOWN_KEYS = ("timeout", "max-steps", "max-duration", "servers", "checks")
+_KNOWN_KEYS = ("timeout", "max-steps", "max-duration", "max-nesting", "servers", "checks")
+# The engine's MAX_NESTING_CEILING, written out so that reading the file does not
+# import the engine.
+_MAX_NESTING = 100
 
 
 @dataclass
@@ -42,6 +46,7 @@ class RunConfig:
     timeout: float | None = None
     max_steps: int | None = None
     max_duration: float | None = None
+    max_nesting: int | None = None
     servers: dict[str, str] = field(default_factory=dict)
     checks: dict[str, CheckSeverity] = field(default_factory=dict)
 
@@ -117,6 +122,7 @@ def _parse(table: dict[str, Any], path: Path) -> RunConfig:
         timeout=_positive_number(table, "timeout", path),
         max_steps=_positive_integer(table, "max-steps", path),
         max_duration=_positive_number(table, "max-duration", path),
+        max_nesting=_positive_integer(table, "max-nesting", path, _MAX_NESTING),
         servers=_servers(table.get("servers", {}), path),
         checks=_checks(table.get("checks", {}), path),
     )
@@ -133,7 +139,9 @@ def _positive_number(table: dict[str, Any], key: str, path: Path) -> float | Non
     return float(value)
 
 
-def _positive_integer(table: dict[str, Any], key: str, path: Path) -> int | None:
+def _positive_integer(
+    table: dict[str, Any], key: str, path: Path, maximum: int | None = None
+) -> int | None:
     value = table.get(key)
     if value is None:
         return None
@@ -141,6 +149,8 @@ def _positive_integer(table: dict[str, Any], key: str, path: Path) -> int | None
         raise UsageError(
             f"{path}: '{key}' must be a whole number of at least 1, got {json_text(value)}"
         )
+    if maximum is not None and value > maximum:
+        raise UsageError(f"{path}: '{key}' must be at most {maximum}, got {value}")
     return value
 
 

@@ -50,7 +50,7 @@ def run_options(
         connect_timeout=_chosen(defaults.connect_timeout, args.connect_timeout),
         max_step_executions=_chosen(defaults.max_step_executions, config.max_steps, args.max_steps),
         max_duration=_chosen(defaults.max_duration, config.max_duration, args.max_duration),
-        max_nesting=_chosen(defaults.max_nesting, args.max_nesting),
+        max_nesting=_chosen(defaults.max_nesting, config.max_nesting, args.max_nesting),
         max_response_bytes=_chosen(defaults.max_response_bytes, args.max_response_size),
         follow_redirects=args.follow_redirects,
         max_redirects=_chosen(defaults.max_redirects, args.max_redirects),

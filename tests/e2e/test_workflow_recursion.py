@@ -212,3 +212,20 @@ def test_the_nesting_limit_option_is_checked() -> None:
     result = run_cli("run", "x.yaml", "--max-nesting", "101")
     assert result.exit_code == 2
     assert "--max-nesting must be at most 100" in result.stderr
+
+
+def test_the_nesting_limit_comes_from_the_configuration_file_too(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    path = branch_loop(tmp_path)
+    (tmp_path / "arazzo.toml").write_text("max-nesting = 2\n")
+    server.script("GET", "/status", Reply(500))
+    result = run_cli("run", str(path), "--server", f"api={server.base_url}", cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    assert "beyond the limit of 2" in result.stdout
+    assert len(server.received) == 2
+    # The command line wins over the file.
+    again = run_cli(
+        "run", str(path), "--server", f"api={server.base_url}", "--max-nesting", "3", cwd=tmp_path
+    )
+    assert "beyond the limit of 3" in again.stdout
