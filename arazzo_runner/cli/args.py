@@ -167,8 +167,9 @@ def positive_seconds(option: str) -> Callable[[str], float]:
     return parse
 
 
-def whole_number(option: str, minimum: int) -> Callable[[str], int]:
-    """The ``type=`` of a count option such as ``--max-steps``: an integer, ``minimum`` or more."""
+def whole_number(option: str, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """The ``type=`` of a count option such as ``--max-steps``: an integer, ``minimum`` or more
+    (and ``maximum`` or less, when given)."""
 
     def parse(text: str) -> int:
         try:
@@ -178,6 +179,8 @@ def whole_number(option: str, minimum: int) -> Callable[[str], int]:
         if number < minimum:
             least = "0 or more" if minimum == 0 else f"at least {minimum}"
             raise UsageError(f"{option} must be {least}")
+        if maximum is not None and number > maximum:
+            raise UsageError(f"{option} must be at most {maximum}")
         return number
 
     return parse

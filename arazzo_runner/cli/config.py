@@ -9,6 +9,7 @@ the built-in defaults::
     timeout = 10            # seconds, for each HTTP request
     max-steps = 200
     max-duration = 120      # seconds, for the whole run
+    max-nesting = 20        # workflows running nested in each other
 
     [servers]               # source description name -> base URL
     petsApi = "http://127.0.0.1:8080"
@@ -33,6 +34,7 @@ from urllib.parse import urlsplit
 
 from ..errors import UsageError, unknown_name_hint
 from ..http.response_checks import CheckSeverity, parse_severity
+from ..jsontypes import json_text
 
 CONFIG_FILE = "arazzo.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -41,6 +43,7 @@ SETTINGS = (
     "connect-timeout",
     "max-steps",
     "max-duration",
+    "max-nesting",
     "max-response-size",
     "follow-redirects",
     "max-redirects",
@@ -50,6 +53,9 @@ SETTINGS = (
 """Settings spelt as their ``arazzo run`` option without the dashes in front."""
 # `validate` is the table of `arazzo validate` (read by `settings_table`), not a run setting.
 TABLES = ("servers", "checks", "validate")
+# The engine's MAX_NESTING_CEILING, written out so that reading the file does not
+# import the engine.
+_MAX_NESTING = 100
 
 
 @dataclass
@@ -61,6 +67,7 @@ class RunConfig:
     connect_timeout: float | None = None
     max_steps: int | None = None
     max_duration: float | None = None
+    max_nesting: int | None = None
     max_response_size: int | None = None
     follow_redirects: bool | None = None
     max_redirects: int | None = None
@@ -138,6 +145,7 @@ def _parse(table: dict[str, Any], path: Path) -> RunConfig:
         connect_timeout=_positive_number(table, "connect-timeout", path),
         max_steps=_whole_number(table, "max-steps", path, 1),
         max_duration=_positive_number(table, "max-duration", path),
+        max_nesting=_positive_integer(table, "max-nesting", path, _MAX_NESTING),
         max_response_size=_size(table, "max-response-size", path),
         follow_redirects=_flag(table, "follow-redirects", path),
         max_redirects=_whole_number(table, "max-redirects", path, 0),
@@ -174,7 +182,9 @@ def _positive_number(table: dict[str, Any], key: str, path: Path) -> float | Non
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise UsageError(f"{path}: '{key}' must be a positive number of seconds, got {value!r}")
+        raise UsageError(
+            f"{path}: '{key}' must be a positive number of seconds, got {json_text(value)}"
+        )
     return float(value)
 
 
@@ -184,7 +194,7 @@ def _whole_number(table: dict[str, Any], key: str, path: Path, minimum: int) -> 
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise UsageError(
-            f"{path}: '{key}' must be a whole number of at least {minimum}, got {value!r}"
+            f"{path}: '{key}' must be a whole number of at least {minimum}, got {json_text(value)}"
         )
     return value
 
@@ -209,7 +219,22 @@ def _flag(table: dict[str, Any], key: str, path: Path) -> bool | None:
     if value is None:
         return None
     if not isinstance(value, bool):
-        raise UsageError(f"{path}: '{key}' must be true or false, got {value!r}")
+        raise UsageError(f"{path}: '{key}' must be true or false, got {json_text(value)}")
+    return value
+
+
+def _positive_integer(
+    table: dict[str, Any], key: str, path: Path, maximum: int | None = None
+) -> int | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(
+            f"{path}: '{key}' must be a whole number of at least 1, got {json_text(value)}"
+        )
+    if maximum is not None and value > maximum:
+        raise UsageError(f"{path}: '{key}' must be at most {maximum}, got {value}")
     return value
 
 
@@ -220,7 +245,7 @@ def _servers(value: Any, path: Path) -> dict[str, str]:
     for name, url in value.items():
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"{path}: servers.{name}: {url!r} is not an http(s) URL")
+            raise UsageError(f"{path}: servers.{name}: {json_text(url)} is not an http(s) URL")
         servers[str(name)] = url
     return servers
 

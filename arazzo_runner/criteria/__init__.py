@@ -27,6 +27,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExpressionError
+from ..jsontypes import json_text
 from .ast import And, Comparison, Condition, Index, Literal, Member, Not, Or, Reference
 from .compare import compare
 from .outcome import CompiledCriterion, CriterionOutcome
@@ -117,7 +118,7 @@ def compile_criterion(
 ) -> CompiledCriterion:
     """Compile a Criterion Object's fields once; ``check`` it as often as needed."""
     if not isinstance(condition, str):
-        raise ExpressionError(f"a condition must be a string, not {condition!r}")
+        raise ExpressionError(f"a condition must be a string, not {json_text(condition)}")
     kind, version = _resolve_type(type_)
     return _COMPILERS[kind](condition, context, version)
 
@@ -136,7 +137,7 @@ def _resolve_type(type_: str | Mapping[str, Any] | None) -> tuple[str, str | Non
     if isinstance(type_, Mapping):
         return _resolve_type_object(type_)
     raise ExpressionError(
-        f"a criterion type must be a string or a {{type, version}} object, not {type_!r}",
+        f"a criterion type must be a string or a {{type, version}} object, not {json_text(type_)}",
         field="type",
     )
 
@@ -146,7 +147,9 @@ def _resolve_type_object(type_: Mapping[str, Any]) -> tuple[str, str]:
     if not isinstance(kind, str) or kind not in TYPE_OBJECT_VERSIONS:
         valid = " or ".join(f"'{name}'" for name in TYPE_OBJECT_VERSIONS)
         raise ExpressionError(
-            f"a criterion expression type object's type must be {valid}, not {kind!r}",
+            f"a criterion expression type object's type must be {valid}, not {json_text(kind)}"
+            if kind is not None
+            else f"a criterion expression type object needs a type: {valid}",
             field="type",
         )
     version = type_.get("version")
@@ -154,7 +157,7 @@ def _resolve_type_object(type_: Mapping[str, Any]) -> tuple[str, str]:
     if not isinstance(version, str) or version not in allowed:
         listed = ", ".join(allowed)
         raise ExpressionError(
-            f"{version!r} is not a valid {kind} version; valid versions: {listed}"
+            f"{json_text(version)} is not a valid {kind} version; valid versions: {listed}"
             if version is not None
             else f"a {kind} criterion expression type object needs a version",
             hint=f"valid versions for {kind}: {listed}",

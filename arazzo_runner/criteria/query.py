@@ -23,6 +23,7 @@ from ..expressions import (
     parse_expression,
     template_placeholders,
 )
+from ..jsontypes import json_text
 from .outcome import CriterionOutcome, failure, render
 
 __all__ = ["QueryCriterion", "Unusable", "compile_query_criterion", "parse_context"]
@@ -152,7 +153,7 @@ def parse_context(context: str) -> RuntimeExpression:
     """A criterion's ``context`` field: one runtime expression, braced or not."""
     if not isinstance(context, str):
         raise ExpressionError(
-            f"a criterion context must be a string, not {context!r}", field="context"
+            f"a criterion context must be a string, not {json_text(context)}", field="context"
         )
     # The field is typed {expression}; accept the braced spelling as well.
     braced = context.startswith("{$") and context.endswith("}")

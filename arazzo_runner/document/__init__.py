@@ -38,7 +38,7 @@ from .syntax import (
     PATH_TEMPLATE,
     SOURCE_REFERENCE,
 )
-from .uris import display_path, is_url
+from .uris import display_path, is_relative_reference, is_url
 
 __all__ = [
     "BARE_OPERATION_PATH",
@@ -66,6 +66,7 @@ __all__ = [
     "effective_actions",
     "errors_in",
     "find_schema_cycle",
+    "is_relative_reference",
     "is_url",
     "join_pointer",
     "load_document",

@@ -21,6 +21,7 @@ from ..criteria import compile_criterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
 from ..errors import DocumentError, ExpressionError, SourceLocation
 from ..expressions import CompiledValue, compile_value
+from ..jsontypes import json_text
 from .model import (
     Action,
     ActionKind,
@@ -221,7 +222,8 @@ class ModelBuilder:
             self._report(
                 "invalid-reference",
                 ref_pointer,
-                f"'reference' must be a $components.{section}.<name> expression, not {reference!r}",
+                f"'reference' must be a $components.{section}.<name> expression, "
+                f"not {json_text(reference)}",
             )
             return None
         name = match.group(2)

@@ -41,8 +41,34 @@ def fetch_url(url: str, limits: DocumentLimits) -> bytes:
             return _read_body(url, response.iter_bytes(), limits, deadline)
     except httpx2.TimeoutException:
         raise _fetch_timeout(url, limits) from None
+    except httpx2.TransportError as exc:
+        raise DocumentError(
+            f"cannot fetch document: a network failure ({_network_reason(exc)})",
+            location=SourceLocation(url),
+            hint="check the network and the URL, or point the url at a local copy of the "
+            "document; `arazzo validate --offline` checks the rest without fetching it",
+        ) from None
     except httpx2.HTTPError as exc:
         raise DocumentError(f"cannot fetch document: {exc}", location=SourceLocation(url)) from None
+
+
+# What the resolver's own words mean, for a message a user can act on.
+_NETWORK_REASONS = (
+    (("Name or service not known", "nodename nor servname", "getaddrinfo failed",
+      "Temporary failure in name resolution", "No address associated"),
+     "the host name cannot be resolved"),
+    (("Connection refused",), "the connection was refused"),
+    (("Network is unreachable", "No route to host"), "the network is unreachable"),
+    (("SSL", "certificate"), "the TLS connection failed"),
+)  # fmt: skip
+
+
+def _network_reason(exc: Exception) -> str:
+    text = str(exc)
+    for needles, reason in _NETWORK_REASONS:
+        if any(needle in text for needle in needles):
+            return reason
+    return "no connection could be made"
 
 
 @dataclass(frozen=True)

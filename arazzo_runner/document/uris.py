@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import DocumentError
@@ -10,6 +11,18 @@ from ..errors import DocumentError
 
 def is_url(location: str) -> bool:
     return urlsplit(location).scheme in ("http", "https")
+
+
+def is_relative_reference(location: str) -> bool:
+    """Whether ``location`` is read relative to the document that names it.
+
+    Not a URL with a scheme (``https:``, ``file:``), nor an absolute path
+    (``/srv/api.yaml``, ``C:\\api.yaml``, ``\\\\server\\api.yaml``): for those, a hint
+    about relative urls would mislead.
+    """
+    if re.match(r"^[A-Za-z]:[\\/]", location) or location.startswith(("/", "\\")):
+        return False
+    return not urlsplit(location).scheme
 
 
 def resolve_reference(base: str, reference: str) -> str:

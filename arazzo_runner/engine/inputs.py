@@ -11,6 +11,7 @@ from typing import Any
 
 from ..document import ArazzoDocument, Workflow
 from ..errors import InputError, UsageError
+from ..jsontypes import schema_error_text
 
 _JSON_TYPES = ("object", "array")
 
@@ -369,9 +370,9 @@ def _describe(error: Any) -> str:
         where = "input" if not path else f"input '{'.'.join(map(str, path))}' field"
         return f"{where} '{missing}' is required but was not given"
     if not path:
-        return str(error.message)
+        return schema_error_text(error)
     name = ".".join(str(p) for p in path)
-    return f"input '{name}': {error.message}"
+    return f"input '{name}': {schema_error_text(error)}"
 
 
 # --------------------------------------------------------------------------- environment

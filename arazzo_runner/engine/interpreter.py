@@ -38,6 +38,7 @@ from .state import (
     WorkflowFrame,
     limit_failure,
     mark_stopped,
+    place_limit,
 )
 
 RunCommands = Generator[Command, Any, WorkflowResult]
@@ -88,13 +89,13 @@ class Run:
         self, prepared: PreparedWorkflow, inputs: dict[str, Any]
     ) -> Generator[Command, Any, WorkflowResult]:
         workflow = prepared.workflow
+        self.state.enter_workflow(workflow.workflow_id)
         self.listener.workflow_started(workflow, inputs)
         self.state.workflows[workflow.workflow_id] = {"inputs": inputs, "outputs": {}}
         flow = WorkflowFrame(prepared, self._new_context(prepared, inputs), [])
         dependencies: list[WorkflowResult] = []
         failure: RunError | None = None
         limit: RunLimitExceeded | None = None
-        self.state.depth += 1
         try:
             failure = yield from self._run_dependencies(flow, dependencies)
             if failure is None:
@@ -252,7 +253,7 @@ class Run:
                 self.listener.action_taken(frame.step, taken)
                 return transition
         except RunLimitExceeded as exc:
-            mark_stopped(frame.result, str(exc))
+            place_limit(frame.result, exc)
             raise
         except GeneratorExit:
             # The driver closed the run (Ctrl-C during a request or a wait): the

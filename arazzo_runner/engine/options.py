@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_STEP_EXECUTIONS = 1000
 DEFAULT_MAX_DURATION_SECONDS = 900.0
+DEFAULT_MAX_NESTING = 50
+MAX_NESTING_CEILING = 100
+"""Python's own call stack ends well above this many nested workflows; no setting exceeds it."""
 
 
 class Clock(Protocol):
@@ -87,6 +90,9 @@ class RunOptions:
     """Every step attempt (first tries, retries, goto loops, nested workflows) counts."""
     max_duration: float | None = DEFAULT_MAX_DURATION_SECONDS
     """Wall-clock limit for the whole run, waits included; None for no limit."""
+    max_nesting: int = DEFAULT_MAX_NESTING
+    """How many workflows may run nested in each other (a workflow that calls itself
+    on some branch); at most ``MAX_NESTING_CEILING``."""
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     follow_redirects: bool = False
     """Follow same-origin redirects, up to ``max_redirects`` (README, "Redirects")."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..results import RunError
-from .options import Clock, RunOptions
+from .options import DEFAULT_MAX_NESTING, MAX_NESTING_CEILING, Clock, RunOptions
 
 if TYPE_CHECKING:
     from ..document import ArazzoDocument, Step, Workflow
@@ -18,20 +18,23 @@ if TYPE_CHECKING:
 
 MAX_STEPS = "max-steps"
 MAX_DURATION = "max-duration"
+MAX_NESTING = "max-nesting"
 INTERRUPT = "interrupt"
 INTERRUPTED = "interrupted"
 """The reason of a step the run stopped in when it was interrupted."""
 
 
 class RunLimitExceeded(Exception):
-    """The run hit --max-steps or --max-duration, or was interrupted; it ends with this
-    message. A driver throws one with :data:`INTERRUPT` into the run on Ctrl-C, so that
-    the run still ends with a result."""
+    """The run hit --max-steps, --max-duration or --max-nesting, or was interrupted; it ends
+    with this message. A driver throws one with :data:`INTERRUPT` into the run on Ctrl-C,
+    so that the run still ends with a result."""
 
     def __init__(self, message: str, limit: str) -> None:
         super().__init__(message)
         self.limit = limit
-        """:data:`MAX_STEPS`, :data:`MAX_DURATION` or :data:`INTERRUPT`."""
+        """:data:`MAX_STEPS`, :data:`MAX_DURATION`, :data:`MAX_NESTING` or :data:`INTERRUPT`."""
+        self.placed = False
+        """Whether a step already carries the message (the others only point to it)."""
 
 
 @dataclass
@@ -41,6 +44,7 @@ class RunState:
     max_executions: int
     max_duration: float | None
     clock: Clock
+    max_nesting: int = DEFAULT_MAX_NESTING
     deadline: float | None = None
     """On the clock's monotonic scale; set by :meth:`start`."""
     executions: int = 0
@@ -54,7 +58,24 @@ class RunState:
 
     @classmethod
     def for_options(cls, options: RunOptions) -> RunState:
-        return cls(options.max_step_executions, options.max_duration, options.clock)
+        nesting = min(options.max_nesting, MAX_NESTING_CEILING)
+        return cls(options.max_step_executions, options.max_duration, options.clock, nesting)
+
+    def enter_workflow(self, workflow_id: str) -> None:
+        """One more workflow nested in the running ones; refused beyond the nesting limit.
+
+        Validation refuses a workflow that always calls itself again; one that does
+        so on some branch only (a goto, an onFailure action) ends here at the latest.
+        """
+        if self.depth >= self.max_nesting:
+            raise RunLimitExceeded(
+                f"the run stopped before workflow '{workflow_id}': it would be nested "
+                f"{self.depth + 1} workflows deep, beyond the limit of {self.max_nesting} "
+                "(a workflow that calls itself again?); raise it with --max-nesting "
+                f"(at most {MAX_NESTING_CEILING})",
+                MAX_NESTING,
+            )
+        self.depth += 1
 
     def start(self) -> None:
         """Start the time limit: from the first step, not from when the run was set up."""
@@ -118,8 +139,32 @@ class RunState:
 
 
 def limit_failure(executions: list[StepResult], exc: RunLimitExceeded) -> RunError:
-    """The workflow's error when a run limit stopped it (its last step says so too)."""
-    return RunError(str(exc), executions[-1].step_id if executions else None, exc.limit)
+    """The workflow's error when a run limit stopped it; its last step says so too.
+
+    The error names the step only when that step's own line showed the message
+    (the limit struck inside it); a limit met between steps (before the next
+    one, on a goto to a workflow) is the workflow's, so the summary says it.
+    """
+    if executions and executions[-1].error is None:
+        executions[-1].error = str(exc)
+    placed = exc.placed and executions
+    return RunError(str(exc), executions[-1].step_id if placed else None, exc.limit)
+
+
+def place_limit(result: StepResult, exc: RunLimitExceeded) -> None:
+    """Mark the step a run limit stopped, before the step is reported as finished.
+
+    The step where the limit struck carries the message; the steps that called
+    workflows on the way there only point to it, so that it is printed once.
+    """
+    if result.error is not None:
+        mark_stopped(result, str(exc))
+        return
+    if exc.placed:
+        mark_stopped(result, "stopped by the run limit reached in a workflow it called")
+        return
+    mark_stopped(result, str(exc))
+    exc.placed = True
 
 
 def mark_stopped(result: StepResult, reason: str) -> None:

@@ -35,6 +35,7 @@ from urllib.parse import quote
 
 from ..document import LoadedDocument, join_pointer
 from ..errors import UsageError, did_you_mean
+from ..jsontypes import schema_error_text
 from ..openapi import Located, Operation, UnresolvableReference, dereference
 from .media_types import essence, is_json
 from .messages import CheckResult, ResponseRecord, has_header
@@ -397,7 +398,7 @@ def _violation_order(error: Any) -> tuple[int, str]:
 
 def _describe_violations(violations: list[Any]) -> str:
     shown = [
-        f"at {error.json_path}: {_short(error.message)}"
+        f"at {error.json_path}: {_short(schema_error_text(error))}"
         for error in violations[:_MAX_REPORTED_VIOLATIONS]
     ]
     more = len(violations) - len(shown)

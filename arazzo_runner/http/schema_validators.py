@@ -36,6 +36,8 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import create, extend
 from referencing.exceptions import Unresolvable
 
+from ..jsontypes import json_text
+
 Keyword = Callable[[Any, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
 """A keyword's check, as ``jsonschema`` calls it: (validator, value, instance, schema)."""
 
@@ -100,11 +102,15 @@ def _discriminated(
 ) -> Iterator[ValidationError]:
     name = discriminator.get("propertyName")
     if not validator.is_type(instance, "object"):
-        yield ValidationError(f"{instance!r} is not an object, so it has no {name!r} to choose by")
+        yield ValidationError(
+            f"{json_text(instance)} is not an object, so it has no {json_text(name)} to choose by"
+        )
         return
     chosen = instance.get(name)
     if not isinstance(chosen, str) or not chosen:
-        yield ValidationError(f"the discriminating property {name!r} is missing or not a string")
+        yield ValidationError(
+            f"the discriminating property {json_text(name)} is missing or not a string"
+        )
         return
     mapping = discriminator.get("mapping")
     target = mapping.get(chosen) if isinstance(mapping, Mapping) else None
@@ -112,7 +118,10 @@ def _discriminated(
     try:
         errors = list(validator.descend(instance, {"$ref": ref}))
     except Unresolvable:
-        yield ValidationError(f"{name!r} is {chosen!r}, and no schema is found for it at {ref!r}")
+        yield ValidationError(
+            f"{json_text(name)} is {json_text(chosen)}, and no schema is found for it at "
+            f"{json_text(ref)}"
+        )
         return
     yield from errors
 

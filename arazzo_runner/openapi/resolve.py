@@ -25,6 +25,7 @@ from ..document import (
     SourceDescription,
     Step,
     display_path,
+    is_relative_reference,
     join_pointer,
 )
 from ..errors import DocumentError, did_you_mean
@@ -360,10 +361,11 @@ class SourceRegistry:
                 raise DocumentError(
                     f"cannot load source description '{source.name}': {inner}: {exc.message}",
                     location=where,
-                    # With --offline the relative-url hint would mislead; the loader's is right.
-                    hint=exc.hint
-                    if isinstance(exc, FetchRefused)
-                    else "a relative url is resolved against the Arazzo document's location",
+                    # With --offline, or for a URL or an absolute path, the relative-url
+                    # hint would mislead; the loader's is right.
+                    hint="a relative url is resolved against the Arazzo document's location"
+                    if is_relative_reference(source.url) and not isinstance(exc, FetchRefused)
+                    else exc.hint,
                 ) from None
             self._openapi[source.name] = OpenAPIDescription(
                 source.name, loaded, self.cache, self.diagnostics

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from ..document import Workflow, join_pointer, resolve_pointer
 from ..errors import ExpressionError
 from ..expressions import RuntimeExpression, scan_expression
+from ..expressions.whole import read_whole_value
 from .calls import check_source_field
 from .context import LintContext
 from .references import unknown_workflow_hint
@@ -264,15 +265,15 @@ def check_bare(ctx: LintContext, text: str, pointer: str) -> None:
     other tools will send them literally.
     """
     for start, end in _bare_spans(text):
-        if start == 0 and end == len(text):
-            continue
+        if start == 0 and (end == len(text) or read_whole_value(text) is not None):
+            continue  # one expression, or one whose rest continues it (whole_values.py)
         written = text[start:end]
         fixed = text[:start] + "{" + written + "}" + text[end:]
         ctx.report(
             "bare-expression",
             pointer,
             f"the expression {written} is embedded in text without braces",
-            hint=f"write it as {fixed!r}" if len(fixed) <= 120 else f"write it as {{{written}}}",
+            hint=f"write it as: {fixed}" if len(fixed) <= 120 else f"write it as {{{written}}}",
             text=written,
         )
 

@@ -18,6 +18,7 @@ from ..document import (
     LoadedDocument,
     SourceDescription,
     Step,
+    is_relative_reference,
     is_url,
     join_pointer,
     load_document,
@@ -38,6 +39,7 @@ from ..openapi import (
 from .calls import check_call_outputs
 from .context import LintContext
 from .payloads import check_replacement_targets
+from .recursion import check_recursion
 
 
 @dataclass
@@ -74,6 +76,17 @@ class SourceChecker:
         # A source that could not be read is what its type says: an operationId
         # qualified with an Arazzo source's name is wrong whether or not it loads.
         return loaded.arazzo is not None or (loaded.unread and source.type == "arazzo")
+
+    def arazzo_document(self, uri: str) -> LoadedDocument | None:
+        """Another Arazzo document at ``uri``, as the workflow-recursion rule reads it."""
+        if self.ctx.offline and is_url(uri):
+            return None
+        try:
+            document = self.cache.get(uri)
+        except DocumentError:
+            return None  # reported where its source description is loaded
+        data = document.data
+        return document if isinstance(data, dict) and "arazzo" in data else None
 
     # -- loading
 
@@ -145,14 +158,14 @@ class SourceChecker:
                 hint="fix the syntax of the description at that position",
             )
             return
-        hint = None
-        if not is_url(source.url):
+        hint = exc.hint
+        if is_relative_reference(source.url):
             hint = "a relative url is resolved against the Arazzo document's own location"
         self.ctx.report(
             "source-not-found",
             url_pointer,
-            f"source description '{source.name}' cannot be loaded from '{source.url}' "
-            f"({exc.message}: {uri})",
+            f"source description '{source.name}' cannot be loaded from '{source.url}': "
+            + (exc.message if uri == source.url else f"{exc.message} (read as {uri})"),
             hint=hint,
         )
 
@@ -228,3 +241,4 @@ def check_sources(ctx: LintContext) -> None:
     checker = SourceChecker(ctx)
     checker.load_all()
     checker.check_workflows()
+    check_recursion(ctx, checker.arazzo_document)

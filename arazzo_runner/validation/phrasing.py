@@ -22,6 +22,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..document import join_pointer
 from ..errors import did_you_mean
+from ..jsontypes import json_text
 
 _EXTENSION = re.compile(r"^x-")
 _CRITERIA_LISTS = ("successCriteria", "criteria")
@@ -111,7 +112,7 @@ class Phrasing:
                 yield SchemaProblem(
                     "non-string-key",
                     pointer,
-                    f"{kind_of(_path(error))} has a non-string key {renamed[name]!r}",
+                    f"{kind_of(_path(error))} has a non-string key {json_text(renamed[name])}",
                 )
             if name in known or _EXTENSION.match(name):
                 continue
@@ -187,6 +188,15 @@ def _text(instance: Any, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _named(kind: str, instance: Any, field: str) -> str:
+    """``step 'pay'``, or ``a step without a stepId`` when it has no string one (never 'None')."""
+    value = _text(instance, field)
+    if value is not None:
+        return f"{kind} '{value}'"
+    article = "an" if kind[:1] in "aeiou" else "a"
+    return f"{article} {kind} without a {field}"
+
+
 def short(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -208,8 +218,8 @@ def _missing(error: ValidationError, name: str) -> str:
             return "not an Arazzo document: the 'arazzo' field is missing"
         return f"the document is missing the required field '{name}'"
     if name == "value" and kind_of(_path(error)) == "parameter":
-        parameter = _text(_instance(error), "name")
-        return f"parameter '{parameter}' is missing the required field 'value'"
+        parameter = _named("parameter", _instance(error), "name")
+        return f"{parameter} is missing the required field 'value'"
     return f"{_what(error)} is missing the required field '{name}'"
 
 
@@ -277,8 +287,9 @@ def _type_message(error: ValidationError, wanted: list[str], actual: str) -> tup
     if path and isinstance(path[-1], int):
         subject = f"each entry of '{_field(error)}'"
     hint = None
-    if "string" in wanted and isinstance(_instance(error), int | float):
-        hint = f"quote the value: '{_instance(error)}'"
+    if "string" in wanted and isinstance(_instance(error), bool | int | float):
+        # As the document writes it (true, 1.5), quoted: YAML then reads a string.
+        hint = f"quote the value: '{json_text(_instance(error))}'"
     return f"{subject} must be {words}, not {actual}", hint
 
 
@@ -388,8 +399,8 @@ def _not(_: Phrasing, error: ValidationError) -> Iterator[SchemaProblem]:
     yield SchemaProblem(
         "conflicting-action-target",
         _pointer(error),
-        f"{kind_of(_path(error))} '{_text(_instance(error), 'name')}' has both workflowId "
-        "and stepId",
+        f"{_named(kind_of(_path(error)) or 'action', _instance(error), 'name')} has both "
+        "workflowId and stepId",
         hint="they are mutually exclusive; keep the one the action goes to",
     )
 
@@ -425,15 +436,14 @@ def _target_problem(error: ValidationError, targets: list[str]) -> Iterator[Sche
     if "operationId" in targets:
         yield _step_target_problem(error, present)
     elif not present:
-        name = _text(instance, "name")
-        message = f"goto action '{name}' needs a stepId or a workflowId"
+        message = f"{_named('goto action', instance, 'name')} needs a stepId or a workflowId"
         yield SchemaProblem("missing-goto-target", _pointer(error), message)
     # An action with both targets breaks the schema's 'not' too, which says so for
     # every type of action: one defect, one diagnostic.
 
 
 def _step_target_problem(error: ValidationError, present: list[str]) -> SchemaProblem:
-    step = f"step '{_text(_instance(error), 'stepId')}'"
+    step = _named("step", _instance(error), "stepId")
     if not present:
         return SchemaProblem(
             "missing-step-target",

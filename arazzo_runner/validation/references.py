@@ -23,6 +23,23 @@ def is_known_workflow(ctx: LintContext, reference: str) -> bool | None:
     return None if any(s.type == "arazzo" for s in ctx.model.source_descriptions) else False
 
 
+def missing_workflow(ctx: LintContext, reference: str) -> tuple[str, str]:
+    """What to say about a workflow reference that names nothing, and the hint.
+
+    ``$sourceDescriptions.<name>.<id>`` of an OpenAPI source is a mix-up of a
+    workflow call with an operation: the message says so rather than "no workflow".
+    """
+    match = SOURCE_REFERENCE.match(reference)
+    source = ctx.model.source(match.group(1)) if match is not None else None
+    if match is not None and source is not None and source.type == "openapi":
+        return (
+            f"source description '{source.name}' is an OpenAPI description, which has no workflows",
+            f"to call its operation, write operationId: {reference} (not workflowId); a "
+            "workflow of another Arazzo document needs a source description of type arazzo",
+        )
+    return f"no workflow '{reference}' in this document", unknown_workflow_hint(ctx)
+
+
 def unknown_workflow_hint(ctx: LintContext) -> str:
     ids = ", ".join(w.workflow_id for w in ctx.model.workflows)
     return f"workflows in this document: {ids}" if ids else "the document defines no workflow"
@@ -53,12 +70,12 @@ def check_dependencies(ctx: LintContext) -> None:
             if source_prefix_unknown(ctx, target, pointer):
                 continue
             if is_known_workflow(ctx, target) is False:
+                what, hint = missing_workflow(ctx, target)
                 ctx.report(
                     "unknown-dependency",
                     pointer,
-                    f"workflow '{workflow.workflow_id}' depends on '{target}': no workflow "
-                    f"'{target}' in this document",
-                    hint=unknown_workflow_hint(ctx),
+                    f"workflow '{workflow.workflow_id}' depends on '{target}': {what}",
+                    hint,
                 )
     _check_cycles(ctx)
 
@@ -109,12 +126,9 @@ def check_step_workflows(ctx: LintContext, workflow: Workflow) -> None:
         if source_prefix_unknown(ctx, step.workflow_id, pointer):
             continue
         if is_known_workflow(ctx, step.workflow_id) is False:
+            what, hint = missing_workflow(ctx, step.workflow_id)
             ctx.report(
-                "unknown-workflow",
-                pointer,
-                f"step '{step.step_id}' calls a workflow: no workflow '{step.workflow_id}' in "
-                "this document",
-                hint=unknown_workflow_hint(ctx),
+                "unknown-workflow", pointer, f"step '{step.step_id}' calls a workflow: {what}", hint
             )
 
 
@@ -147,12 +161,14 @@ def _check_action_target(
     if target is None or source_prefix_unknown(ctx, target, at("workflowId")):
         return
     if is_known_workflow(ctx, target) is False:
+        what, hint = missing_workflow(ctx, target)
         ctx.report(
             "unknown-workflow",
             at("workflowId"),
-            f"{action.type} action '{action.name}' names {_named('workflowId', target)}: "
-            "no such workflow in this document",
-            hint=_target_hint(action, unknown_workflow_hint(ctx)),
+            f"{action.type} action '{action.name}': {what}"
+            if target
+            else f"{action.type} action '{action.name}' names an empty workflowId",
+            hint=_target_hint(action, hint),
         )
 
 

@@ -59,6 +59,7 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-step", ERROR, "references", "A stepId that names no step of the workflow."),
     ("unknown-dependency", ERROR, "references", "A dependsOn entry that names no workflow."),
     ("dependency-cycle", ERROR, "references", "Workflows that depend on each other in a loop."),
+    ("workflow-recursion", ERROR, "references", "Workflows that always call each other again."),
     ("invalid-reference", ERROR, "references", "A Reusable Object reference of the wrong form."),
     ("unresolved-component", ERROR, "references", "A $components reference to nothing."),
     ("unresolved-input-reference", ERROR, "references", "An inputs $ref to nothing."),
@@ -88,6 +89,9 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         "A payload replacement target that is not a JSON Pointer (non-XML body).",
     ),
     ("bare-expression", WARNING, "expressions", "An expression inside text without {braces}."),
+    ("partial-expression", ERROR, "expressions", "An output that is not one whole expression."),
+    ("text-after-expression", WARNING, "expressions", "A value: an expression, then more text."),
+    ("unknown-expression-root", WARNING, "expressions", "A value like $datetime.x: literal text."),
     # -- source descriptions
     ("source-not-found", ERROR, "sources", "A source description url that cannot be loaded."),
     ("unreadable-source", ERROR, "sources", "A source description that does not parse."),

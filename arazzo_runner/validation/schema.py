@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from ..document import join_pointer
+from ..jsontypes import schema_error_text
 from .phrasing import Phrasing, SchemaProblem, short
 
 SCHEMA_FILE = "arazzo-1.0.schema.json"
@@ -84,7 +85,7 @@ def _inputs_problems(schema: Any, pointer: str) -> Iterator[SchemaProblem]:
     yield SchemaProblem(
         "invalid-inputs-schema",
         join_pointer(pointer, *detail.absolute_path),
-        f"the inputs schema is not a valid JSON Schema 2020-12: {short(detail.message)}",
+        f"the inputs schema is not a valid JSON Schema 2020-12: {short(schema_error_text(detail))}",
         hint="see https://json-schema.org/draft/2020-12 for the keywords and their types",
     )
 

@@ -42,3 +42,17 @@ def corpus_path(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"corpus file not available: {relative}")
     return path
+
+
+def corpus_arazzo_documents() -> list[Path]:
+    """Every Arazzo document of the shared corpus (none when it is absent), sorted."""
+    if not CORPUS.exists():
+        return []
+    found = []
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "arazzo" in text[:2000] and "workflows" in text:
+            found.append(path)
+    return found

@@ -16,23 +16,9 @@ from arazzo_runner.api import load
 from arazzo_runner.diagnostics import Diagnostics
 from arazzo_runner.document import DocumentLimits, LoadOptions
 from arazzo_runner.errors import ArazzoError, DocumentError
-from tests._support.paths import CORPUS, needs_corpus
+from tests._support.paths import CORPUS, corpus_arazzo_documents, needs_corpus
 
-
-def arazzo_documents() -> list[Path]:
-    if not CORPUS.exists():
-        return []
-    found = []
-    for path in sorted(CORPUS.rglob("*")):
-        if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
-            continue
-        head = path.read_text(encoding="utf-8", errors="replace")[:2000]
-        if "arazzo" in head and "workflows" in path.read_text(encoding="utf-8", errors="replace"):
-            found.append(path)
-    return found
-
-
-DOCUMENTS = arazzo_documents()
+DOCUMENTS = corpus_arazzo_documents()
 pytestmark = needs_corpus
 
 

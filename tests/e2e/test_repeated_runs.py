@@ -79,6 +79,6 @@ def test_invalid_inputs_are_reported_after_valid_runs(sessions_server: Any) -> N
     assert info.value.message == (
         "invalid inputs for workflow 'pause-session-and-confirm':\n"
         "  - input 'acceptingJobs': 'no' is not of type 'boolean'\n"
-        "  - input 'sessionId': None is not of type 'string'"
+        "  - input 'sessionId': null is not of type 'string'"
     )
     assert len(sessions_server.requests.snapshot()) == 3  # the invalid run sent nothing

@@ -117,7 +117,7 @@ def test_github_format(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0].startswith(f"::warning file={path},line=32,col=")
     assert ",title=bare-expression::the expression $inputs.petId is embedded" in lines[0]
-    assert "%0Ahint: write it as " in lines[0]  # one line per annotation
+    assert "%0Ahint: write it as: " in lines[0]  # one line per annotation
     assert all(line.startswith("::") for line in lines)
 
 

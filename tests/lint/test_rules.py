@@ -54,6 +54,13 @@ SECOND_WORKFLOW = """\
           - {name: petId, in: path, value: '1'}
 """
 
+SELF_CALLING_WORKFLOW = """\
+  - workflowId: other
+    steps:
+      - stepId: again
+        workflowId: other
+"""
+
 CASES = [
     Case("unreadable-file", [("info:\n", "info: [\n")], "title"),
     Case("required-field", [("  title: Pets\n", "")], "version: 1.0.0"),
@@ -253,6 +260,12 @@ CASES = [
         "other]",
     ),
     Case(
+        "workflow-recursion",
+        [(WORKFLOW_END, WORKFLOW_END + SELF_CALLING_WORKFLOW)],
+        "other",
+        2,
+    ),
+    Case(
         "invalid-reference",
         [
             (
@@ -355,6 +368,21 @@ CASES = [
         [("value: $inputs.tenant", "value: tenant-$inputs.tenant")],
         "$inputs.tenant",
         1,
+    ),
+    Case(
+        "partial-expression",
+        [("name: $response.body#/name", "name: $response.body.items[0].name")],
+        "$response.body.items[0]",
+    ),
+    Case(
+        "text-after-expression",
+        [("value: $inputs.tenant", "value: '$inputs.tenant[0]'")],
+        "$inputs.tenant[0]",
+    ),
+    Case(
+        "unknown-expression-root",
+        [("value: $inputs.tenant", "value: $datetime.iso8601")],
+        "$datetime",
     ),
     Case(
         "source-not-found",

@@ -741,7 +741,7 @@ def test_jsonpath_and_xpath_types_compile(type_: Any, condition: str) -> None:
         ),
         (
             {"version": "xpath-30"},
-            "a criterion expression type object's type must be 'jsonpath' or 'xpath', not None",
+            "a criterion expression type object needs a type: 'jsonpath' or 'xpath'",
         ),
         (3, "a criterion type must be a string or a {type, version} object, not 3"),
     ],

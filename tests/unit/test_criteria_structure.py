@@ -105,7 +105,7 @@ def test_a_type_object_whose_type_is_not_a_string_is_refused() -> None:
     with pytest.raises(ExpressionError) as info:
         compile_criterion("$.a", {"type": ["jsonpath"], "version": GOESSNER}, "$response.body")
     assert info.value.field == "type"
-    assert "not ['jsonpath']" in info.value.message
+    assert 'not ["jsonpath"]' in info.value.message
 
 
 def test_names_imported_on_first_use() -> None:

@@ -420,7 +420,20 @@ def mutual_documents(tmp_path: Path) -> LoadedArazzo:
         {
             "workflowId": "middle",
             "steps": [
-                {"stepId": "back", "workflowId": "$sourceDescriptions.main.leaf"},
+                {
+                    "stepId": "back",
+                    "workflowId": "$sourceDescriptions.main.leaf",
+                    # On a branch: a call back to main on the straight path would
+                    # be a loop validation refuses (workflow-recursion).
+                    "onSuccess": [
+                        {
+                            "name": "on",
+                            "type": "goto",
+                            "stepId": "again",
+                            "criteria": [{"condition": "$statusCode == 200"}],
+                        }
+                    ],
+                },
                 {"stepId": "again", "workflowId": "$sourceDescriptions.main.main"},
             ],
         }

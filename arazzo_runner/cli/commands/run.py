@@ -122,6 +122,15 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
         type=positive_seconds("--max-duration"),
         help="stop the run after SECONDS of wall-clock time, waits included (default: 900)",
     )
+    parser.add_argument(
+        "--max-nesting",
+        metavar="N",
+        # The engine's DEFAULT_MAX_NESTING and MAX_NESTING_CEILING, written out so that
+        # parsing the command line does not import the engine.
+        type=whole_number("--max-nesting", 1, 100),
+        help="stop the run when workflows would be nested more than N deep (default: 50, "
+        "at most 100); guards against a workflow that calls itself again",
+    )
 
 
 def _add_transport_arguments(parser: argparse.ArgumentParser) -> None:
