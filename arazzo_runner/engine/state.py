@@ -157,9 +157,6 @@ def place_limit(result: StepResult, exc: RunLimitExceeded) -> None:
     The step where the limit struck carries the message; the steps that called
     workflows on the way there only point to it, so that it is printed once.
     """
-    if result.error is not None:
-        mark_stopped(result, str(exc))
-        return
     if exc.placed:
         mark_stopped(result, "stopped by the run limit reached in a workflow it called")
         return

@@ -159,7 +159,8 @@ def test_a_step_that_calls_its_workflow_on_a_branch_says_where_the_limit_struck(
     result = run_cli("run", str(path), "--server", f"api={server.base_url}", "--max-nesting", "3")
     assert result.exit_code == 1, result.stderr
     assert len(server.received) == 3
-    assert result.stdout.count("nested 4 workflows deep, beyond the limit of 3") == 1
+    # Once on the step where the limit struck, once in the run's summary at the end.
+    assert result.stdout.count("nested 4 workflows deep, beyond the limit of 3") == 2
     assert result.stdout.count("stopped by the run limit reached in a workflow it called") == 2
 
 
