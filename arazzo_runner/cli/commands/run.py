@@ -177,7 +177,8 @@ def _add_reporting_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="also write a report: json=FILE, junit=FILE or har=FILE (repeatable; written "
-        "even when the workflow fails)",
+        "even when the workflow fails); with --inputs-each one file for every run, or one "
+        "per run when FILE contains {line}",
     )
     parser.add_argument(
         "--show-secrets",
