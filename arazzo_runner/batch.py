@@ -94,7 +94,9 @@ class BatchRun:
     """One workflow run once per input line, at most ``concurrency`` runs at once.
 
     ``sink`` receives each result in input order as soon as it can; ``listener``
-    hears every run's events (the runs interleave).
+    hears every run's events (the runs interleave); ``listener_for`` gives a
+    listener of one line's run only (a report's recorder, which must not see
+    the exchanges of the runs beside it).
     """
 
     loaded: LoadedArazzo
@@ -103,6 +105,7 @@ class BatchRun:
     concurrency: int = 1
     sink: ResultSink | None = None
     listener: RunListener | None = None
+    listener_for: Callable[[InputLine], RunListener | None] | None = None
 
     def run(self, lines: list[InputLine]) -> BatchReport:
         """Run every line; blocks until all are done."""
@@ -136,14 +139,25 @@ class BatchRun:
     ) -> None:
         while not queue.empty():
             index = queue.get_nowait()
+            item = ordered.lines[index]
             result = await self.loaded.arun(
                 self.workflow.workflow_id,
-                ordered.lines[index].inputs,
+                item.inputs,
                 client=client,
                 options=self.options,
-                listener=self.listener,
+                listener=self._listener(item),
             )
             ordered.finished(index, result)
+
+    def _listener(self, item: InputLine) -> RunListener | None:
+        own = self.listener_for(item) if self.listener_for is not None else None
+        if own is None:
+            return self.listener
+        if self.listener is None:
+            return own
+        from .engine import Listeners
+
+        return Listeners([self.listener, own])
 
 
 class _InOrder:

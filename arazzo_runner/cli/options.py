@@ -31,8 +31,18 @@ def check_combinations(args: argparse.Namespace) -> None:
     """Options that are each well-formed but do not go together."""
     if args.concurrency is not None and args.inputs_each is None:
         raise UsageError("--concurrency only applies with --inputs-each")
-    if args.report and (args.dry_run or args.inputs_each is not None):
-        raise UsageError("--report applies to a single run, not to --dry-run or --inputs-each")
+    if args.report and args.dry_run:
+        raise UsageError(
+            "--report needs a run: --dry-run sends nothing, so there is nothing to report",
+            hint="drop --report, or drop --dry-run to run the workflow",
+        )
+    if args.inputs_each is None:
+        for spec in args.report:
+            if spec.per_run:
+                raise UsageError(
+                    f"--report {spec.kind}: '{{line}}' in {spec.path.name} names one report "
+                    "per line of --inputs-each, and there is no --inputs-each",
+                )
     check_distinct_reports(args.report)
 
 

@@ -1,6 +1,8 @@
 """Report files: which kinds there are, and writing them atomically after the run.
 
 The ``--report KIND=FILE`` option itself is read and checked by ``cli/args.py``.
+With ``--inputs-each`` a report is one file for every line's run, or one file
+per run when its name holds :data:`LINE_PLACEHOLDER`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ if TYPE_CHECKING:
     from .recorder import RunRecorder
 
 Renderer = Callable[["WorkflowResult", "RunRecorder", "SecretMasker"], str]
+LineRun = tuple[int | None, "WorkflowResult", "RunRecorder"]
+"""One top-level run and the input line it came from (None for a single run)."""
+ManyRenderer = Callable[[list[LineRun], "SecretMasker"], str]
 KINDS = ("json", "junit", "har")
+LINE_PLACEHOLDER = "{line}"
+"""In a report's file name: one report per ``--inputs-each`` run, named by its line number."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,26 @@ class ReportSpec:
         from . import har, json_report, junit
 
         return {"json": json_report.render, "junit": junit.render, "har": har.render}[self.kind]
+
+    def many_renderer(self) -> ManyRenderer:
+        from . import har, json_report, junit
+
+        renderers: dict[str, ManyRenderer] = {
+            "json": json_report.render_many,
+            "junit": junit.render_many,
+            "har": har.render_many,
+        }
+        return renderers[self.kind]
+
+    @property
+    def per_run(self) -> bool:
+        """Whether the file name asks for one report per ``--inputs-each`` run."""
+        return LINE_PLACEHOLDER in self.path.name
+
+    def for_line(self, line: int) -> ReportSpec:
+        """The report of the run of input line ``line``."""
+        name = self.path.name.replace(LINE_PLACEHOLDER, str(line))
+        return ReportSpec(self.kind, self.path.with_name(name))
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -62,6 +89,11 @@ def _umask() -> int:
     return current
 
 
+def _problem(spec: ReportSpec, exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"cannot write the {spec.kind} report to {spec.path}: {reason}"
+
+
 def write_reports(
     specs: list[ReportSpec],
     result: WorkflowResult,
@@ -74,6 +106,18 @@ def write_reports(
         try:
             write_atomically(spec.path, spec.renderer()(result, recorder, masker))
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            problems.append(f"cannot write the {spec.kind} report to {spec.path}: {reason}")
+            problems.append(_problem(spec, exc))
+    return problems
+
+
+def write_combined_reports(
+    specs: list[ReportSpec], runs: list[LineRun], masker: SecretMasker
+) -> list[str]:
+    """Write each report of every run at once; one message per report that could not be written."""
+    problems = []
+    for spec in specs:
+        try:
+            write_atomically(spec.path, spec.many_renderer()(runs, masker))
+        except OSError as exc:
+            problems.append(_problem(spec, exc))
     return problems

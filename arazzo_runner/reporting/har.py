@@ -8,6 +8,9 @@ base64 with ``"encoding": "base64"``. A request that got no response
 (custom fields start with ``_``, as HAR 1.2 allows). Secrets are masked,
 in bodies before base64 encoding.
 
+With ``--inputs-each`` one log holds every line's run: a page per line
+(``id`` ``line-N``), its entries pointing to it and carrying ``_line``.
+
 HAR 1.2: http://www.softwareishard.com/blog/har-12-spec/
 """
 
@@ -73,12 +76,12 @@ def _content_type(headers: list[tuple[str, str]]) -> str:
     return header_value(headers, "content-type") or ""
 
 
-def entry(exchange: Exchange, masker: SecretMasker) -> dict[str, Any]:
+def entry(exchange: Exchange, masker: SecretMasker, page_id: str = PAGE_ID) -> dict[str, Any]:
     """One HAR entry: an attempt's request, its response (or the error), and timings."""
     response = exchange.response
     elapsed = max(exchange.elapsed_ms, 0.0)
     return {
-        "pageref": PAGE_ID,
+        "pageref": page_id,
         "startedDateTime": iso_time(exchange.started),
         "time": round(elapsed, 3),
         "request": _har_request(exchange, masker),
@@ -177,23 +180,28 @@ def _timings(elapsed_ms: float) -> dict[str, float]:
 
 
 def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> dict[str, Any]:
-    timing = recorder.timing(result)
-    started = timing.started if timing else (recorder.started or None)
-    entries = [entry(e, masker) for e in recorder.exchanges]
-    page = {
-        "startedDateTime": iso_time(started) or (entries[0]["startedDateTime"] if entries else ""),
-        "id": PAGE_ID,
-        "title": f"workflow {result.workflow_id} ({result.status})",
-        "pageTimings": {
-            "onContentLoad": -1,
-            "onLoad": round(timing.duration_ms, 3) if timing else -1,
-        },
-    }
+    return build_many([(None, result, recorder)], masker)
+
+
+def build_many(
+    runs: list[tuple[int | None, WorkflowResult, RunRecorder]], masker: SecretMasker
+) -> dict[str, Any]:
+    """One HAR log for several top-level runs: a page per run (per input line), in order."""
+    pages: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    for line, result, recorder in runs:
+        page_id = PAGE_ID if line is None else f"line-{line}"
+        own = [entry(e, masker, page_id) for e in recorder.exchanges]
+        if line is not None:
+            for item in own:
+                item["_line"] = line
+        pages.append(_page(result, recorder, page_id, own, line))
+        entries.extend(own)
     log = {
         "log": {
             "version": "1.2",
             "creator": {"name": "arazzo-runner", "version": __version__},
-            "pages": [page],
+            "pages": pages,
             "entries": entries,
         }
     }
@@ -201,5 +209,32 @@ def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -
     return masked
 
 
+def _page(
+    result: WorkflowResult,
+    recorder: RunRecorder,
+    page_id: str,
+    entries: list[dict[str, Any]],
+    line: int | None,
+) -> dict[str, Any]:
+    timing = recorder.timing(result)
+    started = timing.started if timing else (recorder.started or None)
+    title = f"workflow {result.workflow_id} ({result.status})"
+    return {
+        "startedDateTime": iso_time(started) or (entries[0]["startedDateTime"] if entries else ""),
+        "id": page_id,
+        "title": title if line is None else f"line {line}: {title}",
+        "pageTimings": {
+            "onContentLoad": -1,
+            "onLoad": round(timing.duration_ms, 3) if timing else -1,
+        },
+    }
+
+
 def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:
     return json.dumps(build(result, recorder, masker), indent=2, ensure_ascii=False)
+
+
+def render_many(
+    runs: list[tuple[int | None, WorkflowResult, RunRecorder]], masker: SecretMasker
+) -> str:
+    return json.dumps(build_many(runs, masker), indent=2, ensure_ascii=False)

@@ -14,6 +14,10 @@ included), in the order they were sent::
                             "headers": [...], "body": ...}}]}
 
 Secrets are masked everywhere in it.
+
+With ``--inputs-each`` one file holds every line's run, in line order::
+
+    {"succeeded": 2, "failed": 1, "runs": [{"line": 1, "workflowId": ..., "exchanges": [...]}, ...]}
 """
 
 from __future__ import annotations
@@ -64,6 +68,23 @@ def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -
     document["exchanges"] = [exchange_json(e, masker) for e in recorder.exchanges]
     masked: dict[str, Any] = masker.mask_value(document)
     return masked
+
+
+def build_many(
+    runs: list[tuple[int | None, WorkflowResult, RunRecorder]], masker: SecretMasker
+) -> dict[str, Any]:
+    """Every line's run of ``--inputs-each`` in line order, each as a single run's report."""
+    documents = [
+        {"line": line, **build(result, recorder, masker)} for line, result, recorder in runs
+    ]
+    succeeded = sum(1 for _, result, _ in runs if result.succeeded)
+    return {"succeeded": succeeded, "failed": len(runs) - succeeded, "runs": documents}
+
+
+def render_many(
+    runs: list[tuple[int | None, WorkflowResult, RunRecorder]], masker: SecretMasker
+) -> str:
+    return json.dumps(build_many(runs, masker), indent=2, ensure_ascii=False, default=str)
 
 
 def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:

@@ -6,6 +6,9 @@ step execution (``classname`` = workflowId, ``name`` = stepId; a step that a
 goto runs again appears again; retries of a step are one execution, listed
 in its ``<system-out>``). A failed step has ``<failure message="reason">``,
 a step that did not run ``<skipped/>``; times are in seconds.
+
+With ``--inputs-each`` one file holds every line's runs, in line order, their
+suites and test cases named ``workflowId (line N)``.
 """
 
 from __future__ import annotations
@@ -59,18 +62,31 @@ _COUNTS = ("tests", "failures", "skipped")
 
 
 def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> ET.Element:
+    return build_many([(None, result, recorder)], masker)
+
+
+def build_many(
+    runs: list[tuple[int | None, WorkflowResult, RunRecorder]], masker: SecretMasker
+) -> ET.Element:
+    """One ``<testsuites>`` for several top-level runs, each numbered by its input line.
+
+    With a line, suite and test case names carry ``(line N)`` so that CI systems,
+    which key test cases by class and name, keep every line's steps apart.
+    """
+
     def text(value: str) -> str:
         return _NOT_XML.sub("\ufffd", masker.mask(value))
 
     root = ET.Element("testsuites", name="arazzo")
     totals = dict.fromkeys(_COUNTS, 0)
     total_ms = 0.0
-    for run in workflow_runs(result):
-        suite, duration = _suite(root, run, recorder, text)
-        for key in totals:
-            totals[key] += int(suite.get(key, "0"))
-        if run is result:
-            total_ms = duration
+    for line, result, recorder in runs:
+        for run in workflow_runs(result):
+            suite, duration = _suite(root, run, recorder, text, line)
+            for key in totals:
+                totals[key] += int(suite.get(key, "0"))
+            if run is result:
+                total_ms += duration
     for key, value in totals.items():
         root.set(key, str(value))
     root.set("errors", "0")
@@ -79,16 +95,23 @@ def build(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -
 
 
 def _suite(
-    root: ET.Element, run: WorkflowResult, recorder: RunRecorder, text: Callable[[str], str]
+    root: ET.Element,
+    run: WorkflowResult,
+    recorder: RunRecorder,
+    text: Callable[[str], str],
+    line: int | None,
 ) -> tuple[ET.Element, float]:
     """The ``<testsuite>`` of one workflow run, and its duration in milliseconds."""
-    suite = ET.SubElement(root, "testsuite", name=text(run.workflow_id))
+    name = text(run.workflow_id if line is None else f"{run.workflow_id} (line {line})")
+    suite = ET.SubElement(root, "testsuite", name=name)
     timing = recorder.timing(run)
     duration = timing.duration_ms if timing else sum(s.duration_ms or 0 for s in run.steps)
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="status", value=str(run.status))
+    if line is not None:
+        ET.SubElement(properties, "property", name="line", value=str(line))
     for step in run.steps:
-        _testcase(suite, run, step, text)
+        _testcase(suite, name, step, text)
     if run.error is not None and not run.succeeded:
         where = f"step {run.error.step_id}: " if run.error.step_id else ""
         ET.SubElement(suite, "system-err").text = text(where + run.error.message)
@@ -104,12 +127,12 @@ def _suite(
 
 
 def _testcase(
-    suite: ET.Element, run: WorkflowResult, step: StepResult, text: Callable[[str], str]
+    suite: ET.Element, classname: str, step: StepResult, text: Callable[[str], str]
 ) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
-        classname=text(run.workflow_id),
+        classname=classname,
         name=text(step.step_id),
         time=_seconds(step.duration_ms),
     )
@@ -144,6 +167,15 @@ def _step_details(step: StepResult) -> str:
 
 
 def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:
-    root = build(result, recorder, masker)
+    return _xml(build(result, recorder, masker))
+
+
+def render_many(
+    runs: list[tuple[int | None, WorkflowResult, RunRecorder]], masker: SecretMasker
+) -> str:
+    return _xml(build_many(runs, masker))
+
+
+def _xml(root: ET.Element) -> str:
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -11,7 +11,7 @@ import argparse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...errors import EXIT_OK, EXIT_WORKFLOW_FAILED
+from ...errors import EXIT_CANNOT_START, EXIT_OK, EXIT_WORKFLOW_FAILED
 from ..args import (
     AUTH,
     INPUT,
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ...document import Workflow
     from ...engine import RunOptions
     from ...masking import SecretMasker
+    from ...reporting.files import LineRun, ReportSpec
+    from ...reporting.recorder import RunRecorder
     from ...results import WorkflowResult
     from ..console import Console
     from ..session import WarningPrinter
@@ -184,7 +186,8 @@ def _add_reporting_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="also write a report: json=FILE, junit=FILE or har=FILE (repeatable; written "
-        "even when the workflow fails)",
+        "even when the workflow fails); with --inputs-each one file for every run, or one "
+        "per run when FILE contains {line}",
     )
     parser.add_argument(
         "--show-secrets",
@@ -300,6 +303,8 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     inputs = gather_inputs(workflow, console, args.inputs, args.input)
     options = run_options(args, config, loaded.document, found_credentials)
     ready = _Ready(loaded, workflow, inputs, options, warnings)
+    if args.dry_run and args.inputs_each is not None:
+        return _dry_run_each(ready, args, console, masker)
     if args.dry_run:
         return _dry_run(ready, args.output, console)
     if args.inputs_each is not None:
@@ -347,27 +352,118 @@ def _dry_run(ready: _Ready, output: str, console: Console) -> int:
     return EXIT_OK
 
 
-def _run_each(
+def _checked_lines(
     ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
-) -> int:
-    from ...batch import BatchRun, check_input_lines, json_line, print_batch_summary
-    from ...masking import SecretLearner
+) -> list[InputLine]:
+    """Every line of ``--inputs-each``, checked before anything is sent; their secrets known."""
+    from ...batch import check_input_lines
     from ..inputs import read_input_lines
 
     lines = read_input_lines(args.inputs_each, console.stdin, ready.inputs)
     lines = check_input_lines(ready.loaded, ready.workflow, lines, args.inputs_each)
     for item in lines:  # every line's secret inputs are masked in every line's output
         masker.add_workflow_inputs(ready.workflow, item.inputs)
+    return lines
 
-    def write_json_line(item: InputLine, result: WorkflowResult) -> None:
-        print(json_line(item, result, masker.mask_value), file=console.stdout, flush=True)
 
-    sink = write_json_line if args.output == "json" else None
+def _dry_run_each(
+    ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
+) -> int:
+    """Plan the run of every line: one JSON line each, or each plan's text under its line."""
+    import json
+
+    from ...dry_run import plan_run
+    from ...reporting.describe import render_plan
+
+    lines = _checked_lines(ready, args, console, masker)
+    for number, item in enumerate(lines):
+        plan = plan_run(
+            ready.loaded, ready.workflow.workflow_id, item.inputs, options=ready.options
+        )
+        document = masker.mask_value({"line": item.line, **plan.to_json()})
+        if args.output == "json":
+            print(json.dumps(document, ensure_ascii=False, default=str), file=console.stdout)
+            continue
+        if number:
+            print(file=console.stdout)
+        print(f"line {item.line}:", file=console.stdout)
+        render_plan(document, console.stdout)
+    if args.output == "text":
+        print(f"{len(lines)} runs planned; nothing was sent", file=console.stdout)
+    return EXIT_OK
+
+
+def _run_each(
+    ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
+) -> int:
+    from ...batch import BatchRun, json_line, print_batch_summary
+    from ...masking import SecretLearner
+
+    lines = _checked_lines(ready, args, console, masker)
+    reports = _BatchReports(args.report, masker)
+
+    def finished(item: InputLine, result: WorkflowResult) -> None:
+        if args.output == "json":
+            print(json_line(item, result, masker.mask_value), file=console.stdout, flush=True)
+        reports.finished(item, result)
+
     learner = SecretLearner(masker, ready.loaded.sources)
     concurrency = args.concurrency or 1
-    report = BatchRun(ready.loaded, ready.workflow, ready.options, concurrency, sink, learner).run(
-        lines
+    batch = BatchRun(
+        ready.loaded,
+        ready.workflow,
+        ready.options,
+        concurrency,
+        finished,
+        learner,
+        reports.recorder,
     )
+    report = batch.run(lines)
     if args.output == "text":
         print_batch_summary(report, console.stdout, masker.mask)
+    problems = reports.finish()
+    for problem in problems:
+        print(masker.mask(f"error: {problem}"), file=console.stderr)
+    if problems:
+        return EXIT_CANNOT_START  # as for a single run: a missing report fails the build
     return EXIT_OK if report.all_succeeded else EXIT_WORKFLOW_FAILED
+
+
+class _BatchReports:
+    """The ``--report`` files of ``--inputs-each``: per run (``{line}``) or combined."""
+
+    def __init__(self, specs: list[ReportSpec], masker: SecretMasker) -> None:
+        self.per_run = [spec for spec in specs if spec.per_run]
+        self.combined = [spec for spec in specs if not spec.per_run]
+        self.masker = masker
+        self.recorders: dict[int, RunRecorder] = {}
+        self.runs: list[LineRun] = []
+        self.problems: list[str] = []
+
+    def recorder(self, item: InputLine) -> RunRecorder | None:
+        """A recorder of its own for each line's run (runs interleave with --concurrency)."""
+        from ...reporting.recorder import RunRecorder
+
+        if not (self.per_run or self.combined):
+            return None
+        recorder = self.recorders[item.line] = RunRecorder()
+        return recorder
+
+    def finished(self, item: InputLine, result: WorkflowResult) -> None:
+        """Called in line order: a run's own reports are written the moment it is done."""
+        from ...reporting.files import write_reports
+
+        recorder = self.recorders.pop(item.line, None)
+        if recorder is None:
+            return
+        specs = [spec.for_line(item.line) for spec in self.per_run]
+        self.problems += write_reports(specs, result, recorder, self.masker)
+        if self.combined:
+            self.runs.append((item.line, result, recorder))
+
+    def finish(self) -> list[str]:
+        from ...reporting.files import write_combined_reports
+
+        if self.combined:
+            self.problems += write_combined_reports(self.combined, self.runs, self.masker)
+        return self.problems
