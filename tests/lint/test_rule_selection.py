@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -160,7 +161,13 @@ def test_run_accepts_a_config_file_with_a_validate_table(tmp_path: Path) -> None
     assert "unknown setting" not in result.stderr
 
 
-def test_the_readme_workflow_passes_strict() -> None:
-    result = run_cli("validate", "--strict", str(WORKFLOW.relative_to(ROOT)))
+def test_the_readme_workflow_passes_strict_but_for_its_published_style() -> None:
+    """The workflow is the published IBM document byte for byte; only style advice remains."""
+    path = str(WORKFLOW.relative_to(ROOT))
+    strict = run_cli("validate", "--strict", "--output", "json", path)
+    assert strict.exit_code == 1
+    rules = {d["rule"] for f in json.loads(strict.stdout)["files"] for d in f["diagnostics"]}
+    assert rules == {"bare-expression"}
+    result = run_cli("validate", "--strict", "--ignore", "bare-expression", path)
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.strip() == "0 errors, 0 warnings in 1 file"
+    assert result.stdout.strip().startswith("0 errors, 0 warnings in 1 file")
