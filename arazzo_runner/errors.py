@@ -8,7 +8,6 @@ Python traceback for one of these.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -140,6 +139,8 @@ def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> str | 
     same = [name for name in choices if folded(name) == folded(word)]
     if same:
         return same[0]
+    import difflib  # only error paths need it; every start would pay for it otherwise
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return close[0] if close else None
 

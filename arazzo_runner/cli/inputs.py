@@ -44,7 +44,7 @@ def typed_inputs(pairs: Sequence[tuple[str, str]], workflow: Workflow) -> dict[s
     Every problem is reported at once (unknown names with a did-you-mean, values
     of the wrong type), so that one corrected command line runs.
     """
-    from ..engine import parse_input_pairs
+    from ..engine import convert_input
 
     declared = workflow.input_properties
     values: dict[str, Any] = {}
@@ -58,8 +58,7 @@ def typed_inputs(pairs: Sequence[tuple[str, str]], workflow: Workflow) -> dict[s
             )
             continue
         try:
-            # The engine converts NAME=VALUE text; the argument parser has checked its form.
-            values.update(parse_input_pairs([f"{name}={text}"], workflow))
+            values[name] = convert_input(name, text, declared.get(name))
         except InputError as exc:
             problems.append(exc.message)
     if problems:

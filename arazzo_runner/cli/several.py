@@ -11,11 +11,10 @@ exit code is 0 only when all succeeded.
 from __future__ import annotations
 
 import argparse
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EXIT_OK, EXIT_WORKFLOW_FAILED, InputError, UsageError
+from ..errors import EXIT_OK, EXIT_WORKFLOW_FAILED, InputError, UsageError, did_you_mean
 
 if TYPE_CHECKING:
     from ..api import LoadedArazzo
@@ -107,8 +106,8 @@ def _refuse_undeclared(names: set[str], workflows: list[Workflow], option: str) 
     known = sorted({name for w in workflows for name in w.input_properties})
     for name in sorted(names):
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"their inputs: {', '.join(known)}"
+            close = did_you_mean(name, known)
+            hint = f"did you mean '{close}'?" if close else f"their inputs: {', '.join(known)}"
             message = f"{option}no workflow being run has an input named '{name}'"
             raise InputError(message, hint=hint)
 

@@ -10,16 +10,9 @@ when a known name is close.
 from __future__ import annotations
 
 import argparse
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from ..errors import UsageError
-
-
-def closest(word: str, known: Iterable[str]) -> str | None:
-    """The known name closest to ``word``, if one is close enough to be a likely typo."""
-    found = difflib.get_close_matches(word, sorted(set(known)), n=1, cutoff=0.6)
-    return found[0] if found else None
+from ..errors import UsageError, did_you_mean
 
 
 def usage_hint(prog: str, suggestion: str | None = None) -> str:
@@ -32,7 +25,7 @@ def invalid_choice(action: argparse.Action, value: object) -> tuple[str, str | N
     """The message for a value that is not among ``action.choices``, and the likely one."""
     choices = [str(choice) for choice in action.choices or ()]
     listed = ", ".join(f"'{choice}'" for choice in choices)
-    return f"invalid choice: '{value}' (choose from {listed})", closest(str(value), choices)
+    return f"invalid choice: '{value}' (choose from {listed})", did_you_mean(str(value), choices)
 
 
 def unrecognized(
@@ -53,7 +46,7 @@ def unrecognized(
         )
     return UsageError(
         f"{parser.prog} has no option {name}",
-        hint=usage_hint(parser.prog, closest(name, options)),
+        hint=usage_hint(parser.prog, did_you_mean(name, options)),
     )
 
 

@@ -16,7 +16,6 @@ would otherwise say why it was not checked.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +24,7 @@ from fnmatch import fnmatchcase
 from pathlib import PurePath
 
 from ..diagnostics import Diagnostic
-from ..errors import UsageError
+from ..errors import UsageError, did_you_mean
 from .rules import RULES
 
 ALWAYS_REPORTED = frozenset({"unreadable-file"})
@@ -54,9 +53,9 @@ def expand_rules(names: Iterable[str], origin: str) -> frozenset[str]:
 
 
 def _suggest(name: str) -> str:
-    close = difflib.get_close_matches(name, [*RULES, *GROUPS], n=1, cutoff=0.6)
+    close = did_you_mean(name, [*RULES, *GROUPS])
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     return "rule ids and groups are listed in docs/validate.md#rules"
 
 
@@ -125,8 +124,8 @@ class _Comments:
         named = {part.strip() for part in match.group(1).split(",") if part.strip()}
         for unknown in sorted(named - set(RULES) - set(GROUPS)):
             note = f"{location.file}:{location.line}: unknown rule '{unknown}' in an ignore comment"
-            close = difflib.get_close_matches(unknown, [*RULES, *GROUPS], n=1, cutoff=0.6)
-            note += f" (did you mean '{close[0]}'?)" if close else ""
+            close = did_you_mean(unknown, [*RULES, *GROUPS])
+            note += f" (did you mean '{close}'?)" if close else ""
             if note not in self.notes:
                 self.notes.append(note)
         groups = {rule.id for rule in RULES.values() if rule.group in named}
@@ -166,8 +165,8 @@ def selection_from_table(
     known = ("select", "ignore", "per-file-ignores", "strict")
     for key in table:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"settings: {', '.join(known)}"
+            close = did_you_mean(key, known)
+            hint = f"did you mean '{close}'?" if close else f"settings: {', '.join(known)}"
             raise UsageError(f"{origin}: unknown setting 'validate.{key}'", hint=hint)
     strict = table.get("strict", False)
     if not isinstance(strict, bool):
