@@ -151,7 +151,8 @@ def _needs_newer_version(problem: SchemaProblem) -> SchemaProblem:
         "needs-arazzo-1.1",
         problem.pointer,
         f"'{field}' in {where} needs arazzo: 1.1.0 (this document declares Arazzo 1.0)",
-        hint="declare arazzo: 1.1.0 to use it (`arazzo upgrade` rewrites the document), or remove it",
+        hint="declare arazzo: 1.1.0 to use it (`arazzo upgrade` rewrites the document), "
+        "or remove it",
         key=True,
     )
 
