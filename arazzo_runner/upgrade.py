@@ -8,10 +8,14 @@ docs/upgrading.md for the list and docs/semantics.md for the readings):
 
 * a step that refers to the outputs of a step written after it (1.1 makes the
   reference a dependency and runs the later step first), or sends its own outputs;
-* ``{$`` in a regex, JSONPath or XPath condition (1.1 substitutes it);
 * a literal object with ``context``, ``selector`` and ``type`` where 1.1 accepts a
   Selector Object (1.1 sends what it selects);
 * ids and names that 1.1 runtime expressions cannot name.
+
+A literal ``{$`` in a regex, JSONPath or XPath condition (text in a strict 1.0
+reading, an expression in 1.1) needs no check of its own: this runner already reads
+``{$...}`` in conditions as 1.1 does, and a ``{$`` that opens no complete expression
+is a validation error of the 1.0 document, which is reported first.
 
 The version is changed in the text itself, at the characters the parser says it
 occupies, so comments, key order, quoting, blank lines, line endings, the
@@ -57,10 +61,7 @@ _VERSION_1_1 = re.compile(r"^1\.1\.\d+(-.+)?$")
 # identifier for input and output names (dots allowed).
 _STRICT_IDENTIFIER = re.compile(r"^[A-Za-z0-9_\-]+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9.\-_]+$")
-_EMBEDDING_TYPES = frozenset({"regex", "jsonpath", "xpath"})
 _SELECTOR_FIELDS = frozenset({"context", "selector", "type"})
-_ACTION_LISTS = ("successActions", "failureActions")
-_STEP_ACTION_LISTS = ("onSuccess", "onFailure")
 
 
 class Outcome(StrEnum):
@@ -132,7 +133,6 @@ def meaning_changes(document: LoadedDocument, model: ArazzoDocument) -> list[Dia
     found = [
         *_identifiers(document, model),
         *_step_references(document, model),
-        *_embedded_in_conditions(document),
         *_selector_shapes(document),
     ]
     unique = list(dict.fromkeys(found))
@@ -293,65 +293,6 @@ def _leaf_with(data: Any, pointer: str, text: str) -> str:
         elif isinstance(value, list):
             pending[:0] = [(join_pointer(at, i), v) for i, v in enumerate(value)]
     return pointer
-
-
-# --------------------------------------------------------------------------- conditions
-
-
-def _embedded_in_conditions(document: LoadedDocument) -> Iterator[Diagnostic]:
-    """``{$`` in a regex, JSONPath or XPath condition: text in 1.0, an expression in 1.1."""
-    for pointer, criterion in _criteria(document.data):
-        condition = criterion.get("condition")
-        kind = criterion.get("type")
-        kind = kind.get("type") if isinstance(kind, dict) else kind
-        if kind not in _EMBEDDING_TYPES or not isinstance(condition, str):
-            continue
-        start = condition.find("{$")
-        if start < 0:
-            continue
-        close = condition.find("}", start)
-        fragment = condition[start : close + 1 if close >= 0 else start + 20]
-        yield _problem(
-            document,
-            join_pointer(pointer, "condition"),
-            f"this {kind} condition contains '{fragment}', which Arazzo 1.0 matches as "
-            "written and Arazzo 1.1 replaces with the value of a runtime expression",
-            "write it so that no '{' is directly followed by '$' (a regex can write "
-            "'\\{\\$', a JSONPath string '\\u007b$', an XPath string concat('{', '$...')), "
-            "then upgrade again",
-            "upgrade-embedded-expression",
-        )
-
-
-def _criteria(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every Criterion Object written in the document, with its pointer."""
-    for w_index, workflow in enumerate(_list(_get(data, "workflows"))):
-        base = f"/workflows/{w_index}"
-        for field in _ACTION_LISTS:
-            yield from _action_criteria(_get(workflow, field), f"{base}/{field}")
-        for s_index, step in enumerate(_list(_get(workflow, "steps"))):
-            at = f"{base}/steps/{s_index}"
-            for c_index, criterion in enumerate(_list(_get(step, "successCriteria"))):
-                if isinstance(criterion, dict):
-                    yield f"{at}/successCriteria/{c_index}", criterion
-            for field in _STEP_ACTION_LISTS:
-                yield from _action_criteria(_get(step, field), f"{at}/{field}")
-    components = _get(data, "components")
-    for field in _ACTION_LISTS:
-        section = _get(components, field)
-        for name, action in section.items() if isinstance(section, dict) else ():
-            yield from _one_action_criteria(action, join_pointer("/components", field, name))
-
-
-def _action_criteria(actions: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for index, action in enumerate(_list(actions)):
-        yield from _one_action_criteria(action, f"{pointer}/{index}")
-
-
-def _one_action_criteria(action: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for index, criterion in enumerate(_list(_get(action, "criteria"))):
-        if isinstance(criterion, dict):
-            yield f"{pointer}/criteria/{index}", criterion
 
 
 # --------------------------------------------------------------------------- selector shapes

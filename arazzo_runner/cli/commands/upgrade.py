@@ -35,7 +35,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def execute(args: argparse.Namespace, console: Console) -> int:
-    from ...upgrade import Outcome, upgrade_file, write_atomically
+    from ...upgrade import Outcome, upgrade_file
 
     result = upgrade_file(args.file)
     if result.outcome is Outcome.REFUSED:
@@ -51,11 +51,25 @@ def execute(args: argparse.Namespace, console: Console) -> int:
         return EXIT_OK
     assert result.upgraded is not None
     if args.write:
-        write_atomically(args.file, result.upgraded)
+        _write(args.file, result.upgraded)
         print(f"{args.file}: upgraded from Arazzo {result.version} to 1.1.0", file=console.stdout)
     else:
         console.stdout.write(result.text)
     return EXIT_OK
+
+
+def _write(path: str, content: bytes) -> None:
+    from ...errors import DocumentError, SourceLocation
+    from ...upgrade import write_atomically
+
+    try:
+        write_atomically(path, content)
+    except OSError as exc:
+        raise DocumentError(
+            f"cannot write the upgraded document: {exc.strerror or exc}; the file is unchanged",
+            location=SourceLocation(path),
+            hint="check that the directory is writable, or print the document without --write",
+        ) from None
 
 
 def _report_refusal(result: Upgrade, console: Console) -> None:
