@@ -53,8 +53,10 @@ def _refusals(result: Upgrade) -> list[tuple[str | None, int | None, int | None]
 
 # --------------------------------------------------------------------------- rewrites
 
-COMMENTED = """\
-# The pet flow, as published.   (trailing spaces kept)   
+# The first line ends in spaces, which must stay.
+COMMENTED = (
+    "# The pet flow, as published.   \n"
+    + """\
 arazzo: "1.0.1"   # the version
 
 info:
@@ -79,6 +81,7 @@ workflows:
         successCriteria:
           - condition: $statusCode == 200
 """
+)
 
 
 def test_only_the_version_changes_and_everything_else_stays(tmp_path: Path) -> None:
@@ -260,7 +263,10 @@ def test_a_step_sending_its_own_outputs_is_refused(tmp_path: Path) -> None:
                   - {name: cursor, in: query, value: $steps.page.outputs.next}
                 outputs: {next: $response.body#/next}
                 onSuccess:
-                  - {name: more, type: goto, stepId: page, criteria: [{condition: $statusCode == 206}]}
+                  - name: more
+                    type: goto
+                    stepId: page
+                    criteria: [{condition: $statusCode == 206}]
         """)
     result = _upgrade(tmp_path, text)
     assert _refusals(result) == [("upgrade-self-reference", 11, 46)]
