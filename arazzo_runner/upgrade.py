@@ -116,7 +116,7 @@ def upgrade_file(path: str, limits: DocumentLimits | None = None) -> Upgrade:
     # found, and `arazzo validate` checks them.
     model = validate_document(document, diagnostics, offline=True, check_sources=False)
     if diagnostics.errors or model is None or version is None:
-        return refused(diagnostics.errors)
+        return refused(diagnostics.errors or [_not_arazzo_1_0(document)])
     problems = meaning_changes(document, model)
     if problems:
         return refused(problems)
@@ -377,6 +377,17 @@ def _with_version(document: LoadedDocument, text: str, version: str) -> str | No
         return None
     expected = {**document.data, "arazzo": TARGET_VERSION}
     return rewritten if again.data == expected else None
+
+
+def _not_arazzo_1_0(document: LoadedDocument) -> Diagnostic:
+    # Validation reports why; this is the safety net should it ever find nothing to say.
+    return _problem(
+        document,
+        "/arazzo",
+        "the document could not be read as an Arazzo 1.0 document",
+        "run 'arazzo validate' on it",
+        "upgrade-version",
+    )
 
 
 def _unlocatable_version(document: LoadedDocument) -> Diagnostic:

@@ -418,3 +418,24 @@ def test_a_failed_write_leaves_the_original_and_no_temporary_file(
         write_atomically(str(path), b"new")
     assert path.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["flow.yaml"]
+
+
+def test_a_version_whose_anchor_is_used_elsewhere_is_not_edited(tmp_path: Path) -> None:
+    # Rewriting the anchored value would change info.version too: the result is checked.
+    text = HEAD.replace("arazzo: 1.0.1", "arazzo: &v 1.0.1").replace(
+        "version: '1'", "version: *v"
+    ) + dedent("""\
+        workflows:
+          - workflowId: w
+            steps:
+              - {stepId: s, operationId: list}
+        """)
+    result = _upgrade(tmp_path, text)
+    assert _refusals(result) == [("upgrade-version", 1, 9)]
+    assert "could not be rewritten in place" in result.problems[0].message
+
+
+def test_a_version_other_than_1_0_or_1_1_is_refused_by_validation(tmp_path: Path) -> None:
+    result = _upgrade(tmp_path, HEAD.replace("1.0.1", "1.2.0") + "workflows: []\n")
+    assert result.outcome is Outcome.REFUSED
+    assert "1.2.0" in result.problems[0].message
