@@ -13,7 +13,7 @@ from ..engine import RunListener
 if TYPE_CHECKING:
     from ..document import Workflow
     from ..http.messages import Exchange
-    from ..results import WorkflowResult
+    from ..results import StepResult, WorkflowResult
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,11 @@ class Timing:
 
 
 class RunRecorder(RunListener):
-    """Keeps every exchange (retries included) and the start and duration of each workflow run."""
+    """Keeps every exchange (retries included) and the start and duration of each workflow run.
+
+    It also keeps what the HTML report draws: each workflow that ran (its graph),
+    the first workflow's inputs, and which exchanges belong to which step execution.
+    """
 
     wants_exchanges = True
     """The engine builds exchange records only for listeners that want them."""
@@ -34,15 +38,44 @@ class RunRecorder(RunListener):
         self._open: list[tuple[datetime, float]] = []
         self._timings: dict[int, Timing] = {}
         self._results: list[WorkflowResult] = []  # keeps the ids of _timings valid
+        self.workflows: dict[str, Workflow] = {}
+        """Every workflow that started, by workflowId (the first one is the one asked for)."""
+        self.inputs: dict[str, Any] = {}
+        """The inputs of the first workflow, as it received them."""
+        self._unclaimed: list[Exchange] = []
+        self._step_exchanges: dict[int, dict[int, Exchange]] = {}
+        self._steps: list[StepResult] = []  # keeps the ids of _step_exchanges valid
 
     def workflow_started(self, workflow: Workflow, inputs: Mapping[str, Any]) -> None:
         now = datetime.now(UTC)
         if self.started is None:
             self.started = now
+            self.inputs = dict(inputs)
+        self.workflows.setdefault(workflow.workflow_id, workflow)
         self._open.append((now, time.perf_counter()))
 
     def exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
+        self._unclaimed.append(exchange)
+
+    def step_finished(self, result: StepResult) -> None:
+        # A step's own exchanges arrive before it finishes, and the steps it ran
+        # meanwhile (retry targets, called workflows) finish first and take theirs.
+        own = {}
+        rest = []
+        for exchange in self._unclaimed:
+            if exchange.step_id == result.step_id and exchange.workflow_id == result.workflow_id:
+                own[exchange.attempt] = exchange
+            else:
+                rest.append(exchange)
+        self._unclaimed = rest
+        if own:
+            self._step_exchanges[id(result)] = own
+            self._steps.append(result)
+
+    def step_exchanges(self, result: StepResult) -> dict[int, Exchange]:
+        """The exchanges of one step execution, by attempt number."""
+        return self._step_exchanges.get(id(result), {})
 
     def workflow_finished(self, result: WorkflowResult) -> None:
         if not self._open:  # pragma: no cover - events always pair up
