@@ -92,6 +92,11 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _pre(text: str) -> str:
+    """Element text: quotes stay as they are, which keeps bodies legible in the page source."""
+    return html.escape(text, quote=False)
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -354,7 +359,7 @@ def _timeline_section(run: _Run, budget: Budget) -> str:
     for label, execution, attempt, start, duration, wait, why in shown:
         outcome = "passed" if attempt.status is Status.SUCCEEDED else "failed"
         link = f'<a href="#{execution.anchor}">{_e(label)}</a>' if execution.detailed else _e(label)
-        wait_text = f"{wait / 1000:g} s ({_e(why)})" if wait else ""
+        wait_text = f"{wait / 1000:g} s ({_e(why)})" if why else ""
         body.append(
             f"<tr><td><code>{link}</code></td><td>{attempt.number}</td>"
             f"<td>{_e(_ms(start))}</td><td>{_e(format_duration(duration))}</td>"
@@ -384,11 +389,11 @@ def _offset_ms(moment: datetime, origin: datetime) -> float:
 
 def _wait(attempt: Attempt, exchange: Exchange | None) -> tuple[float, str]:
     action = attempt.action
-    if action is None or action.type != "retry" or not action.retry_after:
+    if action is None or action.type != "retry":
         return 0.0, ""
     response = exchange.response if exchange else None
     told = response is not None and response.header("retry-after") is not None
-    return action.retry_after * 1000, "Retry-After" if told else "retryAfter"
+    return (action.retry_after or 0.0) * 1000, "Retry-After" if told else "retryAfter"
 
 
 def _ms(value: float | None) -> str:
@@ -452,7 +457,8 @@ def _execution(run: _Run, execution: Execution, budget: Budget) -> str:
     )
     parts = [
         f'<details class="execution {"step-failed" if failed else "step-passed"}" '
-        f'id="{execution.anchor}"{is_open}><summary>{summary}</summary>'
+        f'id="{execution.anchor}" data-step="{_e(step.step_id)}"{is_open}>'
+        f"<summary>{summary}</summary>"
     ]
     if step.error:
         parts.append(f'<p class="failed"><strong>Why:</strong> {_e(masker.mask(step.error))}</p>')
@@ -581,7 +587,7 @@ def _body(content: bytes | None, headers: list[tuple[str, str]], masker: SecretM
             f"{len(text):,} characters. The JSON and HAR reports keep the whole body.</p>"
         )
         text = text[:MAX_BODY_CHARS]
-    return f'<p class="mono">{_e(described)}</p><pre class="body">{_e(text)}</pre>{note}'
+    return f'<p class="mono">{_e(described)}</p><pre class="body">{_pre(text)}</pre>{note}'
 
 
 def _pretty(text: str, media_type: str) -> str:
@@ -622,7 +628,7 @@ def _json_block(value: Any, masker: SecretMasker) -> str:
             f"{len(text):,} characters.</p>"
         )
         text = text[:MAX_VALUE_CHARS]
-    return f"<pre>{_e(masker.mask(text))}</pre>{note}"
+    return f"<pre>{_pre(masker.mask(text))}</pre>{note}"
 
 
 # --------------------------------------------------------------------------- inputs, outputs

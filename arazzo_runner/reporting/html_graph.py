@@ -159,12 +159,12 @@ def workflow_svg(workflow: Workflow, path: RunPath, title_id: str) -> str:
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{title_id}">Control flow of workflow {_e(workflow.workflow_id)}; '
         "thick edges are the path this run took</title>",
-        _MARKERS,
+        _MARKERS.replace("{prefix}", title_id),
     ]
     for edge in straight:
-        parts.append(_straight(edge, rows, left, path))
+        parts.append(_straight(edge, rows, left, path, title_id))
     for arc in arcs:
-        parts.append(_arc(arc, rows, left, path))
+        parts.append(_arc(arc, rows, left, path, title_id))
     for node, row in rows.items():
         parts.append(_node(node, labels.get(node, (node, "")), row, left, path))
     parts.append("</svg>")
@@ -173,10 +173,10 @@ def workflow_svg(workflow: Workflow, path: RunPath, title_id: str) -> str:
 
 _MARKERS = (
     "<defs>"
-    '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+    '<marker id="{prefix}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
     'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
     'class="arrowhead"/></marker>'
-    '<marker id="arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" '
+    '<marker id="{prefix}-arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" '
     'markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
     'class="arrowhead taken"/></marker>'
     "</defs>"
@@ -251,22 +251,23 @@ def _edge_title(edge: Edge, path: RunPath) -> str:
     return _e(text + (" (taken in this run)" if taken else ""))
 
 
-def _marker(edge: Edge, path: RunPath) -> str:
+def _marker(edge: Edge, path: RunPath, prefix: str) -> str:
     taken = (edge.source, edge.target, _taken_kind(edge)) in path.taken
-    return "url(#arrow-taken)" if taken else "url(#arrow)"
+    return f"url(#{prefix}-arrow-taken)" if taken else f"url(#{prefix}-arrow)"
 
 
-def _straight(edge: Edge, rows: dict[str, int], left: int, path: RunPath) -> str:
+def _straight(edge: Edge, rows: dict[str, int], left: int, path: RunPath, prefix: str) -> str:
     x = left + NODE_WIDTH // 2
     y1 = _row_top(rows[edge.source]) + NODE_HEIGHT
     y2 = _row_top(rows[edge.target])
     return (
         f'<path class="{_edge_class(edge, path)}" d="M{x},{y1} V{y2 - 1}" '
-        f'marker-end="{_marker(edge, path)}"><title>{_edge_title(edge, path)}</title></path>'
+        f'marker-end="{_marker(edge, path, prefix)}">'
+        f"<title>{_edge_title(edge, path)}</title></path>"
     )
 
 
-def _arc(arc: _Arc, rows: dict[str, int], left: int, path: RunPath) -> str:
+def _arc(arc: _Arc, rows: dict[str, int], left: int, path: RunPath, prefix: str) -> str:
     edge = arc.edge
     source_row, target_row = rows[edge.source], rows[edge.target]
     # Leave and arrive a little off the middle, so that arcs in and out of a node part.
@@ -281,7 +282,8 @@ def _arc(arc: _Arc, rows: dict[str, int], left: int, path: RunPath) -> str:
     d = f"M{side},{y1} H{lane_x} V{y2} H{side}"
     return (
         f'<path class="{_edge_class(edge, path)}" d="{d}" fill="none" '
-        f'marker-end="{_marker(edge, path)}"><title>{_edge_title(edge, path)}</title></path>'
+        f'marker-end="{_marker(edge, path, prefix)}">'
+        f"<title>{_edge_title(edge, path)}</title></path>"
     )
 
 
