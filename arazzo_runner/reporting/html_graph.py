@@ -154,7 +154,7 @@ def workflow_svg(workflow: Workflow, path: RunPath, title_id: str) -> str:
     width = left + NODE_WIDTH + lanes_right * LANE_WIDTH + 8 + MARGIN
     height = MARGIN * 2 + len(rows) * (NODE_HEIGHT + ROW_GAP) - ROW_GAP
     parts = [
-        f'<svg class="graph" role="img" aria-labelledby="{title_id}" '
+        f'<svg class="graph" role="group" aria-labelledby="{title_id}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{title_id}">Control flow of workflow {_e(workflow.workflow_id)}; '

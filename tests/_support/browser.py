@@ -109,6 +109,30 @@ class Page:
                 raise TimeoutError(f"{path} did not finish loading")
             time.sleep(0.05)
 
+    def press(self, key: str, code: str, key_code: int, *, shift: bool = False) -> None:
+        """One key pressed and released, as the keyboard would send it."""
+        common: dict[str, Any] = {
+            "key": key,
+            "code": code,
+            "windowsVirtualKeyCode": key_code,
+            "modifiers": 8 if shift else 0,
+        }
+        self.send("Input.dispatchKeyEvent", type="rawKeyDown", **common)
+        if key == "Enter":
+            self.send("Input.dispatchKeyEvent", type="char", text="\r", **common)
+        self.send("Input.dispatchKeyEvent", type="keyUp", **common)
+
+    def tab(self) -> None:
+        self.press("Tab", "Tab", 9)
+
+    def enter(self) -> None:
+        self.press("Enter", "Enter", 13)
+
+    def pdf(self) -> bytes:
+        """The page printed, as the browser's print dialog would (A4, backgrounds off)."""
+        data = self.send("Page.printToPDF", paperWidth=8.27, paperHeight=11.69)["data"]
+        return base64.b64decode(data)
+
     def screenshot(self, path: Path, *, full_page: bool = True) -> Path:
         params: dict[str, Any] = {"format": "png"}
         if full_page:

@@ -130,22 +130,51 @@ def test_the_report_renders_offline_with_its_graph_and_marks(
         page.screenshot(artifact_dir() / f"html-report-{'failing' if fail else 'passing'}.png")
 
 
-def test_keyboard_reaches_the_failed_step_from_the_summary(
+def test_the_keyboard_reaches_the_failed_step_and_opens_an_exchange(
     tmp_path: Path, server: ScriptedServer
 ) -> None:
     report = write_report(tmp_path, server, fail=True)
 
     with chromium_page() as page:
         page.open(report)
-        # Links and summaries are in the tab order; following the failed step's link
-        # from the list at the top lands on that step.
-        reachable = page.evaluate(
-            "[...document.querySelectorAll('a[href], summary')].filter(e => e.tabIndex >= 0).length"
-        )
-        assert reachable > 10
-        page.evaluate("document.querySelector('#rfailed .failed-list a').click()")
-        target = page.evaluate("location.hash")
-        assert page.evaluate(f"document.querySelector('{target}').dataset.step") == "fetch"
+        # Tab from the top of the page to the failed step's link in the list, follow it.
+        for _ in range(40):
+            page.tab()
+            if page.evaluate("document.activeElement.matches('#rfailed .failed-list a')"):
+                break
+        else:
+            pytest.fail("Tab never reached the link to the failed step")
+        page.enter()
+        assert page.evaluate("location.hash") == "#rx3"
+        assert page.evaluate("document.querySelector('#rx3').dataset.step") == "fetch"
+
+        # Then on with Tab to the exchange's summary, and Enter opens it.
+        exchange = "#rx3 details.exchange > summary"
+        page.evaluate("document.querySelector('#rx3 > summary').focus()")
+        for _ in range(20):
+            page.tab()
+            if page.evaluate(f"document.activeElement.matches({json.dumps(exchange)})"):
+                break
+        else:
+            pytest.fail("Tab never reached the exchange of the failed step")
+        page.enter()
+        assert "the item is broken" in page.evaluate("document.body.innerText")
+
+
+def test_the_report_prints(tmp_path: Path, server: ScriptedServer) -> None:
+    report = write_report(tmp_path, server, fail=True)
+
+    with chromium_page() as page:
+        page.open(report)
+        pdf = page.pdf()
+        assert pdf.startswith(b"%PDF")
+        (artifact_dir() / "html-report-failing.pdf").write_bytes(pdf)
+        page.send("Emulation.setEmulatedMedia", media="print")
+        # On paper: no navigation or buttons, no scroll boxes that would cut the graph.
+        assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "none"
+        overflow = page.evaluate("getComputedStyle(document.querySelector('.graph-box')).overflowY")
+        assert overflow == "visible"
+        assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
 
 
 def test_the_ibm_workflow_report(tmp_path: Path, sessions_server: Any) -> None:
