@@ -158,7 +158,7 @@ def _page(title: str, body: str, masker: SecretMasker) -> str:
 def _run_body(run: _Run, budget: Budget, *, heading_level: int) -> str:
     _place_executions(run, budget)
     h = f"h{heading_level}"
-    sub = f"h{heading_level + 1}"
+    sub = f"h{heading_level + 2}"
     sections = [
         ("result", "Result", _summary_section(run, h)),
         ("failed", "Failed steps", _failed_section(run)),

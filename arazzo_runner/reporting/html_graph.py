@@ -82,6 +82,10 @@ def run_path(
     order = [step.step_id for step in workflow.steps]
     path = RunPath()
     for result in results:
+        for dependency in result.dependencies:
+            node = workflow_node_id(dependency.workflow_id)
+            _ran_workflow(path, node, dependency)
+            path.taken.add((node, START_NODE, EdgeKind.SUCCESS))
         executions = [s for s in result.steps if s.status is not Status.SKIPPED]
         if executions:
             path.node(START_NODE).runs += 1
@@ -99,17 +103,28 @@ def run_path(
             for attempt in execution.attempts:
                 kind = EdgeKind.SUCCESS if attempt.status is Status.SUCCEEDED else EdgeKind.FAILURE
                 target = _taken_target(attempt.action, source, execution, order, ids)
-                if target is not None:
-                    path.taken.add((source, target, kind))
-                    path.node(target)
-                    if attempt.action is not None and attempt.action.type == "retry":
-                        path.taken.add((target, source, EdgeKind.FAILURE))
+                if target is None:
+                    continue
+                path.taken.add((source, target, kind))
+                path.node(target)
+                if target.startswith("wf_") and target not in (START_NODE, END_NODE, FAIL_NODE):
+                    _ran_workflow(path, target, attempt.called_workflow)
+                if attempt.action is not None and attempt.action.type == "retry":
+                    path.taken.add((target, source, EdgeKind.FAILURE))
         for end in (END_NODE, FAIL_NODE):
             if any(edge[1] == end for edge in path.taken):
                 path.node(end).runs = max(path.node(end).runs, 1)
         if path.node(FAIL_NODE).runs:
             path.node(FAIL_NODE).failed = 1  # reaching Fail is the failure
     return path
+
+
+def _ran_workflow(path: RunPath, node: str, result: WorkflowResult | None) -> None:
+    """A workflow node was reached: a dependency, a retry's or a goto's workflow."""
+    state = path.node(node)
+    state.runs += 1
+    if result is not None and not result.succeeded:
+        state.failed += 1
 
 
 def _taken_target(
