@@ -84,6 +84,8 @@ class _Run:
     recorder: RunRecorder
     masker: SecretMasker
     prefix: str
+    step_heading: str = "h3"
+    """The heading of an attempt, an output or warnings list inside a step's section."""
     executions: list[Execution] = field(default_factory=list)
     left_out: int = 0
 
@@ -129,7 +131,7 @@ def render_many(
     parts.append("</tbody></table>")
     for index, (line, result, recorder) in enumerate(runs, 1):
         label = f"line {line}" if line is not None else f"run {index}"
-        run = _Run(result, recorder, masker, f"r{index}-")
+        run = _Run(result, recorder, masker, f"r{index}-", step_heading="h4")
         parts.append(
             f'<section class="run" id="run{index}" aria-label="{_e(label)}">'
             f"<h1>{_e(label)}</h1>{_run_body(run, budget, heading_level=2)}</section>"
@@ -468,10 +470,12 @@ def _execution(run: _Run, execution: Execution, budget: Budget) -> str:
     for attempt in step.attempts:
         parts.append(_attempt(run, attempt, exchanges.get(attempt.number), len(step.attempts)))
     if step.outputs:
-        parts.append("<h3>Outputs</h3>" + _json_block(step.outputs, masker))
+        h = run.step_heading
+        parts.append(f"<{h}>Outputs</{h}>" + _json_block(step.outputs, masker))
     if step.warnings:
         items = "".join(f"<li>{_e(masker.mask(w))}</li>" for w in step.warnings)
-        parts.append(f'<h3>Warnings</h3><ul class="warning">{items}</ul>')
+        h = run.step_heading
+        parts.append(f'<{h}>Warnings</{h}><ul class="warning">{items}</ul>')
     if step.called_workflow is not None:
         called = step.called_workflow
         parts.append(
@@ -492,7 +496,8 @@ def _attempt(run: _Run, attempt: Attempt, exchange: Exchange | None, attempts: i
     then = action_suffix(attempt.action)
     if then:
         head.append(f"then {then}")
-    parts = [f"<h3>{_e(' · '.join(h for h in head if h))}</h3>"]
+    h = run.step_heading
+    parts = [f"<{h}>{_e(' · '.join(part for part in head if part))}</{h}>"]
     if attempt.error and attempts > 1:
         parts.append(f'<p class="failed">{_e(masker.mask(attempt.error))}</p>')
     if attempt.criteria:
