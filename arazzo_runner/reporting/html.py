@@ -187,36 +187,45 @@ def _run_body(run: _Run, budget: Budget, *, heading_level: int) -> str:
     return "\n".join(parts)
 
 
-def _walk(result: WorkflowResult, depth: int = 0) -> Iterator[tuple[int, StepResult]]:
+def _walk(
+    result: WorkflowResult, recorder: RunRecorder, depth: int = 0
+) -> Iterator[tuple[int, StepResult]]:
     """Every step execution in the order it ran, nested workflows after their step."""
     for dependency in result.dependencies:
-        yield from _walk(dependency, depth + 1)
+        yield from _walk(dependency, recorder, depth + 1)
     for step in result.steps:
         if step.status is Status.SKIPPED:
             continue
         yield depth, step
-        for attempt in step.attempts:
-            if attempt.called_workflow is not None:
-                yield from _walk(attempt.called_workflow, depth + 1)
-        if step.called_workflow is not None:
-            yield from _walk(step.called_workflow, depth + 1)
+        for child in _runs_inside(step, recorder):
+            yield from _walk(child, recorder, depth + 1)
 
 
-def _workflow_runs(result: WorkflowResult) -> Iterator[WorkflowResult]:
+def _runs_inside(step: StepResult, recorder: RunRecorder) -> list[WorkflowResult]:
+    """The workflow runs inside a step execution, in order.
+
+    The recorder saw them all (a step that calls a workflow and is retried ran it
+    more than once); the result alone keeps the retries' workflows and the last call.
+    """
+    seen = recorder.step_runs(step)
+    if seen is not None:
+        return seen
+    runs = [a.called_workflow for a in step.attempts if a.called_workflow is not None]
+    return runs + ([step.called_workflow] if step.called_workflow is not None else [])
+
+
+def _workflow_runs(result: WorkflowResult, recorder: RunRecorder) -> Iterator[WorkflowResult]:
     """``result`` and every workflow run inside it."""
     yield result
     for dependency in result.dependencies:
-        yield from _workflow_runs(dependency)
+        yield from _workflow_runs(dependency, recorder)
     for step in result.steps:
-        for attempt in step.attempts:
-            if attempt.called_workflow is not None:
-                yield from _workflow_runs(attempt.called_workflow)
-        if step.called_workflow is not None:
-            yield from _workflow_runs(step.called_workflow)
+        for child in _runs_inside(step, recorder):
+            yield from _workflow_runs(child, recorder)
 
 
 def _place_executions(run: _Run, budget: Budget) -> None:
-    for number, (depth, step) in enumerate(_walk(run.result), 1):
+    for number, (depth, step) in enumerate(_walk(run.result, run.recorder), 1):
         detailed = budget.executions > 0
         if detailed:
             budget.executions -= 1
@@ -303,7 +312,7 @@ def _failed_section(run: _Run) -> str:
 def _graph_section(run: _Run, h: str) -> str:
     anchors = {id(e.step): e.anchor for e in run.executions if e.detailed}
     by_workflow: dict[str, list[WorkflowResult]] = {}
-    for result in _workflow_runs(run.result):
+    for result in _workflow_runs(run.result, run.recorder):
         by_workflow.setdefault(result.workflow_id, []).append(result)
     parts = []
     for number, (workflow_id, results) in enumerate(by_workflow.items(), 1):

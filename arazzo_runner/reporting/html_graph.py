@@ -314,7 +314,9 @@ def _node(node: str, label: tuple[str, str], row: int, left: int, path: RunPath)
     status = ""
     if is_step or (node.startswith("wf_") and node not in (START_NODE, END_NODE, FAIL_NODE)):
         status = _OUTCOME_TEXT[state.outcome]
-        if state.runs > 1:
+        if 0 < state.failed < state.runs:
+            status += f" {state.failed} of {state.runs}"
+        elif state.runs > 1:
             status += f" x{state.runs}"
         if state.retried:
             status += " (retried)"

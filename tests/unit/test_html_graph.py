@@ -69,7 +69,7 @@ def test_every_workflow_that_ran_has_its_graph(tmp_path: Path) -> None:
     headings = [text_of(h) for h in page.find("h3")]
     assert "Workflow main" in headings
     assert "Workflow prep (ran 2 times)" in headings
-    assert "Workflow child" in headings
+    assert "Workflow child (ran 2 times)" in headings
 
 
 def test_dependencies_and_retry_workflows_count_as_runs(tmp_path: Path) -> None:
@@ -83,6 +83,18 @@ def test_dependencies_and_retry_workflows_count_as_runs(tmp_path: Path) -> None:
     assert any(t.startswith("depends edge: dependsOn") for t in taken)
     assert any(t.startswith("failure edge: retry fix") for t in taken)
     assert any(t.startswith("failure edge: then retry") for t in taken)
+
+
+def test_every_run_of_a_retried_call_is_shown(tmp_path: Path) -> None:
+    page = run_nested(tmp_path)
+
+    steps = [d.attrs["data-step"] for d in page.find("details", "execution")]
+    # prep (a dependency), call, its first child run (failed), prep again (the retry's
+    # workflow), the second child run, last.
+    assert steps == ["p1", "call", "c1", "p1", "c1", "last"]
+    assert len(page.find("details", "step-failed")) == 1
+    nodes = {n.attrs["data-node"]: text_of(n) for n in page.find("g", "node")}
+    assert "FAILED 1 of 2" in nodes["step_c1"]
 
 
 def test_each_criterion_has_its_verdict(tmp_path: Path) -> None:
