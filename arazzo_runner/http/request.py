@@ -181,6 +181,8 @@ class RequestTemplate:
             Replacement(
                 r.target,
                 evaluate_payload(r.value, context, json_text=False, on_missing=warn_absent),
+                r.target_type,
+                r.compiled_target,
             )
             for r in body.replacements
         ]
