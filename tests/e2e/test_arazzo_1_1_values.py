@@ -1,0 +1,209 @@
+"""Arazzo 1.1 values run through the CLI: Selector Objects, Expression Type Objects,
+JSONPath replacement targets, and what a 1.0 document keeps meaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests._support.cli import run_cli
+from tests._support.documents import arazzo_document, openapi_for, write_documents
+from tests._support.servers import Reply, ScriptedServer
+
+OPERATIONS = [
+    ("getUser", "GET", "/users/{id}"),
+    ("getInvoice", "GET", "/invoice"),
+    ("createOrder", "POST", "/orders"),
+]
+
+
+def write(tmp_path: Path, steps: list[dict[str, Any]], version: str = "1.1.0", **wf: Any) -> Path:
+    doc = arazzo_document({"workflowId": "w", "steps": steps, **wf})
+    doc["arazzo"] = version
+    return write_documents(tmp_path, doc, {"api.yaml": openapi_for(OPERATIONS)})
+
+
+def run(path: Path, server: ScriptedServer, *extra: str) -> Any:
+    return run_cli("run", str(path), "--server", f"api={server.base_url}", *extra)
+
+
+def selector(context: str, text: str, type_: Any) -> dict[str, Any]:
+    return {"context": context, "selector": text, "type": type_}
+
+
+INVOICE = "<Invoice><Header><Number>INV-7</Number><Total>12.5</Total></Header></Invoice>"
+
+
+def test_selector_objects_in_outputs_parameters_payloads_and_replacements(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    steps = [
+        {
+            "stepId": "user",
+            "operationId": "getUser",
+            "parameters": [{"name": "id", "in": "path", "value": 7}],
+            "outputs": {
+                "email": selector("$response.body", "$.profile.email", "jsonpath"),
+                "tags": selector("$response.body", "$.tags[*]", "jsonpath"),
+                "first": selector("$response.body", "/tags/0", "jsonpointer"),
+                "whole": "$response.body",
+            },
+        },
+        {
+            "stepId": "invoice",
+            "operationId": "getInvoice",
+            "outputs": {
+                "xml": "$response.body",
+                "number": selector(
+                    "$response.body",
+                    "/Invoice/Header/Number",
+                    {"type": "xpath", "version": "xpath-30"},
+                ),
+                "total": selector("$response.body", "number(//Total)", "xpath"),
+            },
+        },
+        {
+            "stepId": "order",
+            "operationId": "createOrder",
+            "parameters": [
+                {
+                    "name": "X-Invoice",
+                    "in": "header",
+                    "value": selector(
+                        "$steps.invoice.outputs.xml",
+                        "string(/Invoice/Header/Number)",
+                        {"type": "xpath", "version": "xpath-10"},
+                    ),
+                }
+            ],
+            "requestBody": {
+                "contentType": "application/json",
+                "payload": {
+                    "invoiceId": selector(
+                        "$steps.invoice.outputs.xml", "/Invoice/Header/Number", "xpath"
+                    ),
+                    "items": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 1}],
+                },
+                "replacements": [
+                    {
+                        "target": "$.items[?@.sku=='A'].qty",
+                        "targetSelectorType": "jsonpath",
+                        "value": selector("$steps.user.outputs.whole", "$.limits.qty", "jsonpath"),
+                    }
+                ],
+            },
+            "successCriteria": [{"condition": "$statusCode == 201"}],
+        },
+    ]
+    outputs = {
+        "email": "$steps.user.outputs.email",
+        "tags": "$steps.user.outputs.tags",
+        "first": "$steps.user.outputs.first",
+        "number": "$steps.invoice.outputs.number",
+        "total": "$steps.invoice.outputs.total",
+        "picked": selector("$steps.user.outputs.whole", "/profile/name", "jsonpointer"),
+    }
+    path = write(tmp_path, steps, outputs=outputs)
+    user = {"profile": {"email": "a@example.com", "name": "Ada"}, "tags": ["x", "y"],
+            "limits": {"qty": 5}}  # fmt: skip
+    server.script("GET", "/users/7", Reply(200, user))
+    server.script(
+        "GET", "/invoice", Reply(200, INVOICE, headers={"Content-Type": "application/xml"})
+    )
+    server.script("POST", "/orders", Reply(201, {"ok": True}))
+    result = run(path, server, "--output", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.json()["outputs"] == {
+        "email": "a@example.com",
+        "tags": ["x", "y"],
+        "first": "x",
+        "number": "INV-7",
+        "total": 12.5,
+        "picked": "Ada",
+    }
+    order = server.received[-1]
+    assert order.header("X-Invoice") == "INV-7"
+    assert order.json() == {
+        "invoiceId": "INV-7",
+        "items": [{"sku": "A", "qty": 5}, {"sku": "B", "qty": 1}],
+    }
+
+
+def test_a_selector_that_selects_nothing_is_a_null_output_but_fails_a_parameter(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    steps = [
+        {
+            "stepId": "user",
+            "operationId": "getUser",
+            "parameters": [{"name": "id", "in": "path", "value": 7}],
+            "outputs": {"missing": selector("$response.body", "$.nope", "jsonpath")},
+        },
+        {
+            "stepId": "again",
+            "operationId": "getUser",
+            "parameters": [
+                {
+                    "name": "id",
+                    "in": "path",
+                    "value": selector("$inputs.user", "/id", "jsonpointer"),
+                }
+            ],
+        },
+    ]
+    path = write(tmp_path, steps, outputs={"missing": "$steps.user.outputs.missing"})
+    server.script("GET", "/users/7", Reply(200, {"id": 7}))
+    result = run(path, server, "--output", "json", "--input", 'user={"name": "x"}')
+    assert result.exit_code == 1, result.stdout + result.stderr
+    report = result.json()
+    assert report["outputs"] == {"missing": None}
+    assert "jsonpath '$.nope' on $response.body: the selector selects nothing" in result.stderr
+    failure = report["steps"][1]["error"]
+    assert "cannot set path parameter 'id'" in failure
+    assert "jsonpointer '/id' on $inputs.user: the selector selects nothing" in failure
+    assert len(server.received) == 1
+
+
+def test_a_1_0_document_sends_a_selector_shaped_mapping_as_it_is(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    shaped = selector("$inputs.doc", "$.id", "jsonpath")
+    steps = [
+        {
+            "stepId": "order",
+            "operationId": "createOrder",
+            "requestBody": {"contentType": "application/json", "payload": {"query": shaped}},
+        }
+    ]
+    for version, sent in [
+        ("1.0.1", {"query": {"context": '{"id": 3}', "selector": "$.id", "type": "jsonpath"}}),
+        ("1.1.0", {"query": 3}),
+    ]:
+        path = write(tmp_path, steps, version=version)
+        server.script("POST", "/orders", Reply(201, {}))
+        result = run(path, server, "--input", 'doc={"id": 3}')
+        assert result.exit_code == 0, result.stdout + result.stderr
+        assert server.received[-1].json() == sent
+
+
+def test_malformed_selectors_are_located_at_the_field(tmp_path: Path) -> None:
+    steps = [
+        {
+            "stepId": "order",
+            "operationId": "createOrder",
+            "requestBody": {
+                "contentType": "application/json",
+                "payload": {"deep": {"id": selector("$response.body", "$.items[", "jsonpath")}},
+            },
+            "outputs": {"v": selector("$response.body", "/a[", "xpath")},
+        }
+    ]
+    path = write(tmp_path, steps)
+    checked = run_cli("validate", str(path))
+    assert checked.exit_code == 1, checked.stdout
+    assert checked.stdout.count("error[") == 2, checked.stdout
+    lines = path.read_text().splitlines()
+    jsonpath_line = next(i for i, line in enumerate(lines, 1) if "selector: $.items[" in line)
+    xpath_line = next(i for i, line in enumerate(lines, 1) if "selector: /a[" in line)
+    assert f":{jsonpath_line}:" in checked.stdout.split("invalid JSONPath query")[0]
+    assert f":{xpath_line}:" in checked.stdout.split("invalid XPath 3.1 expression")[0]
