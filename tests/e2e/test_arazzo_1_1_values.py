@@ -207,3 +207,81 @@ def test_malformed_selectors_are_located_at_the_field(tmp_path: Path) -> None:
     xpath_line = next(i for i, line in enumerate(lines, 1) if "selector: /a[" in line)
     assert f":{jsonpath_line}:" in checked.stdout.split("invalid JSONPath query")[0]
     assert f":{xpath_line}:" in checked.stdout.split("invalid XPath 3.1 expression")[0]
+
+
+def openapi_3_2_search(content_type: str) -> dict[str, Any]:
+    """An OpenAPI 3.2 description whose search operation takes the whole query string."""
+    return {
+        "openapi": "3.2.0",
+        "info": {"title": "Search", "version": "1"},
+        "paths": {
+            "/search": {
+                "get": {
+                    "operationId": "search",
+                    "parameters": [
+                        {
+                            "name": "filter",
+                            "in": "querystring",
+                            "required": True,
+                            "content": {content_type: {"schema": {"type": "object"}}},
+                        }
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+
+
+def write_search(tmp_path: Path, content_type: str, value: Any) -> Path:
+    tmp_path.mkdir(exist_ok=True)
+    step = {
+        "stepId": "search",
+        "operationId": "search",
+        "parameters": [{"name": "filter", "in": "querystring", "value": value}],
+        "outputs": {"sort": "$request.query.sort"},
+    }
+    doc = arazzo_document({"workflowId": "w", "steps": [step], "outputs": {
+        "sort": "$steps.search.outputs.sort"}})  # fmt: skip
+    doc["arazzo"] = "1.1.0"
+    return write_documents(tmp_path, doc, {"api.yaml": openapi_3_2_search(content_type)})
+
+
+def test_querystring_form_and_json_as_in_the_spec_examples(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    server.script("GET", "/search", Reply(200, {}))
+    form = write_search(
+        tmp_path, "application/x-www-form-urlencoded", "category={$inputs.category}&sort=desc"
+    )
+    checked = run_cli("validate", str(form))
+    assert checked.exit_code == 0, checked.stdout
+    assert "0 errors" in checked.stdout
+    result = run(form, server, "--input", "category=pet toys", "--output", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert server.received[-1].target == "/search?category=pet%20toys&sort=desc"
+    assert result.json()["outputs"] == {"sort": "desc"}
+
+    as_json = write_search(tmp_path / "json", "application/json", '{"filter":"active","limit":50}')
+    assert run(as_json, server).exit_code == 0
+    assert server.received[-1].target == (
+        "/search?%7B%22filter%22%3A%22active%22%2C%22limit%22%3A50%7D"
+    )
+
+
+def test_querystring_with_a_query_parameter_is_refused(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    path = write_search(tmp_path, "application/x-www-form-urlencoded", "a=1")
+    text = path.read_text().replace(
+        "      value: a=1\n",
+        "      value: a=1\n    - name: page\n      in: query\n      value: 2\n",
+    )
+    path.write_text(text)
+    checked = run_cli("validate", str(path))
+    assert checked.exit_code == 1
+    assert "error[querystring-with-query]" in checked.stdout
+    assert "the query parameter 'page' with the querystring parameter 'filter'" in checked.stdout
+    result = run(path, server)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert server.received == []
