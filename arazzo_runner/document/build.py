@@ -352,7 +352,9 @@ class ModelBuilder:
             )
             query = compile_target(kind, version, target)
         except ExpressionError as exc:
-            self._expression_error(exc, join_pointer(pointer, exc.field or "target"))
+            # A targetSelectorType the schema does not allow is reported by the schema.
+            if exc.field != "targetSelectorType":
+                self._expression_error(exc, join_pointer(pointer, exc.field or "target"))
             return None
         return PayloadReplacement(target, value, pointer, kind, version, query)
 
