@@ -285,3 +285,41 @@ def test_querystring_with_a_query_parameter_is_refused(
     result = run(path, server)
     assert result.exit_code == 2, result.stdout + result.stderr
     assert server.received == []
+
+
+def test_1_1_conditions_embed_expressions_and_an_evaluation_error_fails_with_its_reason(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    criteria = [
+        {"condition": "$statusCode == '200'"},  # a numeric string is coerced
+        {
+            "context": "$response.body#/status",
+            "condition": "^({$inputs.pattern})$",
+            "type": "regex",
+        },
+        {
+            "context": "$response.body",
+            "condition": "$.items[?@.price > {$inputs.min}]",
+            "type": {"type": "jsonpath", "version": "rfc9535"},
+        },
+        {
+            "context": "$response.body",
+            "condition": "/items/0/price",
+            "type": {"type": "jsonpointer", "version": "rfc6901"},
+        },
+    ]
+    step = {
+        "stepId": "user",
+        "operationId": "getUser",
+        "parameters": [{"name": "id", "in": "path", "value": 1}],
+        "successCriteria": criteria,
+    }
+    path = write(tmp_path, [step])
+    server.script("GET", "/users/1", Reply(200, {"status": "active", "items": [{"price": 5}]}))
+    passed = run(path, server, "--input", "pattern=act.*", "--input", "min=4")
+    assert passed.exit_code == 0, passed.stdout + passed.stderr
+    # The filled-in pattern does not compile: that criterion fails, with the reason.
+    failed = run(path, server, "--input", "pattern=(", "--input", "min=4", "--output", "json")
+    assert failed.exit_code == 1
+    error = failed.json()["steps"][0]["error"]
+    assert error.startswith("success criterion not met: /^(()$/ is not a valid regular expression")

@@ -292,3 +292,45 @@ def test_xml_entities_are_never_expanded() -> None:
 def test_unparsable_xml_with_replacements_fails() -> None:
     with pytest.raises(StepFailure, match="XML payload to parse"):
         prepare_body("<a>", "application/xml", [Replacement("/a", "v")])
+
+
+# --------------------------------------------------------------------------- Arazzo 1.1 targets
+
+
+def _jsonpath(target: str, value: Any) -> Replacement:
+    from arazzo_runner.criteria import compile_jsonpath
+
+    return Replacement(target, value, "jsonpath", compile_jsonpath(target))
+
+
+def test_a_jsonpath_target_sets_every_node_it_selects() -> None:
+    payload = {"items": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 1}, {"sku": "A", "qty": 2}]}
+    body = prepare_body(payload, "application/json", [_jsonpath("$.items[?@.sku=='A'].qty", 9)])
+    assert json.loads(body.content) == {
+        "items": [{"sku": "A", "qty": 9}, {"sku": "B", "qty": 1}, {"sku": "A", "qty": 9}]
+    }
+    assert payload["items"][0]["qty"] == 1  # the compiled payload is never changed
+
+
+def test_a_jsonpath_target_addresses_a_templated_json_string_too() -> None:
+    body = prepare_body('{"a": {"b": 1}}', "application/json", [_jsonpath("$.a.b", [1])])
+    assert json.loads(body.content) == {"a": {"b": [1]}}
+
+
+def test_a_jsonpath_target_that_selects_nothing_fails_the_step() -> None:
+    with pytest.raises(StepFailure, match=r"'\$.nope' matches nothing in the payload"):
+        prepare_body({"a": 1}, "application/json", [_jsonpath("$.nope", 2)])
+
+
+def test_selector_types_that_cannot_address_the_body_fail_the_step() -> None:
+    with pytest.raises(StepFailure, match="is XPath, which needs an XML body"):
+        prepare_body({"a": 1}, "application/json", [Replacement("/a", 2, "xpath")])
+    with pytest.raises(StepFailure, match="jsonpath target, which cannot address an XML body"):
+        prepare_body("<a/>", "application/xml", [_jsonpath("$.a", 2)])
+
+
+def test_an_explicit_jsonpointer_or_xpath_type_is_the_default_reading() -> None:
+    body = prepare_body({"a": 1}, "application/json", [Replacement("/b", 2, "jsonpointer")])
+    assert json.loads(body.content) == {"a": 1, "b": 2}
+    xml = prepare_body("<a><b/></a>", "application/xml", [Replacement("/a/b", "x", "xpath")])
+    assert xml.content == b"<a><b>x</b></a>"
