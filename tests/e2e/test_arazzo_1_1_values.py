@@ -323,3 +323,14 @@ def test_1_1_conditions_embed_expressions_and_an_evaluation_error_fails_with_its
     assert failed.exit_code == 1
     error = failed.json()["steps"][0]["error"]
     assert error.startswith("success criterion not met: /^(()$/ is not a valid regular expression")
+
+
+def test_show_and_dry_run_say_what_a_selector_selects(tmp_path: Path) -> None:
+    steps = [{"stepId": "user", "operationId": "getUser", "outputs": {"body": "$response.body"},
+              "parameters": [{"name": "id", "in": "path", "value": 1}]}]  # fmt: skip
+    outputs = {"email": selector("$steps.user.outputs.body", "$.profile.email", "jsonpath")}
+    path = write(tmp_path, steps, outputs=outputs)
+    shown = run_cli("show", str(path), "-w", "w")
+    assert "email: jsonpath '$.profile.email' on $steps.user.outputs.body" in shown.stdout
+    planned = run_cli("run", "--dry-run", str(path), "--server", "api=http://127.0.0.1:9")
+    assert "email: jsonpath '$.profile.email' on $steps.user.outputs.body" in planned.stdout
