@@ -177,6 +177,8 @@ def compile_value(value: Any, selectors: SelectorHook | None = None) -> Compiled
 
 
 def _compile_member(token: str, value: Any, selectors: SelectorHook | None) -> CompiledValue:
+    if selectors is None:  # no Selector Objects, so no field to locate (Arazzo 1.0)
+        return compile_value(value)
     return _at(token, lambda: compile_value(value, selectors))
 
 

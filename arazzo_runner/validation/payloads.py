@@ -68,7 +68,7 @@ def _check_selector_type(
     ctx.report(
         "invalid-replacement-target",
         join_pointer(pointer, "targetSelectorType"),
-        f"a {target_type} replacement target of step '{step.step_id}' cannot address a body "
+        f"the {target_type} replacement target of step '{step.step_id}' cannot address a body "
         f"sent as {content_type}",
         hint="XML bodies take xpath targets; other bodies take jsonpointer or jsonpath targets",
     )

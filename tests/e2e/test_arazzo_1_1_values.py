@@ -334,3 +334,24 @@ def test_show_and_dry_run_say_what_a_selector_selects(tmp_path: Path) -> None:
     assert "email: jsonpath '$.profile.email' on $steps.user.outputs.body" in shown.stdout
     planned = run_cli("run", "--dry-run", str(path), "--server", "api=http://127.0.0.1:9")
     assert "email: jsonpath '$.profile.email' on $steps.user.outputs.body" in planned.stdout
+
+
+def test_replacement_targets_are_checked_for_their_selector_type(tmp_path: Path) -> None:
+    body = {
+        "contentType": "application/json",
+        "payload": {"a": 1},
+        "replacements": [
+            {"target": "$.items[", "targetSelectorType": "jsonpath", "value": "x"},
+            {"target": "/a", "targetSelectorType": "xpath", "value": "x"},
+        ],
+    }
+    path = write(tmp_path, [{"stepId": "order", "operationId": "createOrder", "requestBody": body}])
+    checked = run_cli("validate", str(path))
+    assert checked.exit_code == 1, checked.stdout
+    lines = path.read_text().splitlines()
+    target = next(i for i, line in enumerate(lines, 1) if "$.items[" in line)
+    xpath = next(i for i, line in enumerate(lines, 1) if "targetSelectorType: xpath" in line)
+    assert f":{target}:" in checked.stdout.split("error[invalid-expression]: invalid JSONPath")[0]
+    before = checked.stdout.split("error[invalid-replacement-target]: the xpath")[0]
+    assert f":{xpath}:" in before, checked.stdout
+    assert "cannot address a body sent as application/json" in checked.stdout
