@@ -77,6 +77,14 @@ class XPathQuery:
         attribute or text node its text; numbers, strings and booleans themselves.
         Raises :class:`Unusable` when the expression cannot be evaluated.
         """
+        return [_item_value(item) for item in self.nodes(tree)]
+
+    def nodes(self, tree: etree._ElementTree) -> list[Any]:
+        """The raw items the expression gives on ``tree`` (lxml's or elementpath's own).
+
+        For replacement targets, which set what they select. Raises :class:`Unusable`
+        when the expression cannot be evaluated.
+        """
         try:
             compiled = self._compiled_for(tree)
             if self.version == "xpath-10":
@@ -86,7 +94,7 @@ class XPathQuery:
         except (etree.XPathError, ElementPathError) as exc:
             message = _xpath_message(exc)
             raise Unusable(f"{render(self.text)} could not be evaluated: {message}") from None
-        return [_item_value(item) for item in (result if isinstance(result, list) else [result])]
+        return result if isinstance(result, list) else [result]
 
     def _compiled_for(self, tree: etree._ElementTree) -> Any:
         namespaces = _root_namespaces(tree)

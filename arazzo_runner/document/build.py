@@ -428,17 +428,15 @@ def _selector_hook(value: Any) -> CompiledValue | None:
 
 
 def compile_target(kind: str, version: str, target: str) -> Any:
-    """A replacement target compiled for its selector type: a JSONPath query, else None.
+    """A replacement target compiled for its selector type: JSONPath or XPath; None for a pointer.
 
-    JSON Pointer and XPath targets are applied by the request body code as they
-    are written (an XPath one is syntax-checked here for its version); a JSONPath
-    target is compiled once.
+    A JSON Pointer target is applied by the request body code as it is written.
     """
     from ..criteria import compile_jsonpath, compile_xpath
 
     try:
         if kind == "xpath":
-            compile_xpath(target, version)  # checked in its version, applied as XPath 1.0
+            return compile_xpath(target, version)
         return compile_jsonpath(target, version) if kind == "jsonpath" else None
     except ExpressionError as exc:
         raise ExpressionError(

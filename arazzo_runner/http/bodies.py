@@ -12,8 +12,9 @@
 * ``text/*``: a string as it is, anything else as JSON text.
 
 Replacement targets are JSON Pointers, except for XML bodies, where they are
-XPath 1.0 expressions (lxml); an Arazzo 1.1 ``targetSelectorType`` of
-``jsonpath`` sets every node its query selects. Every problem is a
+XPath 1.0 expressions (lxml). An Arazzo 1.1 ``targetSelectorType`` of
+``jsonpath`` sets every node its query selects; one of ``xpath`` is evaluated in
+its own version (2.0 to 3.1 by elementpath). Every problem is a
 :class:`StepFailure`.
 """
 
@@ -59,7 +60,7 @@ class Replacement:
     target_type: str | None = None
     """Arazzo 1.1 ``targetSelectorType``; None means JSON Pointer, or XPath for XML."""
     query: Any = None
-    """A JSONPath target, compiled (``criteria.JsonPathQuery``)."""
+    """A JSONPath or XPath target, compiled (``criteria.JsonPathQuery``, ``XPathQuery``)."""
 
 
 @dataclass(frozen=True)
@@ -435,6 +436,9 @@ def apply_xpath_replacements(data: bytes, replacements: Sequence[Replacement]) -
                 f"payload replacement target '{replacement.target}' is a "
                 f"{replacement.target_type} target, which cannot address an XML body"
             )
+        if replacement.query is not None and replacement.query.version != "xpath-10":
+            _set_xpath_nodes(root, replacement)
+            continue
         try:
             found = root.xpath(replacement.target, namespaces=namespaces)
         except etree.XPathError as exc:
@@ -457,6 +461,33 @@ def apply_xpath_replacements(data: bytes, replacements: Sequence[Replacement]) -
     return etree.tostring(  # type: ignore[no-any-return]
         root.getroottree(), encoding="utf-8", xml_declaration=declared
     )
+
+
+def _set_xpath_nodes(root: Any, replacement: Replacement) -> None:
+    """Apply an XPath 2.0, 3.0 or 3.1 target (Arazzo 1.1 ``targetSelectorType``), by elementpath."""
+    from ..criteria.query import Unusable
+
+    try:
+        found = replacement.query.nodes(root.getroottree())
+    except Unusable as exc:
+        raise StepFailure(f"payload replacement target {exc}") from None
+    if not found:
+        raise StepFailure(
+            f"payload replacement target '{replacement.target}' matches nothing in the payload"
+        )
+    for item in found:
+        element, parent = getattr(item, "elem", None), getattr(item, "parent", None)
+        if element is not None:
+            _set_node(element, replacement)
+        elif parent is not None and getattr(item, "name", None) is not None:
+            parent.elem.set(item.name, to_text(replacement.value))  # an attribute
+        elif parent is not None and parent.elem.text == getattr(item, "value", None):
+            parent.elem.text = to_text(replacement.value)  # the element's text node
+        else:
+            raise StepFailure(
+                f"payload replacement target '{replacement.target}' selects a value, not an "
+                "element or attribute"
+            )
 
 
 def _set_node(node: Any, replacement: Replacement) -> None:

@@ -334,3 +334,21 @@ def test_an_explicit_jsonpointer_or_xpath_type_is_the_default_reading() -> None:
     assert json.loads(body.content) == {"a": 1, "b": 2}
     xml = prepare_body("<a><b/></a>", "application/xml", [Replacement("/a/b", "x", "xpath")])
     assert xml.content == b"<a><b>x</b></a>"
+
+
+def test_an_xpath_target_is_evaluated_in_the_version_it_names() -> None:
+    from arazzo_runner.criteria import compile_xpath
+
+    xml = "<a x='1'><b>t</b><b>u</b></a>"
+    target = "/a/b[ends-with(., 'u')]"  # ends-with() exists from XPath 2.0 on
+    for version in ("xpath-20", "xpath-30", "xpath-31"):
+        replacement = Replacement(target, "N", "xpath", compile_xpath(target, version))
+        body = prepare_body(xml, "application/xml", [replacement])
+        assert body.content == b'<a x="1"><b>t</b><b>N</b></a>'
+    attribute = Replacement("/a/@x", "2", "xpath", compile_xpath("/a/@x", "xpath-31"))
+    assert prepare_body(xml, "application/xml", [attribute]).content.startswith(b'<a x="2">')
+    counted = Replacement("count(/a/b)", "2", "xpath", compile_xpath("count(/a/b)", "xpath-31"))
+    with pytest.raises(StepFailure, match="selects a value, not an element or attribute"):
+        prepare_body(xml, "application/xml", [counted])
+    with pytest.raises(StepFailure, match="is not a valid XPath expression"):
+        prepare_body(xml, "application/xml", [Replacement(target, "N")])  # XPath 1.0 by lxml
