@@ -12,7 +12,11 @@ The modules follow the pipeline:
   regex one, :mod:`.jsonpath` (python-jsonpath, RFC 9535 or the Goessner draft)
   and :mod:`.xpath` (lxml for XPath 1.0, elementpath for 2.0, 3.0 and 3.1) the
   others. :func:`compile_jsonpath` and :func:`compile_xpath` are the entry points
-  the criteria and the compliance tests share.
+  the criteria and the compliance tests share;
+* Arazzo 1.1 adds :mod:`.pointer` (JSON Pointer as a selector type) and
+  :mod:`.selectors` (Selector Objects: compiled values that run a JSONPath,
+  XPath or JSON Pointer query on a context); :mod:`.versions` holds which
+  Expression Type Object versions each Arazzo version allows.
 
 Every rule these modules follow where the specification leaves room (precedence,
 how mixed types compare, what counts as passing, what happens to missing data) is
