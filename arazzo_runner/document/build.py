@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..criteria import compile_criterion
-from ..criteria.selectors import compile_selector, is_selector_object, resolve_selector_type
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
 from ..errors import DocumentError, ExpressionError, SourceLocation
 from ..expressions import CompiledValue, compile_value
@@ -346,6 +345,8 @@ class ModelBuilder:
         """A replacement; in 1.1 with its ``targetSelectorType``, and a JSONPath target compiled."""
         if self.minor != "1.1" or "targetSelectorType" not in item:
             return PayloadReplacement(target, value, pointer)
+        from ..criteria.selectors import resolve_selector_type
+
         try:
             kind, version = resolve_selector_type(
                 item["targetSelectorType"], "replacement target", "targetSelectorType"
@@ -424,6 +425,9 @@ def build_model(document: LoadedDocument, diagnostics: Diagnostics) -> ArazzoDoc
 
 
 def _selector_hook(value: Any) -> CompiledValue | None:
+    # Only 1.1 documents use it: 1.0 ones never import the selectors module.
+    from ..criteria.selectors import compile_selector, is_selector_object
+
     return compile_selector(value) if is_selector_object(value) else None
 
 
