@@ -21,6 +21,7 @@ from ..criteria import compile_criterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
 from ..errors import DocumentError, ExpressionError, SourceLocation
 from ..expressions import CompiledValue, compile_value
+from ..expressions.values import SelectorHook
 from ..jsontypes import json_text
 from .model import (
     Action,
@@ -38,7 +39,7 @@ from .model import (
 )
 from .parsing import LoadedDocument
 from .pointer import join_pointer, resolve_pointer
-from .syntax import COMPONENT_REFERENCE
+from .syntax import COMPONENT_REFERENCE, spec_minor
 
 
 class ModelBuilder:
@@ -48,6 +49,12 @@ class ModelBuilder:
         self.document = document
         self.diagnostics = diagnostics
         self.components: dict[str, Any] = {}
+        root = document.data
+        version = root.get("arazzo") if isinstance(root, dict) else None
+        self.minor = spec_minor(version) or "1.0"
+        """The Arazzo version whose rules compile the document ("1.0" or "1.1")."""
+        # Selector Objects exist from 1.1 on: in a 1.0 document such a mapping is a literal.
+        self._selectors: SelectorHook | None = _selector_hook if self.minor == "1.1" else None
 
     def _report(
         self,
@@ -254,7 +261,7 @@ class ModelBuilder:
             return None
         condition, context, kind = raw["condition"], _string(raw, "context"), raw.get("type")
         try:
-            compiled = compile_criterion(condition, kind, context)
+            compiled = compile_criterion(condition, kind, context, minor=self.minor)
         except ExpressionError as exc:
             rule = "invalid-criterion-type" if exc.field == "type" else "invalid-criterion"
             self._expression_error(exc, join_pointer(pointer, exc.field or "condition"), rule)
@@ -321,7 +328,9 @@ class ModelBuilder:
             value = self.compiled(item["value"], join_pointer(item_pointer, "value"))
             target = item.get("target")
             if isinstance(target, str) and value is not None:
-                replacements.append(PayloadReplacement(target, value, item_pointer))
+                replacement = self._replacement(item, target, value, item_pointer)
+                if replacement is not None:
+                    replacements.append(replacement)
         return RequestBody(
             content_type=_string(body, "contentType"),
             payload=payload,
@@ -330,12 +339,34 @@ class ModelBuilder:
             pointer=body_pointer,
         )
 
+    def _replacement(
+        self, item: dict[str, Any], target: str, value: CompiledValue, pointer: str
+    ) -> PayloadReplacement | None:
+        """A replacement; in 1.1 with its ``targetSelectorType``, and a JSONPath target compiled."""
+        if self.minor != "1.1" or "targetSelectorType" not in item:
+            return PayloadReplacement(target, value, pointer)
+        from ..criteria.selectors import resolve_selector_type
+
+        try:
+            kind, version = resolve_selector_type(
+                item["targetSelectorType"], "replacement target", "targetSelectorType"
+            )
+            query = compile_target(kind, version, target)
+        except ExpressionError as exc:
+            # A targetSelectorType the schema does not allow is reported by the schema.
+            if exc.field != "targetSelectorType":
+                self._expression_error(exc, join_pointer(pointer, exc.field or "target"))
+            return None
+        return PayloadReplacement(target, value, pointer, kind, version, query)
+
     # -- expressions
 
     def compiled(self, value: Any, pointer: str) -> CompiledValue | None:
         try:
-            return compile_value(value)
+            return compile_value(value, self._selectors)
         except ExpressionError as exc:
+            if exc.field is not None and exc.field.startswith("/"):
+                pointer += exc.field  # inside a Selector Object, at the field that is wrong
             self._expression_error(exc, pointer)
             return None
 
@@ -391,6 +422,30 @@ def build_model(document: LoadedDocument, diagnostics: Diagnostics) -> ArazzoDoc
     if shared:
         raise DocumentInvalid(shared)
     return model
+
+
+def _selector_hook(value: Any) -> CompiledValue | None:
+    # Only 1.1 documents use it: 1.0 ones never import the selectors module.
+    from ..criteria.selectors import compile_selector, is_selector_object
+
+    return compile_selector(value) if is_selector_object(value) else None
+
+
+def compile_target(kind: str, version: str, target: str) -> Any:
+    """A replacement target compiled for its selector type: JSONPath or XPath; None for a pointer.
+
+    A JSON Pointer target is applied by the request body code as it is written.
+    """
+    from ..criteria import compile_jsonpath, compile_xpath
+
+    try:
+        if kind == "xpath":
+            return compile_xpath(target, version)
+        return compile_jsonpath(target, version) if kind == "jsonpath" else None
+    except ExpressionError as exc:
+        raise ExpressionError(
+            exc.message, text=exc.text, position=exc.position, hint=exc.hint, field="target"
+        ) from None
 
 
 # --------------------------------------------------------------------------- reading fields

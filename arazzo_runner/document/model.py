@@ -110,6 +110,13 @@ class PayloadReplacement:
     target: str
     value: CompiledValue
     pointer: str
+    target_type: str | None = None
+    """Arazzo 1.1 ``targetSelectorType`` (``jsonpointer``, ``jsonpath``, ``xpath``);
+    None when not given, which means a JSON Pointer, or XPath for an XML body."""
+    target_version: str | None = None
+    """The version of ``target_type`` (its default when only the name is given)."""
+    compiled_target: Any = None
+    """A JSONPath target, compiled once (``criteria.JsonPathQuery``)."""
 
 
 @dataclass

@@ -112,6 +112,12 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("missing-path-parameter", ERROR, "operations", "A path parameter the step does not supply."),
     ("missing-required-parameter", WARNING, "operations", "A required parameter not supplied."),
     ("unknown-parameter", WARNING, "operations", "A path/query parameter the operation lacks."),
+    (
+        "querystring-with-query",
+        ERROR,
+        "operations",
+        "A querystring parameter sent with query parameters (Arazzo 1.1).",
+    ),
     # -- flow and style
     ("unreachable-step", WARNING, "flow", "A step no execution path can reach."),
     ("naming-convention", WARNING, "style", "An id or name outside [A-Za-z0-9_-]+ (a SHOULD)."),

@@ -419,6 +419,18 @@ CASES = [
         "getPet",
     ),
     Case(
+        "querystring-with-query",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (
+                "            value: $inputs.petId\n",
+                "            value: $inputs.petId\n          - {name: q, in: querystring, "
+                "value: 'a=1'}\n          - {name: verbose, in: query, value: true}\n",
+            ),
+        ],
+        "query, value: true",
+    ),
+    Case(
         "missing-required-parameter",
         [
             (
