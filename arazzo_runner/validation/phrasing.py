@@ -367,9 +367,9 @@ def _missing(error: ValidationError, name: str) -> str:
             f"{step} is an AsyncAPI step and is missing the required field 'action' "
             "(send or receive)"
         )
-    if name in ("value", "in") and kind_of(_path(error)) == "parameter":
+    if name == "value" and kind_of(_path(error)) == "parameter":
         parameter = _named("parameter", _instance(error), "name")
-        return f"{parameter} is missing the required field '{name}'"
+        return f"{parameter} is missing the required field 'value'"
     return f"{_what(error)} is missing the required field '{name}'"
 
 
@@ -567,8 +567,13 @@ def _unknown_field_hint(error: ValidationError, name: str, known: set[str]) -> s
             "a criterion's version goes in a Criterion Expression Type Object: "
             f"type: {{type: {kind}, version: {version}}}"
         )
+    if name in _ASYNCAPI_ONLY and "workflowId" in instance and kind_of(_path(error)) == "step":
+        return f"a step that calls a workflow has no '{name}': only AsyncAPI steps do"
     close = did_you_mean(name, known, cutoff=0.75)
     return f"did you mean '{close}'?" if close else "remove it, or prefix it with 'x-'"
+
+
+_ASYNCAPI_ONLY = ("action", "correlationId")
 
 
 def _required_alternatives(branches: Any) -> list[str] | None:

@@ -94,9 +94,10 @@ def test_a_step_kind_is_chosen_by_its_discriminating_fields() -> None:
         )
     ]
     # workflowId makes a workflow step, which takes no action.
-    ((rule, pointer, message),) = _messages(_with_step(workflowId="w", action="send"))
-    assert (rule, pointer) == ("unknown-field", "/workflows/0/steps/0/action")
-    assert message == "unknown field 'action' in step"
+    (problem,) = check_schema(_with_step(workflowId="w", action="send"))
+    assert (problem.rule, problem.pointer) == ("unknown-field", "/workflows/0/steps/0/action")
+    assert problem.message == "unknown field 'action' in step"
+    assert problem.hint == "a step that calls a workflow has no 'action': only AsyncAPI steps do"
 
 
 def test_two_targets_are_one_conflict() -> None:
@@ -125,13 +126,14 @@ def test_an_asyncapi_step_written_with_operation_path_says_what_to_write() -> No
     assert problem.hint == "write operationId: $sourceDescriptions.api.placeOrder"
 
 
-def test_a_parameter_without_in_is_named() -> None:
-    ((rule, _, message),) = _messages(
+def test_a_parameter_without_in_is_worded_as_in_1_0() -> None:
+    ((rule, pointer, message),) = _messages(
         _with_step(operationId="op", parameters=[{"name": "limit", "value": 1}])
     )
-    assert (rule, message) == (
+    assert (rule, pointer, message) == (
         "required-field",
-        "parameter 'limit' is missing the required field 'in'",
+        "/workflows/0/steps/0/parameters/0",
+        "parameter is missing the required field 'in'",
     )
 
 

@@ -66,6 +66,7 @@ def load_for_inspection(args: argparse.Namespace) -> tuple[LoadedArazzo, list[Di
     """
     from ...api import LoadedArazzo, load
     from ...diagnostics import Diagnostics, DocumentInvalid
+    from ...document import LoadOptions
     from ...validation import RULES, validate_document
 
     try:
@@ -80,7 +81,13 @@ def load_for_inspection(args: argparse.Namespace) -> tuple[LoadedArazzo, list[Di
             for d in unresolved
         ):
             raise
-        model = validate_document(args.file, Diagnostics(), offline=args.offline)
+        candidates = (args.file, *args.document) if args.document else ()
+        model = validate_document(
+            args.file,
+            Diagnostics(),
+            offline=args.offline,
+            options=LoadOptions(documents=candidates),
+        )
         if model is None:
             raise
         return LoadedArazzo(model, Diagnostics()), unresolved
