@@ -160,11 +160,13 @@ class Phrasing:
             return
         present = [name for name in _STEP_TARGETS_1_1 if name in instance]
         conflict = _conflicting_targets(present)
+        targets_said = True
         if conflict is not None:
             yield _step_target_conflict(error, conflict)
         elif present == ["operationPath"] and step_kind(instance) == "asyncapi":
             yield _asyncapi_operation_path(error)
-            conflict = ("operationPath", "action")
+        else:
+            targets_said = False
         wanted = f"#/$defs/{step_kind(instance)}-step-object"
         details = [
             detail
@@ -176,8 +178,8 @@ class Phrasing:
             yield from _generic(error)
         for detail in details:
             for problem in self.describe(detail):
-                if conflict is not None and _about_targets(problem, error):
-                    continue  # the conflict above says it
+                if targets_said and _about_targets(problem, error):
+                    continue  # the problem with the targets is said above
                 yield problem
 
 
