@@ -250,3 +250,36 @@ def test_source_descriptions_reference_priority(tmp_path: Path, server: Scripted
     assert result.exit_code == 0, result.stderr
     assert server.paths() == ["GET /url"]
     assert result.json()["outputs"] == {"where": "api.yaml"}
+
+
+def test_message_and_self_are_expressions_only_in_1_1_documents(tmp_path: Path) -> None:
+    _write(tmp_path / "api.yaml", openapi_for([("getPet", "GET", "/pets")]))
+    document = {
+        "arazzo": "1.1.0",
+        "info": {"title": "roots", "version": "1"},
+        "sourceDescriptions": [{"name": "api", "url": "api.yaml", "type": "openapi"}],
+        "workflows": [
+            {
+                "workflowId": "w",
+                "steps": [
+                    {
+                        "stepId": "s",
+                        "operationId": "getPet",
+                        "outputs": {"me": "$self", "status": "$message.payload#/status"},
+                    }
+                ],
+            }
+        ],
+    }
+    newer = _write(tmp_path / "newer.arazzo.yaml", document)
+    older = _write(tmp_path / "older.arazzo.yaml", {**document, "arazzo": "1.0.1"})
+
+    result = run_cli("validate", str(newer), str(older), "-o", "json")
+
+    found = {
+        (Path(entry["file"]).name, problem["rule"])
+        for entry in result.json()["files"]
+        for problem in entry["diagnostics"]
+    }
+    # Only the 1.0 document warns: $self and $message are literal text there.
+    assert found == {("older.arazzo.yaml", "unknown-expression-root")}
