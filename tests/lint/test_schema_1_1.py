@@ -152,6 +152,10 @@ SPEC_ALLOWS = {
     "E1 object literal as a parameter value": _with_step(
         operationId="op", parameters=[{"name": "f", "in": "query", "value": {"a": 1}}]
     ),
+    "E1 an object with two of the Selector Object's fields is a literal": _with_step(
+        operationId="op",
+        parameters=[{"name": "f", "in": "query", "value": {"context": "c", "selector": "s"}}],
+    ),
     "E2 replacement value that is not a string": _with_step(
         operationId="op",
         requestBody={"payload": {}, "replacements": [{"target": "/n", "value": 3}]},
@@ -162,9 +166,15 @@ SPEC_FORBIDS = {
     "D8 output name outside ^[a-zA-Z0-9.-_]+$": _with_step(
         operationId="op", outputs={"a b": "$statusCode"}
     ),
-    "E1 an object with a selector that is not a Selector Object": _with_step(
+    "E1 an object shaped like a Selector Object that is not a valid one": _with_step(
         operationId="op",
-        parameters=[{"name": "f", "in": "query", "value": {"selector": "$.a"}}],
+        parameters=[
+            {
+                "name": "f",
+                "in": "query",
+                "value": {"context": "$response.body", "selector": "$.a", "type": "jmespath"},
+            }
+        ],
     ),
 }
 
