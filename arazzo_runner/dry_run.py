@@ -188,6 +188,7 @@ def _static_context(document: ArazzoDocument, inputs: Mapping[str, Any]) -> Expr
         inputs=inputs,
         source_descriptions={s.name: s.as_expression_value() for s in document.source_descriptions},
         components=document.components,
+        self_uri=document.self_uri,
     )
 
 

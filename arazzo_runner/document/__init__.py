@@ -9,6 +9,7 @@ every layer shares. Everything above this layer imports from here, not from the
 modules.
 """
 
+from .anchors import schema_anchors, with_anchors_as_pointers
 from .build import ModelBuilder, build_model, point_at
 from .limits import DocumentLimits
 from .model import (
@@ -76,7 +77,9 @@ __all__ = [
     "parse_document",
     "point_at",
     "resolve_pointer",
+    "schema_anchors",
     "schema_properties",
     "top_level_value_span",
+    "with_anchors_as_pointers",
     "workflow_pointer_of",
 ]

@@ -22,7 +22,9 @@ from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
 from ..errors import DocumentError, ExpressionError, SourceLocation
 from ..expressions import CompiledValue, compile_value
 from ..expressions.values import SelectorHook
+from ..expressions.parser import arazzo_grammar
 from ..jsontypes import json_text
+from .anchors import plain_name, schema_anchors
 from .model import (
     Action,
     ActionKind,
@@ -55,6 +57,7 @@ class ModelBuilder:
         """The Arazzo version whose rules compile the document ("1.0" or "1.1")."""
         # Selector Objects exist from 1.1 on: in a 1.0 document such a mapping is a literal.
         self._selectors: SelectorHook | None = _selector_hook if self.minor == "1.1" else None
+        self._anchors: dict[str, str] | None = None  # $anchor -> pointer, found when needed
 
     def _report(
         self,
@@ -77,6 +80,11 @@ class ModelBuilder:
         components = root.get("components")
         self.components = components if isinstance(components, dict) else {}
         version = root.get("arazzo")
+        # Each document's expressions are read by the grammar of its own version.
+        with arazzo_grammar(spec_minor(version)):
+            return self._document(root, version)
+
+    def _document(self, root: dict[str, Any], version: Any) -> ArazzoDocument:
         return ArazzoDocument(
             version if isinstance(version, str) else "",
             _info(root.get("info")),
@@ -167,6 +175,11 @@ class ModelBuilder:
             if not ref.startswith("#") or ref in seen:
                 return schema  # remote or circular: left to the JSON Schema validator
             seen.add(ref)
+            anchor = plain_name(ref)
+            if anchor is not None:
+                ref = self._anchored(anchor, pointer)
+                if ref is None:
+                    return None
             try:
                 schema = resolve_pointer(self.document.data, unquote(ref[1:]))
             except LookupError as exc:
@@ -181,6 +194,23 @@ class ModelBuilder:
         return schema
 
     # -- parameters
+
+    def _anchored(self, anchor: str, pointer: str) -> str | None:
+        """``#<pointer>`` of the schema whose ``$anchor`` is ``anchor``; None, reported, if none."""
+        if self._anchors is None:
+            self._anchors = schema_anchors(self.document.data)
+        found = self._anchors.get(anchor)
+        if found is None:
+            self._report(
+                "unresolved-input-reference",
+                join_pointer(pointer, "$ref"),
+                f"the inputs schema refers to '#{anchor}', and no inputs schema of the "
+                f"document has $anchor: {anchor}",
+                hint=f"add $anchor: {anchor} to the schema it names, or refer to it by its "
+                "JSON Pointer (#/components/inputs/<name>)",
+            )
+            return None
+        return "#" + found
 
     def _parameters(self, owner: dict[str, Any], pointer: str) -> list[Parameter]:
         parameters = []

@@ -8,11 +8,14 @@ later can be reported at its file, line and column.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from ..criteria import CompiledCriterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid
@@ -197,6 +200,18 @@ class ArazzoDocument:
     def is_1_1(self) -> bool:
         """Whether the document declares Arazzo 1.1 (and gets the 1.1 rules)."""
         return self.minor_version == "1.1"
+
+    @property
+    def self_uri(self) -> str | None:
+        """What the ``$self`` expression gives (Arazzo 1.1): the document's ``$self``,
+        resolved against where it was read, as an absolute URI (``file:`` for a local
+        file); None when the document has no ``$self``."""
+        identity = self.document.self_uri
+        if identity is None or not self.is_1_1:
+            return None
+        if urlsplit(identity).scheme or not os.path.isabs(identity):
+            return identity
+        return Path(identity).as_uri()
 
     def workflow(self, workflow_id: str) -> Workflow | None:
         return next((w for w in self.workflows if w.workflow_id == workflow_id), None)

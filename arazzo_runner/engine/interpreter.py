@@ -201,6 +201,7 @@ class Run:
                 s.name: s.as_expression_value() for s in document.source_descriptions
             },
             components=document.components,
+            self_uri=document.self_uri,
         )
 
     def _workflow_outputs(self, flow: WorkflowFrame, *, strict: bool) -> dict[str, Any]:

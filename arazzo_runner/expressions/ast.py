@@ -38,9 +38,9 @@ class RuntimeExpression:
     ``names`` holds the fixed parts after the root, by root:
 
     ===================  =========================================
-    url/method/statusCode  ``()``
+    url/method/statusCode  ``()``; also ``self`` (Arazzo 1.1)
     request/response       ``("header", token)``, ``("query", name)``,
-                           ``("path", name)`` or ``("body",)``
+    /message (1.1)         ``("path", name)``, ``("body",)`` or (1.1) ``("payload",)``
     inputs/outputs         ``(name,)`` -- may contain dots
     steps                  ``(stepId, "outputs", name)``
     workflows              ``(workflowId, "inputs" | "outputs", name)``
@@ -95,13 +95,19 @@ def _resolve_status_code(expr: RuntimeExpression, ctx: ExpressionContext) -> Any
     return ctx.status_code
 
 
+def _resolve_self(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
+    if ctx.self_uri is None:
+        raise _unresolved(expr, "the document has no $self field", source_missing=True)
+    return ctx.self_uri
+
+
 def _resolve_message(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
     noun = expr.root
-    message = ctx.request if noun == "request" else ctx.response
+    message = {"request": ctx.request, "response": ctx.response}.get(noun, ctx.message)
     if message is None:
         raise _unresolved(expr, f"there is no {noun} yet", source_missing=True)
     kind = expr.names[0]
-    if kind == "body":
+    if kind in ("body", "payload"):
         return _resolve_body(expr, message.body, noun)
     name = expr.names[1]
     if kind == "header":
@@ -235,8 +241,10 @@ _RESOLVERS: Mapping[str, Callable[[RuntimeExpression, ExpressionContext], Any]] 
     "url": _resolve_url,
     "method": _resolve_method,
     "statusCode": _resolve_status_code,
+    "self": _resolve_self,
     "request": _resolve_message,
     "response": _resolve_message,
+    "message": _resolve_message,
     "inputs": _resolve_inputs,
     "outputs": _resolve_outputs,
     "steps": _resolve_steps,

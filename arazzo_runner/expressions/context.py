@@ -60,3 +60,7 @@ class ExpressionContext:
     status_code: int | None = None
     request: HttpMessage | None = None
     response: HttpMessage | None = None
+    # Arazzo 1.1: the document's $self, absolute (None without one), and the message
+    # an AsyncAPI step sent or received (None until steps exchange messages).
+    self_uri: str | None = None
+    message: HttpMessage | None = None

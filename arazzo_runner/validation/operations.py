@@ -103,7 +103,7 @@ class SourceChecker:
         except DocumentError as exc:
             self.ctx.report("source-not-found", url_pointer, exc.message)
             return LoadedSource(source, unread=True)
-        if self.ctx.offline and is_url(uri):
+        if self.ctx.offline and is_url(uri) and self.cache.known(uri) is None:
             return LoadedSource(source, unread=True)
         try:
             document = self.cache.get(uri)

@@ -44,6 +44,12 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("invalid-structure", ERROR, "structure", "An object matches none of its allowed shapes."),
     ("missing-step-target", ERROR, "structure", "A step has no operationId/operationPath/..."),
     ("conflicting-step-target", ERROR, "structure", "A step has more than one target."),
+    (
+        "asyncapi-operation-path",
+        ERROR,
+        "structure",
+        "An AsyncAPI step (with an action) names its target with operationPath (Arazzo 1.1).",
+    ),
     ("missing-goto-target", ERROR, "structure", "A goto action names no stepId or workflowId."),
     ("conflicting-action-target", ERROR, "structure", "An action has a stepId and a workflowId."),
     ("missing-criterion-context", ERROR, "structure", "A typed criterion has no context."),

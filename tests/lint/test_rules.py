@@ -102,6 +102,17 @@ CASES = [
         "workflowId: x",
     ),
     Case(
+        "asyncapi-operation-path",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (
+                "        operationId: getPet\n",
+                "        operationPath: $sourceDescriptions.pets.getPet\n        action: send\n",
+            ),
+        ],
+        "operationPath",
+    ),
+    Case(
         "missing-goto-target",
         [
             (

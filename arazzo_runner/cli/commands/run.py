@@ -291,7 +291,12 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     found_credentials = credentials(args.auth, console.environ, masker)
     warnings = WarningPrinter(console, masker)
     diagnostics = Diagnostics(on_add=warnings)
-    loaded = load(args.file, diagnostics=diagnostics, offline=args.offline or bool(config.offline))
+    loaded = load(
+        args.file,
+        diagnostics=diagnostics,
+        offline=args.offline or bool(config.offline),
+        documents=args.document,
+    )
     check_auth_schemes(args.auth, loaded)
     ids = chosen_workflow_ids(args, loaded)
     if len(ids) > 1:
