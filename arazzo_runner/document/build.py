@@ -21,8 +21,8 @@ from ..criteria import compile_criterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
 from ..errors import DocumentError, ExpressionError, SourceLocation
 from ..expressions import CompiledValue, compile_value
-from ..expressions.values import SelectorHook
 from ..expressions.parser import arazzo_grammar
+from ..expressions.values import SelectorHook
 from ..jsontypes import json_text
 from .anchors import plain_name, schema_anchors
 from .model import (
