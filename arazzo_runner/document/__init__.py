@@ -10,6 +10,15 @@ modules.
 """
 
 from .build import ModelBuilder, build_model, point_at
+from .dependencies import (
+    StepTarget,
+    dependency_cycle,
+    execution_order,
+    local_dependencies,
+    output_references,
+    parse_step_target,
+    uses_step_dependencies,
+)
 from .limits import DocumentLimits
 from .model import (
     Action,
@@ -59,19 +68,26 @@ __all__ = [
     "Parameter",
     "SourceDescription",
     "Step",
+    "StepTarget",
     "Workflow",
     "build_model",
     "check_workflow",
+    "dependency_cycle",
     "display_path",
     "effective_actions",
     "errors_in",
+    "execution_order",
     "find_schema_cycle",
     "is_relative_reference",
     "is_url",
     "join_pointer",
     "load_document",
+    "local_dependencies",
+    "output_references",
+    "parse_step_target",
     "point_at",
     "resolve_pointer",
     "schema_properties",
+    "uses_step_dependencies",
     "workflow_pointer_of",
 ]
