@@ -385,6 +385,53 @@ def test_a_goto_workflow_action_passes_its_parameters_as_inputs(tmp_path: Path) 
     assert called is not None and called.outputs == {"got": 200}
 
 
+def test_a_retry_action_runs_its_workflow_with_its_parameters(tmp_path: Path) -> None:
+    refresh = {
+        "name": "refresh",
+        "type": "retry",
+        "workflowId": "renew",
+        "retryLimit": 1,
+        "parameters": [{"name": "reason", "value": "status {$statusCode}"}],
+    }
+    main = {"workflowId": "w", "steps": [step("a", onFailure=[refresh])]}
+    renew = {
+        "workflowId": "renew",
+        "inputs": {"type": "object", "properties": {"reason": {"type": "string"}}},
+        "steps": [step("b")],
+        "outputs": {"why": "$inputs.reason"},
+    }
+    _, commands = start(loaded_with(tmp_path, main, renew))
+
+    next(commands)
+    assert path_of(commands.send(answer(401))) == "b"
+    assert path_of(commands.send(answer(200))) == "a"
+    result = finish(commands, answer(200))
+
+    assert result.succeeded
+    first = result.steps[0].attempts[0]
+    assert first.called_workflow is not None
+    assert first.called_workflow.outputs == {"why": "status 401"}
+
+
+def test_an_action_parameter_that_cannot_be_read_fails_the_goto(tmp_path: Path) -> None:
+    jump = {
+        "name": "jump",
+        "type": "goto",
+        "workflowId": "target",
+        "parameters": [{"name": "code", "value": "$response.header.X-Missing"}],
+    }
+    main = {"workflowId": "w", "steps": [step("a", onSuccess=[jump])]}
+    target = {"workflowId": "target", "steps": [step("b")]}
+    _, commands = start(loaded_with(tmp_path, main, target))
+
+    next(commands)
+    result = finish(commands, answer(200))
+
+    assert not result.succeeded
+    assert result.error is not None
+    assert "cannot set the inputs of workflow 'target' from action 'jump'" in result.error.message
+
+
 # --------------------------------------------------------------------------- drivers
 
 
