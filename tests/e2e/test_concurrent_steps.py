@@ -147,3 +147,35 @@ def test_a_step_over_its_timeout_fails_and_its_on_failure_action_runs(tmp_path: 
     )
     assert fallback["status"] == "succeeded"
     assert server.paths() == ["GET /slow", "GET /fallback"]
+
+
+def test_step_concurrency_comes_from_the_file_and_the_flag_wins(tmp_path: Path) -> None:
+    path = dashboard(tmp_path)
+    config = tmp_path / "arazzo.toml"
+    config.write_text("step-concurrency = 1\n")
+    with ScriptedServer(fallback=Reply(200, {"token": "t-1"})) as server:
+        from_file = run_cli(
+            "run", str(path), "--server", f"api={server.base_url}", "--config", str(config)
+        )
+    assert from_file.exit_code == 0, from_file.stdout + from_file.stderr
+    assert server.paths() == ["POST /login", "GET /profile", "GET /orders", "GET /offers"]
+
+    with rendezvous() as server:
+        flagged = run_cli(
+            "run",
+            str(path),
+            "--server",
+            f"api={server.base_url}",
+            "--config",
+            str(config),
+            "--step-concurrency",
+            "3",
+        )
+    assert flagged.exit_code == 0, flagged.stdout + flagged.stderr  # they met: all in flight
+
+
+def test_a_step_concurrency_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("run", str(dashboard(tmp_path)), "--step-concurrency", "0")
+
+    assert result.exit_code == 2
+    assert "--step-concurrency" in result.stderr
