@@ -66,7 +66,7 @@ def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResul
                     concurrent = concurrent or _BlockingConcurrency(run, http, transport)
                     reply = concurrent.carry_out(command)
                 else:
-                    reply = send(http, command.request, transport, command.timeout)
+                    reply = send(http, command.request, transport, command.timeout, command.limit)
             except KeyboardInterrupt:
                 raise _interrupted(commands) from None
     finally:
@@ -106,7 +106,7 @@ class _BlockingConcurrency:
                 self.waiting[token] = self.clock.monotonic() + started.seconds
             elif isinstance(started, SendRequest):
                 future = self.pool.submit(
-                    send, self.http, started.request, self.transport, started.timeout
+                    send, self.http, started.request, self.transport, started.timeout, started.limit
                 )
                 self.sending[future] = token
             else:  # pragma: no cover - the engine yields nothing else yet
@@ -170,7 +170,9 @@ async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> Workf
             elif isinstance(command, Concurrently):
                 reply = await _carry_out_async(run, http, transport, command, tasks)
             else:
-                reply = await send_async(http, command.request, transport, command.timeout)
+                reply = await send_async(
+                    http, command.request, transport, command.timeout, command.limit
+                )
     finally:
         commands.close()
         for task in tasks:
@@ -199,7 +201,7 @@ async def _carry_out_async(
         if isinstance(started, Wait):
             work: Any = run.clock.asleep(started.seconds)
         elif isinstance(started, SendRequest):
-            work = send_async(http, started.request, transport, started.timeout)
+            work = send_async(http, started.request, transport, started.timeout, started.limit)
         else:  # pragma: no cover - the engine yields nothing else yet
             raise TypeError(f"cannot carry out {type(started).__name__} concurrently")
         tasks[asyncio.ensure_future(work)] = token

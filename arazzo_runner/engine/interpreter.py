@@ -537,6 +537,12 @@ class Run:
             return timeout
         return max(0.001, min(timeout, frame.deadline.at - self.clock.monotonic()))
 
+    def _exchange_limit(self, frame: StepFrame) -> float | None:
+        """What is left of the step's timeout, for the whole exchange; None without one."""
+        if frame.deadline is None:
+            return None
+        return max(0.001, frame.deadline.at - self.clock.monotonic())
+
     def _http_attempt(self, frame: StepFrame) -> Generator[Command, Any, None]:
         step_request = frame.flow.prepared.requests[frame.step.step_id]
         result = frame.result
@@ -546,7 +552,9 @@ class Run:
         if request is None:
             return
         sent_at = self.clock.now() if self._records_exchanges else None
-        outcome: SendOutcome = yield SendRequest(request, self._request_timeout(frame))
+        outcome: SendOutcome = yield SendRequest(
+            request, self._request_timeout(frame), self._exchange_limit(frame)
+        )
         exchange = self._record_exchange(frame, request, sent_at, outcome)
         if outcome.response is None:
             result.error = outcome.error

@@ -21,10 +21,13 @@ class SendRequest:
 
     ``timeout`` bounds each read and write (and connecting); the engine has already
     cut it to what is left of the run's time limit and of the step's ``timeout``.
+    ``limit``, when set, bounds the whole exchange (a step's ``timeout``: a server
+    that sends its answer a byte at a time must not outlast it).
     """
 
     request: PreparedRequest
     timeout: float
+    limit: float | None = None
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,21 @@ def test_a_step_concurrency_out_of_range_is_a_usage_error(tmp_path: Path) -> Non
 
     assert result.exit_code == 2
     assert "--step-concurrency" in result.stderr
+
+
+def test_a_server_that_answers_a_byte_at_a_time_cannot_outlast_the_timeout(
+    tmp_path: Path,
+) -> None:
+    steps = [{"stepId": "slow", "operationId": "getSlow", "timeout": 500, "successCriteria": OK}]
+    path = write_documents(
+        tmp_path, document(*steps), {"api.openapi.yaml": openapi_for(OPERATIONS)}
+    )
+    with ScriptedServer() as server:
+        server.script("GET", "/slow", Reply(200, stream="trickle"))
+        result = run_cli("run", str(path), "--server", f"api={server.base_url}", "-o", "json")
+
+    assert result.exit_code == 1
+    (slow,) = result.json()["steps"]
+    assert (
+        slow["error"] == "step 'slow' timed out: it did not complete within its timeout of 500 ms"
+    )

@@ -93,6 +93,7 @@ def test_a_request_gets_no_longer_than_the_step_timeout(tmp_path: Path) -> None:
     first = next(commands)
 
     assert isinstance(first, SendRequest) and first.timeout == pytest.approx(1.5)
+    assert first.limit == pytest.approx(1.5)  # the whole exchange, not only each read
 
 
 def test_a_step_over_its_timeout_fails_and_its_on_failure_actions_run(tmp_path: Path) -> None:
@@ -196,7 +197,8 @@ def test_a_one_zero_document_keeps_the_array_order(tmp_path: Path) -> None:
     steps = [step("a"), step("b")]
     _, commands = start(loaded_with(tmp_path, {"workflowId": "w", "steps": steps}, version="1.0.1"))
 
-    assert path_of(next(commands)) == "a"
+    first = next(commands)
+    assert path_of(first) == "a" and first.limit is None  # no step timeout, no limit
     assert path_of(commands.send(answer(200))) == "b"
 
 
