@@ -314,6 +314,80 @@ def test_a_goto_from_a_branch_stops_the_others_and_goes_on_from_its_target(
     assert skipped.status is Status.SKIPPED  # d never ran: its dependency was stopped
 
 
+def test_a_called_workflow_runs_its_own_steps_concurrently_with_the_callers(
+    tmp_path: Path,
+) -> None:
+    outer = {
+        "workflowId": "w",
+        "steps": [
+            step("a"),
+            {"stepId": "call", "workflowId": "inner", "dependsOn": ["a"]},
+            step("c", dependsOn=["a"]),
+        ],
+    }
+    inner = {
+        "workflowId": "inner",
+        "steps": [step("f"), step("g"), step("h", dependsOn=["f", "g"])],
+    }
+    _, commands = start(loaded_with(tmp_path, outer, inner))
+
+    first = next(commands)
+    assert isinstance(first, Concurrently) and list(paths(first)) == ["a"]
+    # The call's two inner steps and c are one flat set of requests in flight.
+    three = commands.send(Completed(next(iter(first.start)), answer(200)))
+    assert isinstance(three, Concurrently)
+    tokens = paths(three)
+    assert sorted(tokens) == ["c", "f", "g"]
+    commands.send(Completed(tokens["g"], answer(200)))
+    last_inner = commands.send(Completed(tokens["f"], answer(200)))
+    assert isinstance(last_inner, Concurrently) and list(paths(last_inner)) == ["h"]
+    commands.send(Completed(tokens["c"], answer(200)))
+    result = finish(commands, Completed(next(iter(last_inner.start)), answer(200)))
+
+    assert result.succeeded
+    call = next(s for s in result.steps if s.step_id == "call")
+    assert call.called_workflow is not None
+    assert [s.step_id for s in call.called_workflow.steps] == ["f", "g", "h"]
+
+
+def test_a_one_zero_document_calls_a_one_one_workflow_that_runs_by_its_own_rules(
+    tmp_path: Path,
+) -> None:
+    other = {
+        "arazzo": "1.1.0",
+        "info": {"title": "other", "version": "1"},
+        "sourceDescriptions": [{"name": "api", "url": "api.openapi.yaml", "type": "openapi"}],
+        "workflows": [
+            {"workflowId": "fan", "steps": [step("b", dependsOn=["c"]), step("c")]},
+        ],
+    }
+    write_documents(tmp_path, other, name="other.arazzo.yaml")
+    main = {
+        "arazzo": "1.0.1",
+        "info": {"title": "main", "version": "1"},
+        "sourceDescriptions": [
+            {"name": "api", "url": "api.openapi.yaml", "type": "openapi"},
+            {"name": "other", "url": "other.arazzo.yaml", "type": "arazzo"},
+        ],
+        "workflows": [
+            {
+                "workflowId": "w",
+                "steps": [
+                    step("a"),
+                    {"stepId": "call", "workflowId": "$sourceDescriptions.other.fan"},
+                ],
+            }
+        ],
+    }
+    path = write_documents(tmp_path, main, {"api.openapi.yaml": openapi_for(OPERATIONS)})
+    _, commands = start(load(str(path)), step_concurrency=1)
+
+    assert path_of(next(commands)) == "a"
+    assert path_of(commands.send(answer(200))) == "c"  # reordered: b depends on c
+    assert path_of(commands.send(answer(200))) == "b"
+    assert finish(commands, answer(200)).succeeded
+
+
 def test_a_retry_wait_runs_concurrently_with_other_steps(tmp_path: Path) -> None:
     steps = [
         step("a", dependsOn=["c"], onFailure=[{"name": "again", "type": "retry", "retryAfter": 5}]),
