@@ -87,8 +87,12 @@ class _BlockingConcurrency:
         self.clock = run.clock
         self.http = http
         self.transport = transport
+        # Wider than the steps in flight: a dropped request keeps its thread until it
+        # ends on its own, and a called workflow's steps add to its caller's. Threads
+        # are only made when needed.
         self.pool: ThreadPoolExecutor = ThreadPoolExecutor(
-            max_workers=max(1, run.options.step_concurrency), thread_name_prefix="arazzo-step"
+            max_workers=2 * max(1, run.options.step_concurrency) + 4,
+            thread_name_prefix="arazzo-step",
         )
         self.sending: dict[Future[SendOutcome], int] = {}
         self.waiting: dict[int, float] = {}
