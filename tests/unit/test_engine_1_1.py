@@ -544,3 +544,12 @@ def test_the_asyncio_driver_carries_out_concurrent_steps(tmp_path: Path) -> None
 
     assert result.succeeded
     assert seen[0] == "/a" and sorted(seen[1:3]) == ["/b", "/c"] and seen[3] == "/d"
+
+
+def test_a_dry_run_plans_the_steps_in_the_order_they_run(tmp_path: Path) -> None:
+    from arazzo_runner.dry_run import plan_run
+
+    steps = [step("a", dependsOn=["b"]), step("b")]
+    plan = plan_run(loaded_with(tmp_path, {"workflowId": "w", "steps": steps}), "w", {})
+
+    assert [s.step_id for s in plan.steps] == ["b", "a"]
