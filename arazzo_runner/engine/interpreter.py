@@ -324,14 +324,16 @@ class Run:
     def _take_finished(
         running: dict[int, StepFrame], branches: Branches
     ) -> tuple[StepFrame, Transition] | None:
-        """The first step that ended and takes the control; those that just go on are let go."""
+        """The first step that ended and takes the control; those that just go on are let go
+        (so are any others that ended with it: their records are complete)."""
+        control: tuple[StepFrame, Transition] | None = None
         while branches.finished:
             key, transition = branches.finished.pop(0)
             frame = running.pop(key)
             action = frame.result.action
-            if action is None or action.type != "next":
-                return frame, transition
-        return None
+            if control is None and (action is None or action.type != "next"):
+                control = frame, transition
+        return control
 
     @staticmethod
     def _stop_branches(running: dict[int, StepFrame], branches: Branches, reason: str) -> None:
