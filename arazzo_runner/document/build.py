@@ -152,6 +152,8 @@ class ModelBuilder:
             on_failure=self._actions(raw, "onFailure", pointer, ActionKind.FAILURE),
             outputs=self._outputs(raw, pointer),
             output_names=_output_names(raw),
+            timeout=_timeout(raw.get("timeout")),
+            depends_on=[item for item in _items(raw, "dependsOn") if isinstance(item, str)],
         )
 
     def _input_schema(self, inputs: Any, pointer: str) -> dict[str, Any] | None:
@@ -331,6 +333,8 @@ class ModelBuilder:
             retry_limit=_retry_limit(raw.get("retryLimit")),
             pointer=pointer,
             conditional=bool(raw.get("criteria")),
+            parameters=self._parameters(raw, pointer),
+            has_parameters="parameters" in raw,
         )
 
     def _outputs(self, owner: dict[str, Any], pointer: str) -> dict[str, CompiledValue]:
@@ -523,6 +527,12 @@ def _retry_after(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         return None
     return value
+
+
+def _timeout(value: Any) -> int | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON Schema counts 2.0 as an integer
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _retry_limit(value: Any) -> int | None:

@@ -101,6 +101,10 @@ class Action:
     conditional: bool = False
     """Whether the action has criteria, also when they do not compile (and are not in
     ``criteria``): such an action does not always apply."""
+    parameters: list[Parameter] = field(default_factory=list)
+    """Arazzo 1.1: the inputs of the workflow a ``workflowId`` action transfers to."""
+    has_parameters: bool = False
+    """Whether the action lists ``parameters`` at all (an empty or unreadable list too)."""
 
     @property
     def used_at(self) -> str:
@@ -147,6 +151,11 @@ class Step:
     outputs: dict[str, CompiledValue] = field(default_factory=dict)
     output_names: tuple[str, ...] = ()
     """Every output the step declares, also those whose value does not compile."""
+    timeout: int | None = None
+    """Arazzo 1.1: the most milliseconds one attempt of the step may take."""
+    depends_on: list[str] = field(default_factory=list)
+    """Arazzo 1.1: steps that must have completed first (a stepId,
+    ``$workflows.<id>.steps.<stepId>`` or ``$sourceDescriptions.<name>.<id>.steps.<stepId>``)."""
 
 
 @dataclass

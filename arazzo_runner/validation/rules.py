@@ -55,6 +55,12 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("missing-criterion-context", ERROR, "structure", "A typed criterion has no context."),
     ("workflow-step-request-body", ERROR, "structure", "A workflow call has a requestBody."),
     ("invalid-inputs-schema", ERROR, "structure", "A workflow's inputs is not a JSON Schema."),
+    (
+        "action-parameter-in",
+        ERROR,
+        "structure",
+        "An action parameter with 'in' (it is an input of the workflow it goes to; 1.1).",
+    ),
     # -- uniqueness
     ("duplicate-workflow-id", ERROR, "uniqueness", "Two workflows share a workflowId."),
     ("duplicate-step-id", ERROR, "uniqueness", "Two steps of a workflow share a stepId."),
@@ -71,6 +77,7 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-step", ERROR, "references", "A stepId that names no step of the workflow."),
     ("unknown-dependency", ERROR, "references", "A dependsOn entry that names no workflow."),
     ("dependency-cycle", ERROR, "references", "Workflows that depend on each other in a loop."),
+    ("step-dependency-cycle", ERROR, "references", "Steps that wait for each other in a loop."),
     ("workflow-recursion", ERROR, "references", "Workflows that always call each other again."),
     ("invalid-reference", ERROR, "references", "A Reusable Object reference of the wrong form."),
     ("unresolved-component", ERROR, "references", "A $components reference to nothing."),
@@ -82,6 +89,12 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-input", ERROR, "expressions", "$inputs.X where the workflow declares no X."),
     ("missing-inputs-schema", WARNING, "expressions", "$inputs.X in a workflow without inputs."),
     ("unknown-step-output", ERROR, "expressions", "$steps.X.outputs.Y where X has no output Y."),
+    (
+        "forward-step-reference",
+        ERROR,
+        "expressions",
+        "$steps.X.outputs of a later step, in a 1.1 workflow without step dependsOn.",
+    ),
     (
         "unknown-workflow-output",
         ERROR,

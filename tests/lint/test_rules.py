@@ -475,6 +475,42 @@ CASES = [
         1,
     ),
     Case("naming-convention", [("workflowId: adopt", "workflowId: adopt pet")], "adopt pet"),
+    # -- Arazzo 1.1
+    Case(
+        "action-parameter-in",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (
+                "          - condition: $statusCode == 200\n",
+                "          - condition: $statusCode == 200\n        onSuccess:\n"
+                "          - name: jump\n            type: goto\n            workflowId: other\n"
+                "            criteria: [{condition: $statusCode == 201}]\n"
+                "            parameters: [{name: petId, in: cookie, value: '1'}]\n",
+            ),
+            (WORKFLOW_END, WORKFLOW_END + SECOND_WORKFLOW),
+        ],
+        "cookie",
+    ),
+    Case(
+        "step-dependency-cycle",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (STEP_FIND, STEP_FIND + "        dependsOn: [add]\n"),
+        ],
+        "find",
+    ),
+    Case(
+        "forward-step-reference",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            ("            value: $inputs.petId", "            value: $steps.add.outputs.id"),
+            (
+                "            name: $steps.find.outputs.name\n",
+                "            name: x\n        outputs:\n          id: $statusCode\n",
+            ),
+        ],
+        "$steps.add.outputs.id",
+    ),
 ]
 
 

@@ -133,6 +133,14 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop the run when workflows would be nested more than N deep (default: 50, "
         "at most 100); guards against a workflow that calls itself again",
     )
+    parser.add_argument(
+        "--step-concurrency",
+        metavar="N",
+        # The engine's DEFAULT_STEP_CONCURRENCY, written out for the same reason.
+        type=whole_number("--step-concurrency", 1, 64),
+        help="run up to N steps of a workflow at once when it uses step dependsOn "
+        "(Arazzo 1.1; default: 4, at most 64); 1 runs them one after the other",
+    )
 
 
 def _add_transport_arguments(parser: argparse.ArgumentParser) -> None:
