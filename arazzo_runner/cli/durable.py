@@ -106,11 +106,10 @@ def run_request(
         document=path,
         digest=temporal.document_digest(path),
         workflow_id=workflow.workflow_id,
-        inputs=inputs,
         options=temporal.options_to_wire(options),
         resend=args.resend or "idempotent",
         offline=bool(args.offline),
-    )
+    ).with_inputs(inputs)
     if args.max_payload_size is not None:
         request.max_payload_bytes = args.max_payload_size
     return request

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine import RunOptions
-from .wire import to_wire
+from .wire import from_wire, to_wire
 
 if TYPE_CHECKING:
     from ..engine.options import Clock
@@ -44,7 +44,10 @@ class RunRequest:
     digest: str
     """``sha256:HEX`` of the document's bytes: a worker refuses any other content."""
     workflow_id: str
-    inputs: dict[str, Any] = field(default_factory=dict)
+    inputs: Any = None
+    """The workflow's inputs as :func:`~arazzo_runner.temporal.wire.to_wire` writes them
+    (Temporal's JSON converter would sort the keys of objects, and so reorder request
+    bodies built from them); :meth:`with_inputs` sets them."""
     options: dict[str, Any] = field(default_factory=dict)
     """The run's options, as :func:`options_to_wire` writes them."""
     resend: str = "idempotent"
@@ -52,6 +55,15 @@ class RunRequest:
     max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES
     heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
     offline: bool = False
+
+
+    def with_inputs(self, inputs: dict[str, Any]) -> RunRequest:
+        self.inputs = to_wire(inputs)
+        return self
+
+    def input_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = from_wire(self.inputs) if self.inputs is not None else {}
+        return values
 
 
 def document_digest(path: str | Path) -> str:
@@ -66,7 +78,7 @@ def default_execution_id(request: RunRequest) -> str:
     the execution already going instead of starting another.
     """
     identity = json.dumps(
-        [request.digest, request.workflow_id, to_wire(request.inputs), request.options],
+        [request.digest, request.workflow_id, request.inputs, request.options],
         sort_keys=True,
         default=str,
     )

@@ -65,8 +65,9 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, list):
         return [to_wire(item) for item in value]
     if isinstance(value, dict):
-        # A document's own objects may have a key that looks like a tag: wrap them all.
-        return {_DICT: {str(key): to_wire(item) for key, item in value.items()}}
+        # Pairs, in order: Temporal's converter sorts object keys, and a document's
+        # own objects may have a key that looks like one of the tags above.
+        return {_DICT: [[str(key), to_wire(item)] for key, item in value.items()]}
     raise WireError(f"cannot store a {type(value).__name__} in a Temporal payload")
 
 
@@ -77,7 +78,7 @@ def from_wire(data: Any) -> Any:
     if not isinstance(data, dict):
         return data
     if _DICT in data:
-        return {key: from_wire(item) for key, item in data[_DICT].items()}
+        return {key: from_wire(item) for key, item in data[_DICT]}
     if _BYTES in data:
         return base64.b64decode(data[_BYTES])
     if _DATETIME in data:

@@ -93,7 +93,7 @@ class ArazzoRunWorkflow:
         try:
             chosen = loaded.workflow(request.workflow_id)
             prepared = loaded.prepare_workflow(chosen, options.server_overrides)
-            inputs = loaded.prepare_inputs(chosen, loaded.document, request.inputs)
+            inputs = loaded.prepare_inputs(chosen, loaded.document, request.input_values())
         except ArazzoError as exc:
             raise ApplicationError(str(exc), type=INVALID_RUN, non_retryable=True) from None
         return Run(prepared, inputs, options, log)

@@ -1,0 +1,169 @@
+"""Runs on a real Temporal dev server through ``arazzo worker`` and ``arazzo run --temporal``.
+
+The worker is a real process; the run command runs in this process. Every
+run's output is compared with the same run done locally.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests._support.cli import run_cli
+from tests._support.sessions import assert_three_requests, stand_in, workflow_args
+from tests._support.temporal import DevServer, WorkerProcess, worker_process
+
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
+
+@pytest.fixture
+def queue() -> str:
+    """A task queue of the test's own: workers of other tests never take its runs."""
+    return f"arazzo-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def worker(temporal_server: DevServer, queue: str) -> Iterator[WorkerProcess]:
+    with worker_process(temporal_server.address, queue) as started:
+        yield started
+
+
+def on_temporal(server: DevServer, queue: str, *extra: str) -> list[str]:
+    return ["--temporal", server.address, "--task-queue", queue, *extra]
+
+
+def without_durations(text: str) -> str:
+    """The output without what differs between any two runs: durations and the API's port."""
+    text = re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:PORT", text)
+    text = re.sub(r"\(\d+(\.\d+)? m?s\)", "(…)", text)
+    return re.sub(r'"durationMs": [0-9.]+', '"durationMs": 0', text)
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_the_seed_workflow_prints_what_a_local_run_prints(
+    temporal_server: DevServer, worker: WorkerProcess, queue: str, output: str
+) -> None:
+    with stand_in.start_server() as local_api:
+        local = run_cli(*workflow_args(local_api, "-o", output))
+    with stand_in.start_server() as api:
+        durable = run_cli(
+            *workflow_args(api, "-o", output, *on_temporal(temporal_server, queue))
+        )
+        assert_three_requests(api, accepting_jobs=False)
+    assert (durable.exit_code, durable.stderr) == (local.exit_code, local.stderr) == (0, "")
+    assert without_durations(durable.stdout) == without_durations(local.stdout)
+
+
+def test_the_worker_stops_on_sigterm(temporal_server: DevServer, queue: str) -> None:
+    with worker_process(temporal_server.address, queue) as started:
+        code, stderr = started.stop()
+    assert code == 0
+    assert "worker: stopped" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_the_token_never_reaches_temporals_history(
+    temporal_server: DevServer, worker: WorkerProcess, queue: str
+) -> None:
+    run_id = f"token-check-{uuid.uuid4().hex[:8]}"
+    with stand_in.start_server() as api:
+        result = run_cli(
+            *workflow_args(
+                api, *on_temporal(temporal_server, queue, "--workflow-run-id", run_id)
+            )
+        )
+    assert result.exit_code == 0, result.stderr
+    history = temporal_server.cli("workflow", "show", "--detailed", "-w", run_id)
+    assert "Completed" in history or "WorkflowExecutionCompleted" in history
+    assert stand_in.DEFAULT_TOKEN not in history
+    assert stand_in.DEFAULT_SERVICE_CRN not in history
+    assert "accepting_jobs" not in history  # the bodies are encrypted too
+    as_json = temporal_server.cli("workflow", "show", "-w", run_id, "-o", "json")
+    assert stand_in.DEFAULT_TOKEN not in as_json
+
+
+def test_a_run_started_twice_joins_the_first(
+    temporal_server: DevServer, worker: WorkerProcess, queue: str
+) -> None:
+    """The default workflow id is a digest of the run: a retried CI job finds its run."""
+    from arazzo_runner.temporal import RunRequest, default_execution_id
+
+    first = RunRequest("doc.yaml", "sha256:1", "flow").with_inputs({"a": {"x": 1, "y": 2}})
+    again = RunRequest("doc.yaml", "sha256:1", "flow").with_inputs({"a": {"x": 1, "y": 2}})
+    other = RunRequest("doc.yaml", "sha256:1", "flow").with_inputs({"a": {"x": 1, "y": 3}})
+    assert default_execution_id(first) == default_execution_id(again)
+    assert default_execution_id(first) != default_execution_id(other)
+
+
+def test_inputs_each_starts_one_execution_per_line(
+    temporal_server: DevServer, worker: WorkerProcess, queue: str, tmp_path: Path
+) -> None:
+    """Each line its own session: the executions run at once, and must not share state."""
+    sessions = [f"session-{n}" for n in range(1, 21)]
+    lines = [
+        json.dumps({"acceptingJobs": value, "sessionId": session})
+        for session, value in zip(sessions, [True, False] * 10, strict=True)
+    ]
+    each = tmp_path / "each.jsonl"
+    each.write_text("\n".join(lines) + "\n")
+    args = ["--inputs-each", str(each), "-o", "json"]
+    with stand_in.start_server(session_ids=sessions) as local_api:
+        local = run_cli(*workflow_args(local_api, *args))
+    with stand_in.start_server(session_ids=sessions) as api:
+        durable = run_cli(*workflow_args(api, *args, *on_temporal(temporal_server, queue)))
+        assert len(api.requests.snapshot()) == 3 * len(lines)
+    assert durable.exit_code == local.exit_code == 0, durable.stderr
+    got = [json.loads(line) for line in durable.stdout.splitlines()]
+    assert [run["line"] for run in got] == list(range(1, 21))
+    assert without_durations(durable.stdout) == without_durations(local.stdout)
+
+
+def test_a_changed_document_is_refused_with_nothing_sent(
+    temporal_server: DevServer, queue: str, tmp_path: Path
+) -> None:
+    """The worker reads the document itself and checks it is the one the run started with."""
+    import asyncio
+
+    from arazzo_runner.temporal import (
+        RunRequest,
+        TemporalError,
+        connect,
+        document_digest,
+        run_result,
+        start_run,
+    )
+
+    from tests._support.paths import SESSIONS_OPENAPI, WORKFLOW
+
+    document = tmp_path / WORKFLOW.name
+    document.write_bytes(WORKFLOW.read_bytes())
+    (tmp_path / "openapi").mkdir()
+    (tmp_path / "openapi" / SESSIONS_OPENAPI.name).write_bytes(SESSIONS_OPENAPI.read_bytes())
+    digest = document_digest(document)
+    document.write_bytes(WORKFLOW.read_bytes() + b"\n# changed\n")
+
+    async def go() -> Any:
+        client = await connect(temporal_server.address)
+        request = RunRequest(str(document), digest, "pause-session-and-confirm")
+        return await run_result(await start_run(client, request, task_queue=queue))
+
+    with stand_in.start_server() as api, worker_process(temporal_server.address, queue):
+        with pytest.raises(TemporalError, match="changed after the run started"):
+            asyncio.run(go())
+        assert api.requests.snapshot() == []
+
+
+def test_without_a_key_nothing_starts(temporal_server: DevServer, monkeypatch: Any) -> None:
+    monkeypatch.delenv("ARAZZO_TEMPORAL_KEYS")
+    with stand_in.start_server() as api:
+        result = run_cli(*workflow_args(api, "--temporal", temporal_server.address))
+        assert api.requests.snapshot() == []
+    assert result.exit_code == 2
+    assert "need an encryption key" in result.stderr
+    assert "ARAZZO_TEMPORAL_KEYS" in result.stderr
