@@ -29,7 +29,14 @@ if TYPE_CHECKING:
     from .console import Console
 
 EXTRA_HINT = "install it with: pip install 'arazzo-engine[temporal]'"
-TEMPORAL_ONLY = ("namespace", "task_queue", "workflow_run_id", "resend", "max_payload_size")
+TEMPORAL_ONLY = (
+    "namespace",
+    "task_queue",
+    "workflow_run_id",
+    "resend",
+    "max_payload_size",
+    "heartbeat_timeout",
+)
 
 
 def import_temporal(command: str) -> ModuleType:
@@ -112,6 +119,8 @@ def run_request(
     ).with_inputs(inputs)
     if args.max_payload_size is not None:
         request.max_payload_bytes = args.max_payload_size
+    if args.heartbeat_timeout is not None:
+        request.heartbeat_seconds = args.heartbeat_timeout
     return request
 
 

@@ -280,6 +280,13 @@ def _add_temporal_arguments(parser: argparse.ArgumentParser) -> None:
         "Temporal's history could not keep (default: 1MiB; Temporal refuses payloads over "
         "2 MiB unless its server is configured otherwise)",
     )
+    parser.add_argument(
+        "--heartbeat-timeout",
+        metavar="SECONDS",
+        type=positive_seconds("--heartbeat-timeout"),
+        help="with --temporal: how soon a request whose worker stopped is given up on, "
+        "then sent again or failed as --resend says (default: 10)",
+    )
 
 
 # --------------------------------------------------------------------------- running
