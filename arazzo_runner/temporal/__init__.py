@@ -46,4 +46,5 @@ __all__ = [
     "run_result",
     "run_worker",
     "start_run",
+    "use_store",
 ]

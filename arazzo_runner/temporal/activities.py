@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from temporalio import activity
 
 from ..http.commands import SendOutcome
-from ..http.messages import PreparedRequest
 from ..http.failures import origin
+from ..http.messages import PreparedRequest
 from ..http.transport import TransportOptions, new_async_client, send_async
 from .wire import from_wire, to_wire
 
@@ -52,7 +52,9 @@ class ArazzoActivities:
             beating.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beating
-        return to_wire(_within_payload_cap(outcome, request, int(payload["max_payload_bytes"])))
+        kept = _within_payload_cap(outcome, request, int(payload["max_payload_bytes"]))
+        wire: dict[str, Any] = to_wire(kept)
+        return wire
 
     def _client(self, transport: TransportOptions) -> httpx2.AsyncClient:
         key = repr(transport)

@@ -44,7 +44,9 @@ class EventLog(RunListener):
         )
 
     def step_started(self, step: Step, request: PreparedRequest | None) -> None:
-        self.events.append({"event": "step_started", **self._step(step), "request": to_wire(request)})
+        self.events.append(
+            {"event": "step_started", **self._step(step), "request": to_wire(request)}
+        )
 
     def exchange(self, exchange: Exchange) -> None:
         self.events.append({"event": "exchange", "exchange": to_wire(exchange)})

@@ -56,7 +56,6 @@ class RunRequest:
     heartbeat_seconds: float = DEFAULT_HEARTBEAT_SECONDS
     offline: bool = False
 
-
     def with_inputs(self, inputs: dict[str, Any]) -> RunRequest:
         self.inputs = to_wire(inputs)
         return self
@@ -132,5 +131,3 @@ def options_from_wire(data: dict[str, Any], clock: Clock) -> RunOptions:
         credentials=Credentials(dict(data.get("auth", {})), dict(data.get("auth_environ", {}))),
         clock=clock,
     )
-
-

@@ -49,7 +49,9 @@ class WireError(ValueError):
 
 def to_wire(value: Any) -> Any:
     """``value`` as JSON-compatible data that :func:`from_wire` reads back."""
-    if value is None or isinstance(value, bool | int | float | str) and not isinstance(value, Enum):
+    if value is None or (
+        isinstance(value, bool | int | float | str) and not isinstance(value, Enum)
+    ):
         return value
     if isinstance(value, Enum):
         return {_ENUM: type(value).__name__, "value": value.value}

@@ -135,7 +135,9 @@ class ArazzoRunWorkflow:
         }
         attempts = RESEND_ATTEMPTS if _may_resend(request.resend, method) else 1
         # A request may follow redirects: each hop may take the whole timeout.
-        hops = 1 + (int(options.get("max_redirects", 10)) if payload["transport"]["follow_redirects"] else 0)
+        hops = 1 + (
+            int(options.get("max_redirects", 10)) if payload["transport"]["follow_redirects"] else 0
+        )
         started = workflow.time()
         try:
             outcome = await workflow.execute_activity(

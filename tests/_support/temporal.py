@@ -101,8 +101,17 @@ class WorkerProcess:
 
     def __init__(self, address: str, task_queue: str, *extra: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "arazzo_runner", "worker", "--temporal", address,
-             "--task-queue", task_queue, *extra],
+            [
+                sys.executable,
+                "-m",
+                "arazzo_runner",
+                "worker",
+                "--temporal",
+                address,
+                "--task-queue",
+                task_queue,
+                *extra,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

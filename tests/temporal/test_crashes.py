@@ -34,10 +34,23 @@ def start_run(
     """``arazzo run DOCUMENT --temporal ... -o json`` in a process of its own."""
     return subprocess.Popen(
         [
-            sys.executable, "-m", "arazzo_runner", "run", str(document),
-            "--server", f"api={api.base_url}", "-o", "json", "--no-checks",
-            "--temporal", server.address, "--task-queue", queue,
-            "--heartbeat-timeout", "2", *extra,
+            sys.executable,
+            "-m",
+            "arazzo_runner",
+            "run",
+            str(document),
+            "--server",
+            f"api={api.base_url}",
+            "-o",
+            "json",
+            "--no-checks",
+            "--temporal",
+            server.address,
+            "--task-queue",
+            queue,
+            "--heartbeat-timeout",
+            "2",
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -158,6 +171,6 @@ def test_resend_always_sends_the_patch_again(
             wait_until(lambda: count(api, "PATCH") == 1, what="the PATCH")
             first.kill()
         with worker_process(temporal_server.address, queue):
-            code, result, stderr = finished(run)
+            code, _, stderr = finished(run)
         assert count(api, "PATCH") == 2
     assert code == 0, stderr

@@ -52,9 +52,7 @@ def test_the_seed_workflow_prints_what_a_local_run_prints(
     with stand_in.start_server() as local_api:
         local = run_cli(*workflow_args(local_api, "-o", output))
     with stand_in.start_server() as api:
-        durable = run_cli(
-            *workflow_args(api, "-o", output, *on_temporal(temporal_server, queue))
-        )
+        durable = run_cli(*workflow_args(api, "-o", output, *on_temporal(temporal_server, queue)))
         assert_three_requests(api, accepting_jobs=False)
     assert (durable.exit_code, durable.stderr) == (local.exit_code, local.stderr) == (0, "")
     assert without_durations(durable.stdout) == without_durations(local.stdout)
@@ -74,9 +72,7 @@ def test_the_token_never_reaches_temporals_history(
     run_id = f"token-check-{uuid.uuid4().hex[:8]}"
     with stand_in.start_server() as api:
         result = run_cli(
-            *workflow_args(
-                api, *on_temporal(temporal_server, queue, "--workflow-run-id", run_id)
-            )
+            *workflow_args(api, *on_temporal(temporal_server, queue, "--workflow-run-id", run_id))
         )
     assert result.exit_code == 0, result.stderr
     history = temporal_server.cli("workflow", "show", "--detailed", "-w", run_id)
@@ -138,7 +134,6 @@ def test_a_changed_document_is_refused_with_nothing_sent(
         run_result,
         start_run,
     )
-
     from tests._support.paths import SESSIONS_OPENAPI, WORKFLOW
 
     document = tmp_path / WORKFLOW.name

@@ -307,8 +307,8 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ...api import load
     from ...diagnostics import Diagnostics
     from ..config import load_config
-    from ..inputs import gather_inputs
     from ..durable import check_temporal_combinations
+    from ..inputs import gather_inputs
     from ..options import (
         announce_config,
         check_auth_schemes,
