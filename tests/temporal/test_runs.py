@@ -162,3 +162,28 @@ def test_without_a_key_nothing_starts(temporal_server: DevServer, monkeypatch: A
     assert result.exit_code == 2
     assert "need an encryption key" in result.stderr
     assert "ARAZZO_TEMPORAL_KEYS" in result.stderr
+
+
+def test_a_response_too_large_for_temporal_fails_its_step_clearly(
+    temporal_server: DevServer, worker: WorkerProcess, queue: str, tmp_path: Path
+) -> None:
+    from tests._support.documents import arazzo_document, openapi_for, write_documents
+    from tests._support.servers import Reply, ScriptedServer
+
+    document = write_documents(
+        tmp_path,
+        arazzo_document({"workflowId": "big", "steps": [{"stepId": "fetch", "operationId": "f"}]}),
+        {"api.yaml": openapi_for([("f", "get", "/big")])},
+    )
+    with ScriptedServer() as api:
+        api.script("GET", "/big", Reply(200, "x" * 300_000, {"Content-Type": "text/plain"}))
+        args = [str(document), "--server", f"api={api.base_url}", "-o", "json", "--no-checks"]
+        capped = run_cli(
+            "run", *args, *on_temporal(temporal_server, queue), "--max-payload-size", "100K"
+        )
+        default = run_cli("run", *args, *on_temporal(temporal_server, queue))
+    assert capped.exit_code == 1, capped.stderr
+    error = capped.json()["steps"][0]["error"]
+    assert "300,000 bytes, more than the 100,000 bytes a run on Temporal keeps" in error
+    assert "--max-payload-size" in error
+    assert default.exit_code == 0, default.stderr

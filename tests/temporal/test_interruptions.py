@@ -174,3 +174,32 @@ def test_resend_always_sends_the_patch_again(
             code, _, stderr = finished(run)
         assert count(api, "PATCH") == 2
     assert code == 0, stderr
+
+
+def test_temporal_workflow_cancel_ends_the_run_and_its_result_says_so(
+    temporal_server: DevServer, queue: str, tmp_path: Path
+) -> None:
+    document = write(
+        tmp_path,
+        {
+            "stepId": "poll",
+            "operationId": "getThing",
+            "successCriteria": [{"condition": "$statusCode == 200"}],
+            "onFailure": [{"name": "again", "type": "retry", "retryAfter": 1, "retryLimit": 5}],
+        },
+    )
+    run_id = f"cancel-{uuid.uuid4().hex[:8]}"
+    with ScriptedServer() as api:
+        api.script("GET", "/things/1", Reply(503, {}, {"Retry-After": "120"}))
+        with worker_process(temporal_server.address, queue):
+            run = start_run(temporal_server, queue, document, api, "--workflow-run-id", run_id)
+            wait_until(lambda: count(api, "GET") == 1, what="the first GET")
+            time.sleep(1)
+            temporal_server.cli("workflow", "cancel", "-w", run_id)
+            code, result, stderr = finished(run)
+        assert count(api, "GET") == 1
+    assert code == 1, stderr
+    assert result["status"] == "failed"
+    assert result["error"]["stoppedBy"] == "cancel"
+    assert "cancelled" in result["error"]["message"]
+    assert result["steps"][0]["stopped"]
