@@ -2,7 +2,8 @@
 
 elementpath, lxml and python-jsonpath serve XPath and JSONPath criteria and XML
 bodies; together they cost about 150 ms of every cold start when imported up
-front. The Temporal SDK serves only runs on Temporal. Each check runs in a fresh interpreter and inspects ``sys.modules``.
+front. The Temporal SDK serves only runs on Temporal. Each check runs in a
+fresh interpreter and inspects ``sys.modules``.
 """
 
 from __future__ import annotations
