@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from .activities import ArazzoActivities
+from .client import TemporalError
 from .request import DEFAULT_TASK_QUEUE
 from .workflow import ArazzoRunWorkflow
 
@@ -55,10 +56,18 @@ async def run_worker(
         loop.add_signal_handler(signum, stop.set)
     activities = ArazzoActivities()
     try:
-        async with new_worker(client, task_queue, max_concurrent, activities):
-            if on_ready is not None:
-                on_ready()
-            await stop.wait()
+        worker = new_worker(client, task_queue, max_concurrent, activities)
+        running = asyncio.create_task(worker.run())
+        stopping = asyncio.create_task(stop.wait())
+        if on_ready is not None:
+            on_ready()
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if running.done():  # it failed on its own: a namespace that went away, say
+            stopping.cancel()
+            failure = running.exception()
+            raise TemporalError(f"the worker stopped: {failure}") from None
+        await worker.shutdown()  # finishes what it is sending, up to GRACEFUL_SHUTDOWN
+        await running
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)

@@ -38,3 +38,16 @@ def test_a_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPat
     assert_clean_failure(
         result, 2, "arazzo worker needs the Temporal SDK", "arazzo-engine[temporal]"
     )
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [("nonsense", "--temporal nonsense: expected HOST:PORT"), ("127.0.0.1:1", "cannot reach")],
+)
+def test_a_service_that_cannot_be_reached_is_a_clear_error(
+    address: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("temporalio", reason="the temporalio SDK is not installed")
+    monkeypatch.setenv("ARAZZO_TEMPORAL_KEYS", "k:" + "A" * 43 + "=")
+    result = run_cli("worker", "--temporal", address)
+    assert_clean_failure(result, 2, message)

@@ -187,3 +187,14 @@ def test_a_response_too_large_for_temporal_fails_its_step_clearly(
     assert "300,000 bytes, more than the 100,000 bytes a run on Temporal keeps" in error
     assert "--max-payload-size" in error
     assert default.exit_code == 0, default.stderr
+
+
+def test_an_unknown_namespace_is_named(temporal_server: DevServer) -> None:
+    with stand_in.start_server() as api:
+        result = run_cli(
+            *workflow_args(api, "--temporal", temporal_server.address, "--namespace", "nope")
+        )
+        assert api.requests.snapshot() == []
+    assert result.exit_code == 2
+    assert "cannot serve namespace nope" in result.stderr
+    assert "Traceback" not in result.stderr
