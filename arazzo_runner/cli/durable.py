@@ -140,6 +140,8 @@ def run_once(
     """One run on Temporal, printed and reported as a local run is."""
     from .session import RunSession
 
+    started: list[str] = []
+
     async def go() -> tuple[WorkflowResult, list[dict[str, Any]]]:
         client = await _connect(temporal, args, console)
         handle = await temporal.start_run(
@@ -148,11 +150,21 @@ def run_once(
             execution_id=args.workflow_run_id,
             task_queue=args.task_queue or "arazzo",
         )
+        started.append(handle.id)
         result: tuple[WorkflowResult, list[dict[str, Any]]] = await temporal.run_result(handle)
         return result
 
     session = RunSession.start(args, console, masker, loaded.sources)
-    result, events = asyncio.run(go())
+    try:
+        result, events = asyncio.run(go())
+    except KeyboardInterrupt:
+        if started:  # only the waiting stops: the run is the workers'
+            print(
+                f"the run goes on on Temporal as workflow {started[0]}; the same command "
+                "waits for it again (temporal workflow cancel -w ID stops it)",
+                file=console.stderr,
+            )
+        raise
     temporal.replay_events(events, loaded.document, session.listener())
     return session.finish(result)
 
