@@ -165,8 +165,8 @@ def run_once(
                 file=console.stderr,
             )
         raise
-    temporal.replay_events(events, loaded.document, session.listener())
-    return session.finish(result)
+    heard = temporal.replay_events(events, loaded.document, session.listener())
+    return session.finish(heard or result)
 
 
 def run_each(
@@ -193,7 +193,7 @@ def run_each(
         from ..engine import Listeners
 
         listener = Listeners([learner, reports.recorder(item)])
-        temporal.replay_events(events, loaded.document, listener)
+        result = temporal.replay_events(events, loaded.document, listener) or result
         if args.output == "json":
             print(json_line(item, result, masker.mask_value), file=console.stdout, flush=True)
         reports.finished(item, result)

@@ -120,13 +120,21 @@ class _Resolver:
 
 def replay_events(
     events: list[dict[str, Any]], document: ArazzoDocument, listener: RunListener
-) -> None:
-    """Tell ``listener`` every event of a run, in the order the run had them."""
+) -> WorkflowResult | None:
+    """Tell ``listener`` every event of a run, in the order the run had them.
+
+    Returns the run's result as the listener heard it (None without events): report
+    the run with this one, since listeners such as a report's recorder know a result
+    by the object they were given.
+    """
     resolve = _Resolver(document)
+    depth = 0
+    finished: WorkflowResult | None = None
     for event in events:
         kind = event["event"]
         if kind == "workflow_started":
             workflow = resolve.workflow(event["workflow"], event["steps"])
+            depth += 1
             listener.workflow_started(workflow, from_wire(event["inputs"]))
         elif kind == "step_started":
             step = resolve.step(event["workflow"], event["step"])
@@ -139,4 +147,9 @@ def replay_events(
         elif kind == "step_finished":
             listener.step_finished(from_wire(event["result"]))
         elif kind == "workflow_finished":
-            listener.workflow_finished(from_wire(event["result"]))
+            result: WorkflowResult = from_wire(event["result"])
+            depth -= 1
+            if depth == 0:
+                finished = result  # the run's own workflow, after its dependencies
+            listener.workflow_finished(result)
+    return finished

@@ -198,3 +198,38 @@ def test_an_unknown_namespace_is_named(temporal_server: DevServer) -> None:
     assert result.exit_code == 2
     assert "cannot serve namespace nope" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+TIMES = {"durationMs", "elapsedMs", "started", "startedDateTime", "time", "timings", "onLoad"}
+
+
+def without_times(value: Any) -> Any:
+    """A report without what differs between any two runs: times, and the API's port."""
+    if isinstance(value, dict):
+        return {k: without_times(v) for k, v in value.items() if k not in TIMES}
+    if isinstance(value, list):
+        return [without_times(item) for item in value]
+    if isinstance(value, str):  # the API's port, its Date headers and its sessions' times
+        value = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?", "ISO", value)
+        value = re.sub(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT", "DATE", value)
+        return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", value)
+    return value
+
+
+@pytest.mark.parametrize("kind", ["json", "har"])
+def test_reports_are_those_of_a_local_run(
+    temporal_server: DevServer, worker: WorkerProcess, queue: str, tmp_path: Path, kind: str
+) -> None:
+    local_report, durable_report = tmp_path / f"local.{kind}", tmp_path / f"durable.{kind}"
+    with stand_in.start_server() as local_api:
+        local = run_cli(*workflow_args(local_api, "--report", f"{kind}={local_report}"))
+    with stand_in.start_server() as api:
+        durable = run_cli(
+            *workflow_args(
+                api, "--report", f"{kind}={durable_report}", *on_temporal(temporal_server, queue)
+            )
+        )
+    assert durable.exit_code == local.exit_code == 0, durable.stderr
+    expected = json.dumps(without_times(json.loads(local_report.read_text())), indent=1)
+    got = json.dumps(without_times(json.loads(durable_report.read_text())), indent=1)
+    assert got.splitlines() == expected.splitlines()
