@@ -85,16 +85,49 @@ def test_the_token_never_reaches_temporals_history(
 
 
 def test_a_run_started_twice_joins_the_first(
-    temporal_server: DevServer, worker: WorkerProcess, queue: str
+    temporal_server: DevServer, worker: WorkerProcess, queue: str, tmp_path: Path
 ) -> None:
     """The default workflow id is a digest of the run: a retried CI job finds its run."""
-    from arazzo_runner.temporal import RunRequest, default_execution_id
+    import asyncio
 
-    first = RunRequest("doc.yaml", "sha256:1", "flow").with_inputs({"a": {"x": 1, "y": 2}})
-    again = RunRequest("doc.yaml", "sha256:1", "flow").with_inputs({"a": {"x": 1, "y": 2}})
-    other = RunRequest("doc.yaml", "sha256:1", "flow").with_inputs({"a": {"x": 1, "y": 3}})
-    assert default_execution_id(first) == default_execution_id(again)
-    assert default_execution_id(first) != default_execution_id(other)
+    from arazzo_runner.temporal import (
+        RunRequest,
+        connect,
+        default_execution_id,
+        document_digest,
+        run_result,
+        start_run,
+    )
+    from tests._support.documents import arazzo_document, openapi_for, write_documents
+    from tests._support.servers import Reply, ScriptedServer
+
+    document = write_documents(
+        tmp_path,
+        arazzo_document({"workflowId": "slow", "steps": [{"stepId": "s", "operationId": "op"}]}),
+        {"api.yaml": openapi_for([("op", "post", "/jobs")])},
+    )
+
+    def request(api: ScriptedServer, job: int) -> RunRequest:
+        return RunRequest(
+            str(document),
+            document_digest(document),
+            "slow",
+            options={"server_overrides": {"api": api.base_url}},
+        ).with_inputs({"job": {"id": job, "kind": "x"}})
+
+    async def start_twice(api: ScriptedServer) -> list[Any]:
+        client = await connect(temporal_server.address)
+        first = await start_run(client, request(api, 1), task_queue=queue)
+        again = await start_run(client, request(api, 1), task_queue=queue)
+        assert again.id == first.id == default_execution_id(request(api, 1))
+        assert default_execution_id(request(api, 2)) != first.id
+        return [await run_result(first), await run_result(again)]
+
+    with ScriptedServer() as api:
+        api.script("POST", "/jobs", Reply(200, {"ok": True}, delay=1.5))
+        (first, _), (again, _) = asyncio.run(start_twice(api))
+        assert api.paths() == ["POST /jobs"]
+    assert first.succeeded and again.to_json() == first.to_json()
 
 
 def test_inputs_each_starts_one_execution_per_line(
