@@ -2,7 +2,8 @@
 
 elementpath, lxml and python-jsonpath serve XPath and JSONPath criteria and XML
 bodies; together they cost about 150 ms of every cold start when imported up
-front. Each check runs in a fresh interpreter and inspects ``sys.modules``.
+front. The Temporal SDK serves only runs on Temporal. Each check runs in a
+fresh interpreter and inspects ``sys.modules``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from tests._support.cli import run_python
 from tests._support.paths import WORKFLOW
 from tests._support.sessions import workflow_args
 
-LAZY = ("elementpath", "lxml", "jsonpath")
+LAZY = ("elementpath", "lxml", "jsonpath", "temporalio")
+"""temporalio: only ``arazzo worker`` and ``arazzo run --temporal`` import the Temporal SDK."""
 pytestmark = pytest.mark.subprocess
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..console import Console
 
 # In the order ``arazzo --help`` lists them.
-COMMANDS = ("run", "validate", "list", "show", "upgrade")
+COMMANDS = ("run", "validate", "list", "show", "upgrade", "worker")
 
 
 def command_modules() -> list[ModuleType]:
