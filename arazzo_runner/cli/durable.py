@@ -10,7 +10,6 @@ reports and the exit code are those of a local run.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,6 +153,8 @@ def run_once(
         result: tuple[WorkflowResult, list[dict[str, Any]]] = await temporal.run_result(handle)
         return result
 
+    import asyncio  # only a Temporal run needs an event loop: not at import
+
     session = RunSession.start(args, console, masker, loaded.sources)
     try:
         result, events = asyncio.run(go())
@@ -216,6 +217,8 @@ def run_each(
         for (item, _), handle in zip(requests, handles, strict=True):
             result, events = await temporal.run_result(handle)
             finished(item, result, events)
+
+    import asyncio
 
     asyncio.run(go())
     report.seconds = time.perf_counter() - started

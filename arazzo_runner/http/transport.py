@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
 
 from .commands import SendOutcome
@@ -54,25 +54,32 @@ class TransportOptions:
 def new_client(options: TransportOptions) -> httpx2.Client:
     import httpx2  # loading and validating documents never need the HTTP client
 
-    return httpx2.Client(
-        timeout=_timeout(options, options.timeout),
-        follow_redirects=False,  # the redirect policy is ours: see _RedirectTrail
-        verify=options.verify,
-        limits=_pool_limits(options),
-        trust_env=True,
-    )
+    from . import tls_on_demand
+
+    settings = _client_settings(options)
+    if tls_on_demand.applies(options.verify):
+        return tls_on_demand.client(**settings)
+    return httpx2.Client(**settings, verify=options.verify)
 
 
 def new_async_client(options: TransportOptions) -> httpx2.AsyncClient:
     import httpx2
 
-    return httpx2.AsyncClient(
-        timeout=_timeout(options, options.timeout),
-        follow_redirects=False,
-        verify=options.verify,
-        limits=_pool_limits(options),
-        trust_env=True,
-    )
+    from . import tls_on_demand
+
+    settings = _client_settings(options)
+    if tls_on_demand.applies(options.verify):
+        return tls_on_demand.async_client(**settings)
+    return httpx2.AsyncClient(**settings, verify=options.verify)
+
+
+def _client_settings(options: TransportOptions) -> dict[str, Any]:
+    return {
+        "timeout": _timeout(options, options.timeout),
+        "follow_redirects": False,  # the redirect policy is ours: see _RedirectTrail
+        "limits": _pool_limits(options),
+        "trust_env": True,
+    }
 
 
 def _timeout(options: TransportOptions, timeout: float) -> httpx2.Timeout:
