@@ -35,3 +35,12 @@ def server() -> Iterator[ScriptedServer]:
     """A scripted HTTP server on a free port of 127.0.0.1 (a module may define its own)."""
     with ScriptedServer() as scripted:
         yield scripted
+
+
+@pytest.fixture(autouse=True)
+def private_caches(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test its own cache directory: a check passed (and remembered) in one test
+    must not stand for a document another test changes the checker for."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -22,6 +22,11 @@ class SourceMap:
         self._values: dict[str, tuple[int, int]] | None = None
         self._keys: dict[str, tuple[int, int]] = {}
 
+    @property
+    def text(self) -> str:
+        """The document's text, as it was parsed."""
+        return self._text
+
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int] | None:
         """Position of the value at ``pointer`` (or of its key, when ``key``).
 

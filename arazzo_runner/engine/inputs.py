@@ -163,15 +163,17 @@ class InputValidator:
     def __init__(self, workflow: Workflow, document: ArazzoDocument) -> None:
         self.workflow = workflow
         self.document = document
-        self._validator = self._compile() if workflow.inputs is not None else None
         self._plain: _PlainSchema | None = None
-        if self._validator is not None:
-            self._plain = _PlainSchema.of(
-                workflow.inputs, document.document.data, self._validator.FORMAT_CHECKER
-            )
+        self._full: Any = None
+        if workflow.inputs is not None:
+            self._plain = _PlainSchema.of(workflow.inputs, document.document.data)
+            if self._plain is None:
+                self._full = self._compile()
 
     def _compile(self) -> Any:
-        # Imported here: it is only needed once inputs exist.
+        # Imported here: only inputs the quick check cannot vouch for need it (the
+        # quick check only takes schemas the metaschema accepts, which the checks
+        # before a run have confirmed for every inputs schema of the document).
         import jsonschema
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT202012
@@ -199,15 +201,17 @@ class InputValidator:
 
     def __call__(self, inputs: dict[str, Any]) -> None:
         """Raise :class:`InputError` listing every problem with ``inputs``."""
-        if self._validator is None:
+        if self.workflow.inputs is None:
             return
         if self._plain is not None and self._plain.accepts(inputs):
             return  # certainly valid: the full validator would find nothing
+        if self._full is None:
+            self._full = self._compile()
         import referencing.exceptions
 
         try:
             problems = sorted(
-                self._validator.iter_errors(inputs), key=lambda e: str(list(e.absolute_path))
+                self._full.iter_errors(inputs), key=lambda e: str(list(e.absolute_path))
             )
         except referencing.exceptions.Unresolvable as exc:
             raise InputError(
@@ -239,6 +243,38 @@ _ANNOTATIONS = frozenset(
         "$comment",
     }
 )
+# The formats JSON Schema 2020-12 defines: the only ones jsonschema's format checker
+# may check (which it does depends on the libraries installed). Other formats
+# (``password``, ``int32``) are annotations only.
+_DEFINED_FORMATS = frozenset(
+    {
+        *("date-time", "date", "time", "duration", "email", "idn-email", "hostname"),
+        *("idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference"),
+        *("uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex"),
+    }
+)
+
+# The annotations' own types, as the JSON Schema 2020-12 metaschema wants them.
+_ANNOTATION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "description": str,
+    "$comment": str,
+    "deprecated": bool,
+    "readOnly": bool,
+    "writeOnly": bool,
+    "examples": list,
+}
+
+
+def _plain_annotations(schema: dict[str, Any]) -> bool:
+    """Whether every annotation of ``schema`` has the type the metaschema wants."""
+    return all(
+        isinstance(schema[name], expected)
+        for name, expected in _ANNOTATION_TYPES.items()
+        if name in schema
+    )
+
+
 # JSON Schema type -> a test that only passes values of that type. Narrower than
 # jsonschema where it is cheaper to be (an integral float is left to jsonschema).
 _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
@@ -261,8 +297,12 @@ class _PlainSchema:
     answers True only when the inputs are certainly valid; anything else
     (invalid inputs, or values it does not judge, such as ``2.0`` for an
     integer) goes to the full validator, which also words the errors.
-    A schema using any other keyword (``$ref``, ``pattern``, a format that is
-    checked, nested properties...) gets no quick check at all.
+    A schema using any other keyword (``$ref``, ``pattern``, a format JSON Schema
+    defines, nested
+    properties...), or one the JSON Schema metaschema would refuse, gets no quick
+    check at all: the full validator then says what is wrong with it. The quick
+    check needs no import of ``jsonschema``, which is what a run of a workflow
+    with plain inputs saves at start-up.
     """
 
     def __init__(
@@ -280,7 +320,7 @@ class _PlainSchema:
         """``additionalProperties: false``: only the listed properties may be given."""
 
     @classmethod
-    def of(cls, schema: Any, document: Any, format_checker: Any) -> _PlainSchema | None:
+    def of(cls, schema: Any, document: Any) -> _PlainSchema | None:
         """The quick check for ``schema``, or None when the schema is not that simple."""
         if isinstance(document, dict) and ("$schema" in document or "$id" in document):
             return None  # another dialect could give the keywords other meanings
@@ -295,13 +335,15 @@ class _PlainSchema:
             or not isinstance(properties, dict)
             or not isinstance(required, list)
             or not all(isinstance(name, str) for name in required)
+            or len(set(required)) != len(required)
             or not isinstance(additional, bool)
+            or not _plain_annotations(schema)
         ):
             return None
         tests: dict[str, list[Callable[[Any], bool]]] = {}
         enums: dict[str, list[str]] = {}
         for name, spec in properties.items():
-            plain = _plain_property(spec, format_checker)
+            plain = _plain_property(spec)
             if plain is None:
                 return None
             tests[name], enum = plain
@@ -327,22 +369,24 @@ class _PlainSchema:
         return True
 
 
-def _plain_property(
-    spec: Any, format_checker: Any
-) -> tuple[list[Callable[[Any], bool]], list[str] | None] | None:
+def _plain_property(spec: Any) -> tuple[list[Callable[[Any], bool]], list[str] | None] | None:
     """The type tests (any may pass; none: any value) and string enum of one property."""
     if spec is True:
         return [], None
     if not isinstance(spec, dict) or set(spec) - {"type", "enum", "format", *_ANNOTATIONS}:
         return None
+    if not _plain_annotations(spec):
+        return None
     if "format" in spec and (
-        not isinstance(spec["format"], str) or spec["format"] in format_checker.checkers
+        not isinstance(spec["format"], str) or spec["format"] in _DEFINED_FORMATS
     ):
-        return None  # a format that is checked, such as date or email
+        return None  # a format jsonschema may check, such as date or email
     declared = spec.get("type")
     names = [declared] if isinstance(declared, str) else declared
     if "type" not in spec:
         names = []
+    elif not names or len(set(map(str, names))) != len(names):
+        return None  # the metaschema wants a non-empty list of distinct type names
     if not isinstance(names, list) or not all(name in _TYPE_TESTS for name in names):
         return None
     enum = spec.get("enum")

@@ -93,6 +93,15 @@ class DocumentCache:
         """Hold ``document`` for its URI from now on (an upgraded Swagger 2.0 one)."""
         self._documents[document.uri] = document
 
+    def read(self) -> list[LoadedDocument]:
+        """Every document read so far (or added)."""
+        return list(self._documents.values())
+
+    @property
+    def any_unreadable(self) -> bool:
+        """Whether some document could not be read."""
+        return bool(self._failures)
+
     def get(self, uri: str) -> LoadedDocument:
         found = self.known(uri)
         if found is not None:

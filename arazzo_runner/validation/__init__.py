@@ -63,9 +63,22 @@ def validate_document(
     if document is None:
         return None
     offline = offline or options.offline
-    findings = _check(document, offline=offline, check_sources=check_sources, options=options)
+    purpose = f"validate offline={offline} sources={check_sources}"
+    remembered = _passed_before(purpose, document, options)
+    if remembered is not None:
+        return remembered
+    documents = DocumentCache(options=options)
+    findings = _check(
+        document,
+        offline=offline,
+        check_sources=check_sources,
+        options=options,
+        documents=documents,
+    )
     for diagnostic in sorted(findings.all, key=_reading_order):
         diagnostics.add(diagnostic)
+    if not findings.all:
+        _remember_pass(purpose, document, options, documents)
     return findings.model
 
 
@@ -85,6 +98,9 @@ def prepare_document(
     when it prepares a workflow; local ones are checked here.
     """
     options = options or LoadOptions()
+    remembered = _passed_before(_RUN_CHECKS, document, options)
+    if remembered is not None:
+        return remembered
     # The run reads the same source descriptions: it gets the ones read here.
     documents = DocumentCache(options=options)
     findings = _check(
@@ -93,10 +109,50 @@ def prepare_document(
     model = findings.model
     _refuse_if_it_cannot_run(findings)
     assert model is not None  # a document without a model has a document-wide error
-    for diagnostic in sorted(_for_a_run(findings.all), key=_reading_order):
+    found = _for_a_run(findings.all)
+    for diagnostic in sorted(found, key=_reading_order):
         diagnostics.add(diagnostic)
+    if not found:  # what a run does not say (RUN_SILENT) does not stop a pass
+        _remember_pass(_RUN_CHECKS, document, options, documents)
     model.documents = documents
     return model
+
+
+_RUN_CHECKS = "run"
+
+
+def _passed_before(
+    purpose: str, document: LoadedDocument, options: LoadOptions
+) -> ArazzoDocument | None:
+    """The model of ``document`` when the same checks passed it, with nothing to say,
+    over the same documents (``check_cache.py``): only the model is built then."""
+    from .check_cache import CheckCache
+
+    cache = CheckCache.from_environment()
+    read = cache.recall(purpose, document, options) if cache is not None else None
+    if read is None:
+        return None
+    documents = DocumentCache(options=options)
+    for other in (document, *read):
+        documents.add(other)
+    built = Diagnostics()
+    data = document.data
+    with arazzo_grammar(spec_minor(data.get("arazzo") if isinstance(data, dict) else None)):
+        model = ModelBuilder(document, built).build()
+    if model is None or any(True for _ in built):
+        return None  # cannot happen for a clean pass; the checks will say what is wrong
+    model.documents = documents
+    return model
+
+
+def _remember_pass(
+    purpose: str, document: LoadedDocument, options: LoadOptions, documents: DocumentCache
+) -> None:
+    from .check_cache import CheckCache
+
+    cache = CheckCache.from_environment()
+    if cache is not None and not documents.any_unreadable:
+        cache.remember(purpose, document, options, documents.read())
 
 
 # Spec violations a run can still carry out exactly as written: an unknown field

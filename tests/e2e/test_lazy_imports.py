@@ -77,3 +77,16 @@ def test_validating_a_response_body_imports_no_schema_validator_package() -> Non
         "assert 'openapi_schema_validator' not in sys.modules"
     )
     assert not imported_after(code)["pydantic"]
+
+
+def test_running_the_ibm_workflow_imports_no_json_schema_validator(sessions_server: Any) -> None:
+    """Once its checks have passed (and are remembered: validation/check_cache.py),
+    a run's inputs and response bodies are plain enough for the quick checks
+    (engine/inputs.py, http/quick_schema.py): jsonschema is never imported."""
+    args = workflow_args(sessions_server, "-o", "json", acceptingJobs="true")
+    run = f"import sys\nfrom arazzo_runner.cli import main\nassert main({args!r}) == 0\n"
+    first = run_python(run + "print('jsonschema' in sys.modules)")
+    again = run_python(run + "print('jsonschema' in sys.modules)")
+    assert first.exit_code == 0 and again.exit_code == 0, first.stderr + again.stderr
+    assert first.stdout.strip().endswith("True")  # the checks ran: the schema of Arazzo
+    assert again.stdout.strip().endswith("False")

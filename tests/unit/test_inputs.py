@@ -20,6 +20,7 @@ from arazzo_runner.engine.inputs import (
     validate_inputs,
 )
 from arazzo_runner.errors import InputError, UsageError
+from tests._support.cli import run_python
 
 DOCUMENT = """\
 arazzo: 1.0.1
@@ -492,7 +493,7 @@ def test_quick_check_accepts_only_what_json_schema_accepts(closed: bool) -> None
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    quick = _PlainSchema.of(schema, {}, validator.FORMAT_CHECKER)
+    quick = _PlainSchema.of(schema, {})
     assert quick is not None
     accepted = 0
     for name in PLAIN_SCHEMA["properties"]:
@@ -519,11 +520,9 @@ def test_quick_check_accepts_only_what_json_schema_accepts(closed: bool) -> None
     ],
 )
 def test_no_quick_check_for_other_keywords(schema: dict[str, Any]) -> None:
-    import jsonschema
-
     from arazzo_runner.engine.inputs import _PlainSchema
 
-    assert _PlainSchema.of(schema, {}, jsonschema.Draft202012Validator.FORMAT_CHECKER) is None
+    assert _PlainSchema.of(schema, {}) is None
 
 
 def test_an_integral_float_is_left_to_json_schema() -> None:
@@ -533,8 +532,52 @@ def test_an_integral_float_is_left_to_json_schema() -> None:
 
     # JSON Schema counts 2.0 as an integer; the quick check leaves that to jsonschema.
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-    quick = _PlainSchema.of(PLAIN_SCHEMA, {}, checker)
+    quick = _PlainSchema.of(PLAIN_SCHEMA, {})
     assert quick is not None
     given = {"name": "n", "flag": True, "count": 2.0}
     assert not quick.accepts(given)
     assert jsonschema.Draft202012Validator(PLAIN_SCHEMA, format_checker=checker).is_valid(given)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": {"type": []}}},
+        {"type": "object", "properties": {"a": {"type": ["string", "string"]}}},
+        {"type": "object", "properties": {"a": {"type": "string", "description": 5}}},
+        {"type": "object", "properties": {"a": {"examples": "x"}}},
+        {"type": "object", "properties": {"a": {"deprecated": "yes"}}},
+        {"type": "object", "title": ["x"]},
+        {"type": "object", "required": ["a", "a"]},
+    ],
+)
+def test_no_quick_check_for_a_schema_the_metaschema_refuses(schema: dict[str, Any]) -> None:
+    """The quick check never stands in for the check of the schema itself."""
+    import jsonschema
+
+    from arazzo_runner.engine.inputs import _PlainSchema
+
+    assert not jsonschema.Draft202012Validator(
+        jsonschema.Draft202012Validator.META_SCHEMA
+    ).is_valid(schema)
+    assert _PlainSchema.of(schema, {}) is None
+
+
+@pytest.mark.subprocess
+def test_plain_inputs_are_checked_without_importing_jsonschema() -> None:
+    """A run of a workflow with plain inputs, and valid ones, leaves jsonschema unloaded."""
+    code = (
+        "import sys\n"
+        "from arazzo_runner.engine.inputs import InputValidator\n"
+        f"schema = {PLAIN_SCHEMA!r}\n"
+        "class Doc:\n"
+        "    class document:\n"
+        "        data = {}\n"
+        "class Flow:\n"
+        "    inputs = schema\n"
+        "InputValidator(Flow(), Doc())({'name': 'n', 'flag': True})\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    completed = run_python(code)
+    assert completed.exit_code == 0, completed.stderr
+    assert completed.stdout.strip() == "False"

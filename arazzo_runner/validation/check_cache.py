@@ -1,0 +1,204 @@
+"""Checks that passed, remembered so that an unchanged document is not checked again.
+
+Every ``arazzo run`` checks its document before sending anything: the JSON
+Schema, the rules over the model, the source descriptions and the operations
+steps call. For a document that passed with nothing to say, those checks give
+the same answer as long as nothing they read has changed, and on a small
+workflow they are a good part of a cold start (docs/performance.md). A clean
+pass is therefore remembered, keyed by:
+
+* what was checked (a run's checks or ``arazzo validate``'s, and their options),
+* the digest of the document's text and its absolute location,
+* the digest of the text of every other document the checks read (source
+  descriptions, Arazzo documents they call, files ``$ref`` names): each is read
+  again, and its digest compared, before an entry is believed,
+* the package version and the size and modification time of each of its files
+  (an edited rule is a different checker), and the Python version.
+
+Only passes with no diagnostic at all are kept, and only when every document
+read was a local file that could be read: there is no cached failure and no
+cached warning, so a miss only costs the checks it would have run anyway.
+Entries live next to the parsed-document cache
+(``$XDG_CACHE_HOME/arazzo-runner/checks``), follow its switch
+(``ARAZZO_RUNNER_CACHE=off``) and its rules: a regular file owned by the current
+user, written whole by renaming, anything unexpected a miss. Entries are JSON
+and hold only locations and digests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import stat as stat_module
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..document import LoadedDocument, LoadOptions, is_url, load_document
+from ..document.parse_cache import ParsedCache
+from ..errors import DocumentError
+
+_FORMAT = "arazzo-runner passed checks 1"
+_MAX_ENTRY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CheckCache:
+    """Clean passes kept in ``directory``, one entry per checked document and purpose."""
+
+    directory: Path
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> CheckCache | None:
+        """Next to the parsed-document cache, and off when it is off."""
+        parsed = ParsedCache.from_environment(environ)
+        return None if parsed is None else cls(parsed.directory.parent / "checks")
+
+    def recall(
+        self, purpose: str, document: LoadedDocument, options: LoadOptions
+    ) -> list[LoadedDocument] | None:
+        """The other documents a clean pass of ``document`` read, read again now and
+        unchanged; None when no such pass is known (or anything about it is off)."""
+        path, key = self._entry(purpose, document, options)
+        entry = _read_entry(path)
+        if entry is None or entry.get("format") != _FORMAT or entry.get("key") != key:
+            return None
+        recorded = entry.get("documents")
+        if not isinstance(recorded, list):
+            return None
+        again: list[LoadedDocument] = []
+        for item in recorded:
+            other = _unchanged(item, options)
+            if other is None:
+                return None
+            again.append(other)
+        return again
+
+    def remember(
+        self,
+        purpose: str,
+        document: LoadedDocument,
+        options: LoadOptions,
+        read: Iterable[LoadedDocument],
+    ) -> None:
+        """Keep a clean pass of ``document``, which read ``read``; quietly nothing when
+        one of them cannot be checked again cheaply, or the directory cannot be written."""
+        documents = []
+        for other in read:
+            if other.uri == document.uri:
+                continue
+            if is_url(other.uri) or not os.path.isabs(other.uri) or _is_swagger(other.data):
+                return  # fetched, or changed while checked (2.0 is read as 3.0)
+            documents.append([other.uri, _digest(other.source_map.text)])
+        path, key = self._entry(purpose, document, options)
+        entry = {"format": _FORMAT, "key": key, "documents": documents}
+        _write_entry(path, json.dumps(entry).encode("utf-8"))
+
+    def _entry(
+        self, purpose: str, document: LoadedDocument, options: LoadOptions
+    ) -> tuple[Path, str]:
+        identity = "\0".join(
+            [
+                _FORMAT,
+                purpose,
+                __version__,
+                _code_fingerprint(),
+                sys.version,
+                document.uri,
+                _digest(document.source_map.text),
+                repr(options.limits),
+                repr(options.offline),
+                repr(options.documents),
+            ]
+        )
+        key = _digest(identity)
+        # One entry per document and purpose: a newer pass replaces the older one.
+        name = _digest(f"{purpose}\0{document.uri}")[:32]
+        return self.directory / f"{name}.json", key
+
+
+def _unchanged(item: Any, options: LoadOptions) -> LoadedDocument | None:
+    if not (isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+        return None
+    uri, digest = item
+    if is_url(uri) or not os.path.isabs(uri):
+        return None
+    try:
+        other = load_document(uri, options=options)
+    except DocumentError:
+        return None
+    return other if _digest(other.source_map.text) == digest else None
+
+
+def _is_swagger(data: Any) -> bool:
+    return isinstance(data, dict) and "swagger" in data
+
+
+def _digest(text: str) -> str:
+    import hashlib  # loaded by the HTTP client's ssl anyway; not by --help
+
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The size and modification time of every file of the package: an edited
+    checker (a development install) never believes a pass of the old one."""
+    root = Path(__file__).resolve().parents[1]
+    parts = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json")):
+                path = os.path.join(directory, name)
+                with contextlib.suppress(OSError):
+                    stat = os.stat(path)
+                    parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return _digest("\n".join(parts))
+
+
+def _read_entry(path: Path) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as stream:
+            if not _trusted(os.fstat(stream.fileno())):
+                return None
+            raw = stream.read(_MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > _MAX_ENTRY_BYTES:
+        return None
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) else None
+
+
+def _trusted(stat: os.stat_result) -> bool:
+    if not stat_module.S_ISREG(stat.st_mode):
+        return False
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or stat.st_uid == getuid()
+
+
+def _write_entry(path: Path, payload: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        # Written whole and renamed: a reader never sees half an entry.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(payload)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        pass  # a cache that cannot be written only costs time
