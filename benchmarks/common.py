@@ -1,4 +1,5 @@
-"""What the benchmarks share: the stand-in server in its own process, inputs, results."""
+"""What the benchmarks share: the stand-in server in its own process, inputs, results,
+and timing fresh processes."""
 
 from __future__ import annotations
 
@@ -99,3 +100,65 @@ def best_of(rounds: int, measure: Callable[[], float]) -> float:
 
 def median_of(rounds: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(rounds))
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    """One fresh process: its wall time and its peak resident memory."""
+
+    seconds: float
+    max_rss_mib: float
+
+
+def run_process(command: list[str], ok: Callable[[int, str], bool] | None = None) -> ProcessRun:
+    """Run ``command`` to its end; its peak RSS comes from the kernel (``wait4``)."""
+    import tempfile
+    import time
+
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        # Started outside the checkout, so that `python -c` imports the installed package.
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, cwd=tempfile.gettempdir()
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    succeeded = ok(process.returncode, text) if ok else process.returncode == 0
+    if not succeeded:
+        raise RuntimeError(f"{' '.join(command[:4])} ... failed: {text[-800:]}")
+    return ProcessRun(elapsed, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+def interleaved(
+    commands: dict[str, list[str]],
+    rounds: int,
+    ok: dict[str, Callable[[int, str], bool]] | None = None,
+) -> dict[str, list[ProcessRun]]:
+    """Each command ``rounds`` times, taking turns, so that drift on a shared machine
+    hits every command alike; one unmeasured run of each first (disk caches)."""
+    checks = ok or {}
+    for name, command in commands.items():
+        run_process(command, checks.get(name))
+    runs: dict[str, list[ProcessRun]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            runs[name].append(run_process(command, checks.get(name)))
+    return runs
+
+
+def median_seconds(runs: list[ProcessRun]) -> float:
+    return statistics.median(run.seconds for run in runs)
+
+
+def median_rss(runs: list[ProcessRun]) -> float:
+    return statistics.median(run.max_rss_mib for run in runs)
+
+
+def arazzo_command() -> list[str]:
+    """The ``arazzo`` console script of this interpreter's environment, as users start it
+    (``python -m arazzo_runner`` when the script is not installed there)."""
+    script = Path(sys.executable).with_name("arazzo")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "arazzo_runner"]

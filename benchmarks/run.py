@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks            # the full set (a few minutes)
     .venv/bin/python -m benchmarks --quick    # smaller counts, for a quick look
     .venv/bin/python -m benchmarks --only overhead concurrency
+    .venv/bin/python -m benchmarks --peers    # also Jentic's and Redocly's runners
 
 Each benchmark measures its own baseline in the same run, so the ratios
 compare like with like on whatever machine runs them. These are not tests:
@@ -37,10 +38,11 @@ class Sizes:
     large_bytes: int
     step_branches: int = 8
     step_runs: int = 20
+    peer_runs: int = 100
 
 
-FULL = Sizes(300, 3, 10_000, 1_000, 1_000, 3, 5, 10 * 1024 * 1024)
-QUICK = Sizes(100, 2, 2_000, 200, 50, 2, 3, 2 * 1024 * 1024, 8, 5)
+FULL = Sizes(300, 3, 10_000, 1_000, 1_000, 3, 9, 10 * 1024 * 1024)
+QUICK = Sizes(100, 2, 2_000, 200, 50, 2, 3, 2 * 1024 * 1024, 8, 5, 20)
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
@@ -48,6 +50,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
     from .bench_concurrency import concurrency
     from .bench_engine import engine_cpu, engine_overhead, no_growth
     from .bench_large import large_descriptions
+    from .bench_peers import peers
     from .bench_step_concurrency import step_concurrency
 
     return {
@@ -62,7 +65,12 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
         "cold-start": lambda: cold_start(sizes.cold_rounds),
         "large": lambda: large_descriptions(sizes.large_bytes),
         "step-concurrency": lambda: step_concurrency(sizes.step_branches, 0.05, sizes.step_runs),
+        "peers": lambda: peers(sizes.cold_rounds, sizes.peer_runs),
     }
+
+
+# Not part of the default set: it needs other runners installed (benchmarks/bench_peers.py).
+OPT_IN = frozenset({"peers"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="+", metavar="NAME", help="run only these: " + ", ".join(benchmarks(FULL))
     )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="also run the IBM workflow through Jentic's arazzo-runner and Redocly's respect "
+        "when they are installed (see benchmarks/bench_peers.py)",
+    )
     args = parser.parse_args(argv)
+    if args.peers and args.only:
+        args.only = [*args.only, "peers"]
     sizes = QUICK if args.quick else FULL
     chosen = benchmarks(sizes)
     unknown = set(args.only or ()) - set(chosen)
@@ -84,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for name, bench in chosen.items():
         if args.only and name not in args.only:
+            continue
+        if not args.only and name in OPT_IN and not args.peers:
             continue
         print(f"running {name} ...", file=sys.stderr, flush=True)
         rows += bench()
@@ -113,9 +131,9 @@ def table(rows: list[Result]) -> str:
     lines = [
         (
             row.name,
-            f"{row.value:,.2f} {row.unit}",
-            f"{row.baseline:,.2f} {row.unit}",
-            f"{row.ratio:.2f}x",
+            f"{row.value:,.2f} {row.unit}" if row.value else "-",
+            f"{row.baseline:,.2f} {row.unit}" if row.baseline else "-",
+            f"{row.ratio:.2f}x" if row.baseline else "-",
             row.target,
             {True: "yes", False: "NO", None: "-"}[row.met],
         )
