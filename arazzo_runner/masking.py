@@ -249,6 +249,8 @@ class SecretMasker:
             return text
         if text in self._short:
             return MASK
+        if not any(value in text for value in self._values):
+            return text  # most texts hold no secret: no pattern to build or run
         pattern = self._regex()
         return pattern.sub(MASK, text) if pattern is not None else text
 

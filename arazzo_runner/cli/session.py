@@ -116,10 +116,12 @@ class RunSession:
         masker: SecretMasker,
         sources: SourceRegistry,
     ) -> RunSession:
-        from ..reporting.recorder import RunRecorder
-
         reports: list[ReportSpec] = list(args.report)
-        recorder = RunRecorder() if reports else None
+        recorder = None
+        if reports:  # the recorder is imported only for runs that write reports
+            from ..reporting.recorder import RunRecorder
+
+            recorder = RunRecorder()
         chosen = verbosity(args)
         progress = _progress(console, masker, args.output, chosen)
         # The learner comes first: what it learns is masked in what the others print.

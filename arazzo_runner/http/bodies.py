@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import copy
 import json
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
-
-import jsonpointer
 
 from ..openapi import (
     ParameterStyle,
@@ -209,6 +206,8 @@ def set_pointer(document: Any, target: str, value: Any) -> Any:
     """
     if target == "":
         return value
+    import jsonpointer  # only payload replacements need it: not at start-up
+
     try:
         pointer = jsonpointer.JsonPointer(target)
         parent = jsonpointer.JsonPointer.from_parts(pointer.parts[:-1]).resolve(document)
@@ -315,6 +314,8 @@ def _first_concrete(content_type: Any) -> str | None:
 
 
 def _new_boundary(parts: Sequence[Part]) -> str:
+    import secrets  # only multipart bodies need it (it imports hmac)
+
     while True:
         boundary = f"arazzo-{secrets.token_hex(16)}"
         # 128 random bits make a clash practically impossible; checking is cheap.
