@@ -64,7 +64,7 @@ def validate_document(
         return None
     offline = offline or options.offline
     purpose = f"validate offline={offline} sources={check_sources}"
-    remembered = _passed_before(purpose, document, options)
+    remembered = _passed_before(purpose, document, options, diagnostics)
     if remembered is not None:
         return remembered
     documents = DocumentCache(options=options)
@@ -75,10 +75,11 @@ def validate_document(
         options=options,
         documents=documents,
     )
-    for diagnostic in sorted(findings.all, key=_reading_order):
+    said = sorted(findings.all, key=_reading_order)
+    for diagnostic in said:
         diagnostics.add(diagnostic)
-    if not findings.all:
-        _remember_pass(purpose, document, options, documents)
+    if findings.model is not None:
+        _remember_pass(purpose, document, options, documents, said)
     return findings.model
 
 
@@ -98,7 +99,7 @@ def prepare_document(
     when it prepares a workflow; local ones are checked here.
     """
     options = options or LoadOptions()
-    remembered = _passed_before(_RUN_CHECKS, document, options)
+    remembered = _passed_before(_RUN_CHECKS, document, options, diagnostics)
     if remembered is not None:
         return remembered
     # The run reads the same source descriptions: it gets the ones read here.
@@ -109,11 +110,10 @@ def prepare_document(
     model = findings.model
     _refuse_if_it_cannot_run(findings)
     assert model is not None  # a document without a model has a document-wide error
-    found = _for_a_run(findings.all)
-    for diagnostic in sorted(found, key=_reading_order):
+    found = sorted(_for_a_run(findings.all), key=_reading_order)
+    for diagnostic in found:
         diagnostics.add(diagnostic)
-    if not found:  # what a run does not say (RUN_SILENT) does not stop a pass
-        _remember_pass(_RUN_CHECKS, document, options, documents)
+    _remember_pass(_RUN_CHECKS, document, options, documents, found)
     model.documents = documents
     return model
 
@@ -122,37 +122,47 @@ _RUN_CHECKS = "run"
 
 
 def _passed_before(
-    purpose: str, document: LoadedDocument, options: LoadOptions
+    purpose: str, document: LoadedDocument, options: LoadOptions, diagnostics: Diagnostics
 ) -> ArazzoDocument | None:
-    """The model of ``document`` when the same checks passed it, with nothing to say,
-    over the same documents (``check_cache.py``): only the model is built then."""
+    """The model of ``document`` when the same checks passed it without an error, over
+    the same documents (``check_cache.py``): only the model is built then, and the
+    warnings that pass found go to ``diagnostics`` again."""
     from .check_cache import CheckCache
 
     cache = CheckCache.from_environment()
-    read = cache.recall(purpose, document, options) if cache is not None else None
-    if read is None:
+    recalled = cache.recall(purpose, document, options) if cache is not None else None
+    if recalled is None:
         return None
     documents = DocumentCache(options=options)
-    for other in (document, *read):
+    for other in (document, *recalled.documents):
         documents.add(other)
     built = Diagnostics()
     data = document.data
     with arazzo_grammar(spec_minor(data.get("arazzo") if isinstance(data, dict) else None)):
         model = ModelBuilder(document, built).build()
     if model is None or any(True for _ in built):
-        return None  # cannot happen for a clean pass; the checks will say what is wrong
+        return None  # cannot happen after a pass; the checks will say what is wrong
+    for warning in recalled.warnings:
+        diagnostics.add(warning)
     model.documents = documents
     return model
 
 
 def _remember_pass(
-    purpose: str, document: LoadedDocument, options: LoadOptions, documents: DocumentCache
+    purpose: str,
+    document: LoadedDocument,
+    options: LoadOptions,
+    documents: DocumentCache,
+    said: list[Diagnostic],
 ) -> None:
+    """Keep a pass without errors (``said`` are its warnings) for the next time."""
+    if any(d.severity is Severity.ERROR for d in said) or documents.any_unreadable:
+        return
     from .check_cache import CheckCache
 
     cache = CheckCache.from_environment()
-    if cache is not None and not documents.any_unreadable:
-        cache.remember(purpose, document, options, documents.read())
+    if cache is not None:
+        cache.remember(purpose, document, options, documents.read(), said)
 
 
 # Spec violations a run can still carry out exactly as written: an unknown field

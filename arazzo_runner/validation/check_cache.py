@@ -8,21 +8,23 @@ workflow they are a good part of a cold start (docs/performance.md). A clean
 pass is therefore remembered, keyed by:
 
 * what was checked (a run's checks or ``arazzo validate``'s, and their options),
-* the digest of the document's text and its absolute location,
+* the digest of the document's text, its absolute location, the name it was
+  given by and the working directory (messages name files as they were given),
 * the digest of the text of every other document the checks read (source
   descriptions, Arazzo documents they call, files ``$ref`` names): each is read
   again, and its digest compared, before an entry is believed,
 * the package version and the size and modification time of each of its files
   (an edited rule is a different checker), and the Python version.
 
-Only passes with no diagnostic at all are kept, and only when every document
-read was a local file that could be read: there is no cached failure and no
-cached warning, so a miss only costs the checks it would have run anyway.
+Only passes without an error are kept (their warnings are kept with them, and
+said again), and only when every document read was a local file that could be
+read: there is no cached failure, so a miss only costs the checks it would
+have run anyway.
 Entries live next to the parsed-document cache
 (``$XDG_CACHE_HOME/arazzo-runner/checks``), follow its switch
 (``ARAZZO_RUNNER_CACHE=off``) and its rules: a regular file owned by the current
 user, written whole by renaming, anything unexpected a miss. Entries are JSON
-and hold only locations and digests.
+and hold only locations, digests and the warnings' text.
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
+from ..diagnostics import Diagnostic, Severity
 from ..document import LoadedDocument, LoadOptions, is_url, load_document
 from ..document.parse_cache import ParsedCache
-from ..errors import DocumentError
+from ..errors import DocumentError, SourceLocation
 
 _FORMAT = "arazzo-runner passed checks 1"
 _MAX_ENTRY_BYTES = 1024 * 1024
@@ -49,7 +52,7 @@ _MAX_ENTRY_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class CheckCache:
-    """Clean passes kept in ``directory``, one entry per checked document and purpose."""
+    """Passes kept in ``directory``, one entry per checked document and purpose."""
 
     directory: Path
 
@@ -61,15 +64,19 @@ class CheckCache:
 
     def recall(
         self, purpose: str, document: LoadedDocument, options: LoadOptions
-    ) -> list[LoadedDocument] | None:
-        """The other documents a clean pass of ``document`` read, read again now and
-        unchanged; None when no such pass is known (or anything about it is off)."""
+    ) -> Recalled | None:
+        """The other documents a pass of ``document`` read, read again now and
+        unchanged, and the warnings it found; None when no such pass is known (or
+        anything about it is off)."""
         path, key = self._entry(purpose, document, options)
         entry = _read_entry(path)
         if entry is None or entry.get("format") != _FORMAT or entry.get("key") != key:
             return None
-        recorded = entry.get("documents")
-        if not isinstance(recorded, list):
+        recorded, said = entry.get("documents"), entry.get("diagnostics")
+        if not isinstance(recorded, list) or not isinstance(said, list):
+            return None
+        warnings = [_diagnostic_from(item) for item in said]
+        if any(warning is None for warning in warnings):
             return None
         again: list[LoadedDocument] = []
         for item in recorded:
@@ -77,7 +84,7 @@ class CheckCache:
             if other is None:
                 return None
             again.append(other)
-        return again
+        return Recalled(again, [w for w in warnings if w is not None])
 
     def remember(
         self,
@@ -85,9 +92,14 @@ class CheckCache:
         document: LoadedDocument,
         options: LoadOptions,
         read: Iterable[LoadedDocument],
+        warnings: Iterable[Diagnostic] = (),
     ) -> None:
-        """Keep a clean pass of ``document``, which read ``read``; quietly nothing when
-        one of them cannot be checked again cheaply, or the directory cannot be written."""
+        """Keep a pass of ``document``, which read ``read`` and found ``warnings`` (no
+        error: a failure is never kept); quietly nothing when one of the documents
+        cannot be checked again cheaply, or the directory cannot be written."""
+        said = [_diagnostic_to(warning) for warning in warnings]
+        if any(item[0] == Severity.ERROR.value for item in said):
+            return
         documents = []
         for other in read:
             if other.uri == document.uri:
@@ -96,7 +108,7 @@ class CheckCache:
                 return  # fetched, or changed while checked (2.0 is read as 3.0)
             documents.append([other.uri, _digest(other.source_map.text)])
         path, key = self._entry(purpose, document, options)
-        entry = {"format": _FORMAT, "key": key, "documents": documents}
+        entry = {"format": _FORMAT, "key": key, "documents": documents, "diagnostics": said}
         _write_entry(path, json.dumps(entry).encode("utf-8"))
 
     def _entry(
@@ -110,6 +122,9 @@ class CheckCache:
                 _code_fingerprint(),
                 sys.version,
                 document.uri,
+                # Messages name files as given, relative to the working directory.
+                document.display_name,
+                os.getcwd(),
                 _digest(document.source_map.text),
                 repr(options.limits),
                 repr(options.offline),
@@ -120,6 +135,38 @@ class CheckCache:
         # One entry per document and purpose: a newer pass replaces the older one.
         name = _digest(f"{purpose}\0{document.uri}")[:32]
         return self.directory / f"{name}.json", key
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """What a remembered pass gives back: the documents it read (read again) and its warnings."""
+
+    documents: list[LoadedDocument]
+    warnings: list[Diagnostic]
+
+
+def _diagnostic_to(diagnostic: Diagnostic) -> list[Any]:
+    where = diagnostic.location
+    located = [where.file, where.line, where.column, where.pointer] if where else None
+    return [
+        diagnostic.severity.value,
+        diagnostic.message,
+        located,
+        diagnostic.hint,
+        diagnostic.rule,
+    ]
+
+
+def _diagnostic_from(item: Any) -> Diagnostic | None:
+    if not isinstance(item, list) or len(item) != 5 or item[0] != Severity.WARNING.value:
+        return None
+    _, message, located, hint, rule = item
+    location = None
+    if located is not None:
+        if not isinstance(located, list) or len(located) != 4:
+            return None
+        location = SourceLocation(*located)
+    return Diagnostic(Severity.WARNING, message, location, hint, rule)
 
 
 def _unchanged(item: Any, options: LoadOptions) -> LoadedDocument | None:

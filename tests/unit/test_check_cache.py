@@ -121,11 +121,23 @@ def test_the_same_text_elsewhere_is_another_document(
     assert checks_run == [str(project), str(copy)]
 
 
-def test_a_document_with_warnings_is_not_remembered(tmp_path: Path) -> None:
-    """`arazzo validate` says more than a run: its IBM pass has advice (bare-expression)."""
-    found = Diagnostics()
-    assert validation.validate_document(str(WORKFLOW), found, offline=True) is not None
-    assert list(found)
+def test_warnings_are_said_again_from_a_remembered_pass(checks_run: list[str]) -> None:
+    """`arazzo validate` of the IBM workflow has advice (bare-expression): a pass with
+    warnings is remembered, and the warnings come back with it, word for word."""
+    first, second = Diagnostics(), Diagnostics()
+    assert validation.validate_document(str(WORKFLOW), first, offline=True) is not None
+    assert validation.validate_document(str(WORKFLOW), second, offline=True) is not None
+    assert list(first) and list(second) == list(first)
+    assert len(checks_run) == 1
+
+
+def test_a_document_with_an_error_is_never_remembered(project: Path, checks_run: list[str]) -> None:
+    description = project.parents[1] / "openapi" / OPENAPI.name
+    text = description.read_text(encoding="utf-8")
+    description.write_text(text.replace("operationId: get_session", "operationId: gone"), "utf-8")
+    assert "get_session" in errors_of(project)
+    assert "get_session" in errors_of(project)
+    assert len(checks_run) == 2
     assert entries() == []
 
 
