@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("expressions",),
     ("criteria",),
     ("document",),
-    ("openapi",),
+    ("openapi", "asyncapi"),
     ("http",),
     ("engine",),
     ("masking",),
