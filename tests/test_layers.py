@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("criteria",),
     ("document",),
     ("openapi", "asyncapi"),
-    ("http",),
+    ("http", "messaging"),
     ("engine",),
     ("masking",),
     ("validation",),
