@@ -20,6 +20,7 @@ from ..errors import SourceLocation
 from ..expressions import CompiledValue
 from .parsing import LoadedDocument
 from .reading import LoadOptions
+from .syntax import spec_minor
 
 
 class ReadDocuments(Protocol):
@@ -179,6 +180,16 @@ class ArazzoDocument:
     documents: ReadDocuments | None = field(default=None, compare=False, repr=False)
     """The source descriptions (and files they refer to) already read while the document
     was validated, for the run to reuse instead of reading and parsing them again."""
+
+    @property
+    def minor_version(self) -> str:
+        """``"1.0"`` or ``"1.1"``: which version's rules this document is read by."""
+        return spec_minor(self.version) or "1.0"
+
+    @property
+    def is_1_1(self) -> bool:
+        """Whether the document declares Arazzo 1.1 (and gets the 1.1 rules)."""
+        return self.minor_version == "1.1"
 
     def workflow(self, workflow_id: str) -> Workflow | None:
         return next((w for w in self.workflows if w.workflow_id == workflow_id), None)

@@ -28,3 +28,18 @@ COMPONENT_REFERENCE = re.compile(
 
 PATH_TEMPLATE = re.compile(r"\{([^{}]+)\}")
 """A ``{name}`` in an OpenAPI path or server URL template; group 1 is the name."""
+
+
+# --------------------------------------------------------------------------- versions
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.\d+(?:-.+)?$")
+
+
+def spec_minor(version: object) -> str | None:
+    """``"1.1"`` for ``"1.1.0"`` or ``"1.1.2-rc1"``; None for anything not a version string.
+
+    Each document is read by the rules of its own ``arazzo`` version, so a 1.0
+    document keeps its 1.0 meaning even when it calls a 1.1 one.
+    """
+    match = _VERSION.match(version) if isinstance(version, str) else None
+    return f"{match[1]}.{match[2]}" if match else None

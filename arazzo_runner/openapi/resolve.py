@@ -381,7 +381,15 @@ class SourceRegistry:
         if found.operation is not None:
             return found.operation
         problem = found.problem
-        assert problem is not None  # every source is read here, or raised about
+        if problem is None:
+            # A step the resolver has no rule for: an Arazzo 1.1 step that names an
+            # AsyncAPI channel, not an operation.
+            raise DocumentError(
+                f"step '{step.step_id}' names no operation that can be called over HTTP",
+                location=self.document.location(step.pointer),
+                hint="steps with channelPath send or receive messages over AsyncAPI channels, "
+                "which this runner does not run yet",
+            )
         raise DocumentError(
             problem.message, location=self.document.location(problem.pointer), hint=problem.hint
         )

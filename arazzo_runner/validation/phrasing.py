@@ -326,8 +326,9 @@ def _pattern(phrasing: Phrasing, error: ValidationError) -> Iterator[SchemaProbl
         yield SchemaProblem(
             "unsupported-version",
             _pointer(error),
-            f"unsupported Arazzo version '{_instance(error)}': this runner implements Arazzo 1.0.x",
-            hint="use a document written for Arazzo 1.0.0 or 1.0.1",
+            f"unsupported Arazzo version '{_instance(error)}': "
+            "this runner implements Arazzo 1.0.x and 1.1.x",
+            hint="use a document written for Arazzo 1.0.x or 1.1.x",
         )
     else:
         yield SchemaProblem(

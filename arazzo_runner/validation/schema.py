@@ -1,7 +1,10 @@
-"""Checking a document's structure against the Arazzo 1.0 JSON Schema.
+"""Checking a document's structure against the Arazzo JSON Schema of its version.
 
 This is the only place the structure is checked: the model builder trusts it.
-Each failure is phrased for the reader by ``phrasing.py``.
+Each document is checked by the schema of its own ``arazzo`` version (1.0.x or
+1.1.x); a version this runner does not implement is checked by the newest schema,
+whose version pattern then reports it. Each failure is phrased for the reader by
+``phrasing.py``.
 """
 
 from __future__ import annotations
@@ -17,25 +20,36 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from ..document import join_pointer
+from ..document.syntax import spec_minor
 from ..jsontypes import schema_error_text
-from .phrasing import Phrasing, SchemaProblem, short
+from ..pointers import unescape_pointer_token
+from .phrasing import Phrasing, SchemaProblem, kind_of, short
 
-SCHEMA_FILE = "arazzo-1.0.schema.json"
+SCHEMA_FILES = {"1.0": "arazzo-1.0.schema.json", "1.1": "arazzo-1.1.schema.json"}
+SCHEMA_FILE = SCHEMA_FILES["1.0"]
+NEWEST = "1.1"
 
 
 @cache
-def arazzo_schema() -> dict[str, Any]:
-    """The Arazzo 1.0 JSON Schema shipped with the package."""
-    text = resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+def arazzo_schema(minor: str = "1.0") -> dict[str, Any]:
+    """The Arazzo JSON Schema for ``minor`` ("1.0" or "1.1") shipped with the package."""
+    text = resources.files(__package__).joinpath(SCHEMA_FILES[minor]).read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
+def schema_version_of(data: Any) -> str:
+    """Which schema judges ``data``: its own minor version when implemented, else the newest."""
+    version = data.get("arazzo") if isinstance(data, dict) else None
+    minor = spec_minor(version)
+    return minor if minor in SCHEMA_FILES else NEWEST
+
+
 @cache
-def _validator() -> Draft202012Validator:
+def _validator(minor: str = "1.0") -> Draft202012Validator:
     # Workflow inputs are checked against the metaschema separately (below): through
     # the $ref, jsonschema re-crawls its registry for every dynamic reference,
     # which made that part cost more than all the rest of validation.
-    schema = copy.deepcopy(arazzo_schema())
+    schema = copy.deepcopy(arazzo_schema(minor))
     schema["$defs"]["schema"] = {"type": ["object", "boolean"]}
     return Draft202012Validator(schema)
 
@@ -51,13 +65,96 @@ def check_schema(data: Any) -> list[SchemaProblem]:
     """Every schema violation in ``data``, in document order."""
     renamed: dict[str, dict[str, Any]] = {}
     data = _jsonable(data, renamed)
-    phrasing = Phrasing(renamed)
-    problems: list[SchemaProblem] = []
-    for error in _validator().iter_errors(data):
-        problems.extend(phrasing.describe(error))
+    minor = schema_version_of(data)
+    problems = _schema_problems(data, minor, renamed)
+    if minor == "1.0" and any(p.rule == "unknown-field" for p in problems):
+        problems = _newer_fields(data, problems, renamed)
     for pointer, inputs in _input_schemas(data):
         problems.extend(_inputs_problems(inputs, pointer))
     return _without_duplicates(problems)
+
+
+def _schema_problems(
+    data: Any, minor: str, renamed: dict[str, dict[str, Any]]
+) -> list[SchemaProblem]:
+    phrasing = Phrasing(renamed)
+    problems: list[SchemaProblem] = []
+    for error in _validator(minor).iter_errors(data):
+        problems.extend(phrasing.describe(error))
+    return problems
+
+
+def _newer_fields(
+    data: dict[str, Any], problems: list[SchemaProblem], renamed: dict[str, dict[str, Any]]
+) -> list[SchemaProblem]:
+    """Unknown fields of a 1.0 document that Arazzo 1.1 defines, said as such.
+
+    A field unknown to 1.0 that the 1.1 schema defines for the same kind of object
+    is a 1.1 feature: the author most likely wants the newer version, not a
+    did-you-mean.
+    """
+    return [
+        _needs_newer_version(p) if p.rule == "unknown-field" and _defined_in_1_1(p.pointer) else p
+        for p in problems
+    ]
+
+
+def _defined_in_1_1(pointer: str) -> bool:
+    tokens = [unescape_pointer_token(t) for t in pointer.split("/")[1:]]
+    *owner, name = [int(t) if t.isdigit() else t for t in tokens]
+    kind = kind_of(owner)
+    return kind is not None and str(name) in _fields_1_1().get(kind, frozenset())
+
+
+# Which definitions of the 1.1 schema describe each kind of object ``kind_of`` names.
+_DEFINITIONS_1_1 = {
+    "info": ("info",),
+    "source description": ("source-description-object",),
+    "workflow": ("workflow-object",),
+    "step": (
+        "step-object-base",
+        "openapi-step-object",
+        "asyncapi-step-object",
+        "workflow-step-object",
+    ),
+    "parameter": ("parameter-object",),
+    "success action": ("success-action-object",),
+    "failure action": ("failure-action-object",),
+    "criterion": ("criterion-object",),
+    "request body": ("request-body-object",),
+    "payload replacement": ("payload-replacement-object",),
+    "components": ("components-object",),
+}
+
+
+@cache
+def _fields_1_1() -> dict[str, frozenset[str]]:
+    schema = arazzo_schema("1.1")
+    fields = {"document": frozenset(schema["properties"])}
+    for kind, names in _DEFINITIONS_1_1.items():
+        fields[kind] = frozenset(
+            name for definition in names for name in _properties(schema["$defs"][definition])
+        )
+    return fields
+
+
+def _properties(definition: dict[str, Any]) -> Iterator[str]:
+    yield from definition.get("properties", {})
+    for part in definition.get("allOf", []):
+        yield from _properties(part)
+
+
+def _needs_newer_version(problem: SchemaProblem) -> SchemaProblem:
+    field = problem.message.removeprefix("unknown field ").split("'")[1]
+    where = problem.message.split(" in ", 1)[1] if " in " in problem.message else "this object"
+    return SchemaProblem(
+        "needs-arazzo-1.1",
+        problem.pointer,
+        f"'{field}' in {where} needs arazzo: 1.1.0 (this document declares Arazzo 1.0)",
+        hint="declare arazzo: 1.1.0 to use it (`arazzo upgrade` rewrites the document), "
+        "or remove it",
+        key=True,
+    )
 
 
 def _input_schemas(data: Any) -> Iterator[tuple[str, Any]]:

@@ -283,7 +283,7 @@ def test_pointers_xpath_bodies_and_other_selectors_are_clean(tmp_path: Path) -> 
     assert validate_text(tmp_path, _replacement("pet/name", "application/xml")) == []
     selector = "              targetSelectorType: jsonpath\n"
     found = validate_text(tmp_path, _replacement("$.name", extra=selector))
-    assert [d.rule for d in found] == ["unknown-field"]  # a 1.1 field, not a bad pointer
+    assert [d.rule for d in found] == ["needs-arazzo-1.1"]  # a 1.1 field, not a bad pointer
 
 
 # --------------------------------------------------------------------------- one defect, once

@@ -69,6 +69,11 @@ CASES = [
     Case("invalid-value", [("            in: path", "            in: body")], "body"),
     Case("unsupported-version", [("arazzo: 1.0.1", "arazzo: 2.0.0")], "2.0.0"),
     Case(
+        "needs-arazzo-1.1",
+        [("        successCriteria:", "        timeout: 100\n        successCriteria:")],
+        "timeout",
+    ),
+    Case(
         "empty-list",
         [
             (
