@@ -38,7 +38,7 @@ from .model import (
 )
 from .parsing import LoadedDocument
 from .pointer import join_pointer, resolve_pointer
-from .syntax import COMPONENT_REFERENCE
+from .syntax import COMPONENT_REFERENCE, spec_minor
 
 
 class ModelBuilder:
@@ -137,7 +137,25 @@ class ModelBuilder:
             on_failure=self._actions(raw, "onFailure", pointer, ActionKind.FAILURE),
             outputs=self._outputs(raw, pointer),
             output_names=_output_names(raw),
+            **self._message_fields(raw, pointer),
         )
+
+    def _message_fields(self, raw: dict[str, Any], pointer: str) -> dict[str, Any]:
+        """An Arazzo 1.1 step's AsyncAPI fields; a 1.0 document's are ignored (warned about
+        by validation), as they were before 1.1."""
+        if spec_minor(self.document.data.get("arazzo")) != "1.1":
+            return {}
+        correlation = raw.get("correlationId")
+        return {
+            "channel_path": _string(raw, "channelPath"),
+            "action": _string(raw, "action"),
+            "correlation_id": (
+                self.compiled(correlation, join_pointer(pointer, "correlationId"))
+                if correlation is not None
+                else None
+            ),
+            "message_timeout_ms": _message_timeout(raw),
+        }
 
     def _input_schema(self, inputs: Any, pointer: str) -> dict[str, Any] | None:
         schema = self._follow_local_refs(inputs, pointer)
@@ -446,3 +464,11 @@ def _retry_limit(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
     return value
+
+
+def _message_timeout(raw: dict[str, Any]) -> float | None:
+    """A step's ``timeout`` (milliseconds), read here until the model has it for every step."""
+    value = raw.get("timeout")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None

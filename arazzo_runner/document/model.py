@@ -137,6 +137,18 @@ class Step:
     outputs: dict[str, CompiledValue] = field(default_factory=dict)
     output_names: tuple[str, ...] = ()
     """Every output the step declares, also those whose value does not compile."""
+    # Arazzo 1.1 steps on AsyncAPI channels (read from 1.1 documents only).
+    channel_path: str | None = None
+    action: str | None = None
+    """``send`` or ``receive``: the runner's point of view, never the AsyncAPI operation's."""
+    correlation_id: CompiledValue | None = None
+    message_timeout_ms: float | None = None
+    """The step's ``timeout`` in milliseconds, as a receive step reads it."""
+
+    @property
+    def is_message_step(self) -> bool:
+        """Whether the step sends or receives a message (it has ``action`` or ``channelPath``)."""
+        return self.action is not None or self.channel_path is not None
 
 
 @dataclass

@@ -115,6 +115,19 @@ def _resolve_message(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
     return parameters[name]
 
 
+def _resolve_async_message(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
+    message = ctx.message
+    if message is None:
+        raise _unresolved(expr, "there is no received message here", source_missing=True)
+    if expr.names[0] == "payload":
+        return _resolve_body(expr, message.body, "message", part="payload")
+    name = expr.names[1]
+    value = _find_header(message.headers, name)
+    if value is _ABSENT:
+        raise _unresolved(expr, f"the message has no header '{name}'")
+    return value
+
+
 def _find_header(headers: Mapping[str, str], name: str) -> Any:
     # Header names are case-insensitive (RFC 9110); try the cheap exact match first.
     if name in headers:
@@ -126,12 +139,12 @@ def _find_header(headers: Mapping[str, str], name: str) -> Any:
     return _ABSENT
 
 
-def _resolve_body(expr: RuntimeExpression, body: Any, noun: str) -> Any:
+def _resolve_body(expr: RuntimeExpression, body: Any, noun: str, part: str = "body") -> Any:
     if not _has_access(expr):
         return body
-    where = f"the {noun} body"
+    where = f"the {noun} {part}"
     if body is None:
-        raise _unresolved(expr, f"the {noun} has no body")
+        raise _unresolved(expr, f"the {noun} has no {part}")
     if isinstance(body, str):
         # A JSON body kept as text (unknown content type) is still addressable.
         try:
@@ -237,6 +250,7 @@ _RESOLVERS: Mapping[str, Callable[[RuntimeExpression, ExpressionContext], Any]] 
     "statusCode": _resolve_status_code,
     "request": _resolve_message,
     "response": _resolve_message,
+    "message": _resolve_async_message,
     "inputs": _resolve_inputs,
     "outputs": _resolve_outputs,
     "steps": _resolve_steps,

@@ -60,3 +60,6 @@ class ExpressionContext:
     status_code: int | None = None
     request: HttpMessage | None = None
     response: HttpMessage | None = None
+    message: HttpMessage | None = None
+    """The message an AsyncAPI receive step received (``$message``): its headers, and its
+    payload as ``body``."""

@@ -35,13 +35,13 @@ _POINTER_STOPS = frozenset("(){}[]<>=!&|,;\"'")
 _COMPONENT_KINDS = ("parameters", "successActions", "failureActions", "inputs")
 _ROOT_HINT = (
     "a runtime expression starts with $url, $method, $statusCode, $request., $response., "
-    "$inputs., $outputs., $steps., $workflows., $sourceDescriptions. or $components."
+    "$message., $inputs., $outputs., $steps., $workflows., $sourceDescriptions. or $components."
 )
 # What may start an expression when scanning free text. The bare keywords must not run
 # on into a longer word ("$urls" is text), the others need their dot.
 _ROOT_START = re.compile(
     r"\$(?:(?:url|method|statusCode)(?![A-Za-z0-9_])"
-    r"|(?:request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)\.)"
+    r"|(?:request|response|message|inputs|outputs|steps|workflows|sourceDescriptions|components)\.)"
 )
 
 _Parts = tuple[tuple[str, ...], tuple[str, ...], JsonPointer | None]
@@ -103,6 +103,23 @@ class _Parser:
             hint=_did_you_mean(kind, ("header", "query", "path", "body")),
         )
 
+    def _read_async_message(self, root: str) -> _Parts:
+        """``$message.payload`` (with a pointer or properties) or ``$message.header.<name>``:
+        the message an AsyncAPI receive step received (Arazzo 1.1)."""
+        self._expect(".", f"after '${root}'")
+        kind_at = self.pos
+        kind = self._take(_LETTERS)
+        if kind == "payload":
+            return ("payload",), self._read_properties(), self._read_pointer()
+        if kind == "header":
+            self._expect(".", "after 'header'")
+            return ("header", self._read_header()), (), None
+        raise self._error(
+            f"expected 'payload' or 'header.' after '${root}.'",
+            kind_at,
+            hint=_did_you_mean(kind, ("payload", "header")),
+        )
+
     def _read_named(self, root: str) -> _Parts:
         self._expect(".", f"after '${root}'")
         noun = "an input name" if root == "inputs" else "an output name"
@@ -143,6 +160,7 @@ class _Parser:
         "statusCode": _read_keyword,
         "request": _read_message,
         "response": _read_message,
+        "message": _read_async_message,
         "inputs": _read_named,
         "outputs": _read_named,
         "steps": _read_steps,
