@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..http.commands import Command, Wait
+from ..http.commands import SendRequest, Wait
 from ..http.transport import new_async_client, new_client, send, send_async
 from ..results import WorkflowResult
-from .interpreter import Run, RunCommands
+from .interpreter import Command, Run, RunCommands
 from .state import INTERRUPT, INTERRUPTED, RunLimitExceeded
 
 if TYPE_CHECKING:
     import httpx2
+
+    from ..messaging.commands import MessageCommand, MessageOutcome
+    from ..messaging.session import BlockingMessageSession, MessageSession
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -39,6 +42,7 @@ def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResul
     # Created before the first step so that its set-up is not timed as part of it.
     http = client or new_client(transport)
     commands = run.commands()
+    messages = _BlockingMessages(run)
     try:
         reply: Any = None
         while True:
@@ -49,14 +53,39 @@ def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResul
                 if isinstance(command, Wait):
                     run.clock.sleep(command.seconds)
                     reply = None
-                else:
+                elif isinstance(command, SendRequest):
                     reply = send(http, command.request, transport, command.timeout)
+                else:
+                    reply = messages.execute(command)
             except KeyboardInterrupt:
                 raise _interrupted(commands) from None
     finally:
         commands.close()
+        messages.close()
         if owns_client:
             http.close()
+
+
+class _BlockingMessages:
+    """The run's message session, started (with its event loop thread) at the first
+    message command: an HTTP-only run starts none."""
+
+    def __init__(self, run: Run) -> None:
+        self._run = run
+        self._session: BlockingMessageSession | None = None
+
+    def execute(self, command: MessageCommand) -> MessageOutcome:
+        if self._session is None:
+            from ..messaging.session import BlockingMessageSession
+
+            self._session = BlockingMessageSession(
+                connect_timeout=self._run.options.connect_timeout
+            )
+        return self._session.execute(command)
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
 
 def _interrupted(commands: RunCommands) -> KeyboardInterrupt:
@@ -75,6 +104,7 @@ async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> Workf
     owns_client = client is None
     http = client or new_async_client(transport)
     commands = run.commands()
+    messages: MessageSession | None = None
     try:
         reply: Any = None
         while True:
@@ -84,12 +114,24 @@ async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> Workf
             if isinstance(command, Wait):
                 await run.clock.asleep(command.seconds)
                 reply = None
-            else:
+            elif isinstance(command, SendRequest):
                 reply = await send_async(http, command.request, transport, command.timeout)
+            else:
+                messages = messages or _message_session(run)
+                reply = await messages.execute(command)
     finally:
         commands.close()
+        if messages is not None:
+            await messages.close()
         if owns_client:
             await http.aclose()
+
+
+def _message_session(run: Run) -> MessageSession:
+    """The run's message session on the running loop (imported at the first message)."""
+    from ..messaging.session import MessageSession
+
+    return MessageSession(connect_timeout=run.options.connect_timeout)
 
 
 def _next_command(commands: RunCommands, reply: Any) -> Command | WorkflowResult:

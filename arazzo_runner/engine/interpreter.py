@@ -19,14 +19,17 @@ from typing import Any
 from ..document import Action, Workflow, join_pointer
 from ..errors import ArazzoError
 from ..expressions import ExpressionContext, HttpMessage, UnresolvedReference
-from ..http.commands import Command, SendOutcome, SendRequest, Wait
+from ..http.commands import Command as HttpCommand
+from ..http.commands import SendOutcome, SendRequest, Wait
 from ..http.messages import CheckResult, Exchange, PreparedRequest, ResponseRecord, StepFailure
 from ..http.request import effective_parameters
 from ..http.response import decode_body, header_map
+from ..messaging.commands import MessageCommand
 from ..openapi import Operation
 from ..results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
 from .actions import after_failure, after_success, unmet_criteria
 from .events import RunListener
+from .message_steps import MessageSteps
 from .options import RunOptions
 from .prepare import PreparedWorkflow, StepRequest
 from .state import (
@@ -40,6 +43,9 @@ from .state import (
     mark_stopped,
     place_limit,
 )
+
+Command = HttpCommand | MessageCommand
+"""What a run asks its driver for: HTTP requests, waits, and messages."""
 
 RunCommands = Generator[Command, Any, WorkflowResult]
 """A run as its driver sees it: commands out, outcomes in, the result at the end."""
@@ -72,6 +78,7 @@ class Run:
         self._records_exchanges = (
             self.options.response_checks is not None or self.listener.wants_exchanges
         )
+        self._messages = MessageSteps(self.options, self.listener, self.clock)
         self._commands = self._main(dict(inputs))
 
     def commands(self) -> RunCommands:
@@ -97,6 +104,8 @@ class Run:
         failure: RunError | None = None
         limit: RunLimitExceeded | None = None
         try:
+            # Before anything that could trigger a reply: see message_steps.py.
+            yield from self._messages.subscribe_receivers(flow)
             failure = yield from self._run_dependencies(flow, dependencies)
             if failure is None:
                 failure = yield from self._run_steps(flow)
@@ -307,6 +316,9 @@ class Run:
         result.status = Status.FAILED
         if frame.step.workflow_id is not None:
             yield from self._workflow_attempt(frame)
+        elif frame.step.step_id in frame.flow.prepared.messages:
+            if (yield from self._messages.attempt(frame)):
+                self._conclude(frame, frame.context, None)
         else:
             yield from self._http_attempt(frame)
         attempt.status = result.status
@@ -496,7 +508,7 @@ class Run:
 
 def _reset_http(context: ExpressionContext) -> None:
     context.url = context.method = context.status_code = None
-    context.request = context.response = None
+    context.request = context.response = context.message = None
 
 
 def _declared_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,12 @@ one after the other or at the same time, share it.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from ..asyncapi.coverage import check_message_step
+from ..asyncapi.resolve import is_message_step
 from ..diagnostics import Diagnostics, DocumentInvalid
 from ..document import (
     SOURCE_REFERENCE,
@@ -29,6 +31,7 @@ from ..document import (
 from ..errors import DocumentError
 from ..http.messages import StepFailure
 from ..http.request import RequestTemplate
+from ..messaging.template import MessageTemplate
 from ..openapi import Operation, RelativeServerURL, SourceRegistry, check_parameters
 
 SourceLoader = Callable[[str], ArazzoDocument]
@@ -102,6 +105,10 @@ class PreparedWorkflow:
     """Each workflow reference this workflow makes (``dependsOn``, steps, actions) -> its target."""
     step_indexes: Mapping[str, int]
     """stepId -> its position, for ``goto`` a step."""
+    messages: Mapping[str, MessageTemplate] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """stepId -> the message template of each step that sends or receives a message."""
 
 
 def prepare_workflow(
@@ -151,6 +158,7 @@ class _Preparer:
             return self._workflows[key]
         check_workflow(workflow, self.diagnostics)
         requests: dict[str, StepRequest] = {}
+        messages: dict[str, MessageTemplate] = {}
         targets: dict[str, PreparedWorkflow] = {}
         indexes: dict[str, int] = {}
         for index, step in enumerate(workflow.steps):
@@ -163,15 +171,20 @@ class _Preparer:
             MappingProxyType(requests),
             MappingProxyType(targets),
             MappingProxyType(indexes),
+            MappingProxyType(messages),
         )
         self._workflows[key] = prepared
-        found = self._check(document, workflow, requests)
+        found = self._check(document, workflow, requests, messages)
         for reference, (target_document, target) in found.items():
             targets[reference] = self.prepare(target_document, target)
         return prepared
 
     def _check(
-        self, document: PreparedDocument, workflow: Workflow, requests: dict[str, StepRequest]
+        self,
+        document: PreparedDocument,
+        workflow: Workflow,
+        requests: dict[str, StepRequest],
+        messages: dict[str, MessageTemplate],
     ) -> dict[str, tuple[PreparedDocument, Workflow]]:
         """Every problem of ``workflow`` at once, or the targets it names."""
         problems = Diagnostics()
@@ -180,6 +193,9 @@ class _Preparer:
             pointer = join_pointer(workflow.pointer, "dependsOn", index)
             self._checked_target(document, reference, pointer, problems, found)
         for step in workflow.steps:
+            if is_message_step(document.document, step):
+                self._prepare_message_step(document, workflow, step, problems, found, messages)
+                continue
             self._prepare_step(document, workflow, step, problems, found, requests)
         for action in [*workflow.success_actions, *workflow.failure_actions]:
             self._check_action(document, workflow, action, problems, found)
@@ -213,6 +229,39 @@ class _Preparer:
         requests[step.step_id] = StepRequest(
             RequestTemplate(workflow, step, operation), server_url, names
         )
+
+    def _prepare_message_step(
+        self,
+        document: PreparedDocument,
+        workflow: Workflow,
+        step: Step,
+        problems: Diagnostics,
+        found: dict[str, tuple[PreparedDocument, Workflow]],
+        messages: dict[str, MessageTemplate],
+    ) -> None:
+        """An AsyncAPI step: its channel resolved, its broker known before anything is sent."""
+        for action in [*step.on_success, *step.on_failure]:
+            self._check_action(document, workflow, action, problems, found)
+        try:
+            target = document.sources.resolve_message(step)
+        except DocumentError as exc:
+            problems.error(exc.message, exc.location, exc.hint)
+            return
+        for problem in check_message_step(workflow, step, target):
+            location = document.document.location(problem.pointer)
+            if problem.blocking:
+                problems.error(problem.message, location, problem.hint, rule=problem.rule)
+            else:
+                self.diagnostics.warning(problem.message, location, problem.hint, rule=problem.rule)
+        names = document.server_names(target.source)
+        template = MessageTemplate(workflow, step, target, names)
+        if not any(name in self.overridden for name in names):
+            try:
+                template.endpoint({})
+            except DocumentError as exc:
+                location = document.document.location(step.pointer)
+                problems.error(exc.message, exc.location or location, exc.hint)
+        messages[step.step_id] = template
 
     def _checked_target(
         self,

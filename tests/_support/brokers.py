@@ -9,11 +9,14 @@ listening skips and says which. WebSocket tests start their own server
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
+import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -83,3 +86,68 @@ def run(coroutine: Awaitable[None], timeout: float = 20.0) -> None:
         await asyncio.wait_for(coroutine, timeout)
 
     asyncio.run(bounded())
+
+
+Answer = Callable[[Any], list[Any]]
+
+
+class Responder:
+    """A stand-in service on a broker: answers each message on ``listen`` with the
+    messages ``answer`` returns, on an event loop thread of its own.
+
+    It uses the runner's own transports (any protocol), so that a test needs no
+    second client library; ``received`` records every request it heard.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        listen: str,
+        answer: Answer,
+        *,
+        protocol_version: str | None = None,
+        bindings: Any = None,
+    ) -> None:
+        self.url = url
+        self.listen = listen
+        self.answer = answer
+        self.protocol_version = protocol_version
+        self.bindings = bindings
+        self.received: list[Any] = []
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._task: asyncio.Task[None] | None = None
+
+    def __enter__(self) -> Responder:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError(f"the responder on {self.url} did not start")
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._task is not None:
+            self._loop.call_soon_threadsafe(self._task.cancel)
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        self._task = self._loop.create_task(self._serve())
+        with contextlib.suppress(asyncio.CancelledError):
+            self._loop.run_until_complete(self._task)
+        self._loop.close()
+
+    async def _serve(self) -> None:
+        from arazzo_runner.messaging import NO_BINDINGS, Endpoint, open_transport
+
+        endpoint = Endpoint.from_url(self.url, protocol_version=self.protocol_version)
+        bindings = self.bindings or NO_BINDINGS
+        async with open_transport(endpoint) as transport:
+            subscription = await transport.subscribe(self.listen, bindings)
+            self._ready.set()
+            while True:
+                request = await subscription.next(None)
+                if request is None:
+                    continue
+                self.received.append(request)
+                for reply in self.answer(request):
+                    await transport.publish(reply)
