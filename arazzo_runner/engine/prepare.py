@@ -105,9 +105,7 @@ class PreparedWorkflow:
     """Each workflow reference this workflow makes (``dependsOn``, steps, actions) -> its target."""
     step_indexes: Mapping[str, int]
     """stepId -> its position, for ``goto`` a step."""
-    messages: Mapping[str, MessageTemplate] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    messages: Mapping[str, MessageTemplate] = field(default_factory=lambda: MappingProxyType({}))
     """stepId -> the message template of each step that sends or receives a message."""
 
 
