@@ -28,9 +28,10 @@ from ..document import (
     check_workflow,
     join_pointer,
 )
-from ..errors import DocumentError
+from ..errors import ArazzoError, DocumentError
 from ..http.messages import StepFailure
 from ..http.request import RequestTemplate
+from ..messaging.registry import transport_class
 from ..messaging.template import MessageTemplate
 from ..openapi import Operation, RelativeServerURL, SourceRegistry, check_parameters
 
@@ -255,8 +256,10 @@ class _Preparer:
         template = MessageTemplate(workflow, step, target, names)
         if not any(name in self.overridden for name in names):
             try:
-                template.endpoint({})
-            except DocumentError as exc:
+                # The client library is imported now: a missing extra stops the run
+                # before anything is sent, with the pip install that adds it.
+                transport_class(template.endpoint({}).protocol)
+            except ArazzoError as exc:
                 location = document.document.location(step.pointer)
                 problems.error(exc.message, exc.location or location, exc.hint)
         messages[step.step_id] = template

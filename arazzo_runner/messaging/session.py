@@ -56,7 +56,8 @@ class MessageSession:
             else:
                 outcome = await self.receive(command)
         except ArazzoError as exc:
-            outcome = MessageOutcome(error=exc.message)
+            hint = f" ({exc.hint})" if exc.hint else ""
+            outcome = MessageOutcome(error=f"{exc.message}{hint}")
         outcome.elapsed_ms = (time.monotonic() - started) * 1000
         return outcome
 
