@@ -27,7 +27,7 @@ from .phrasing import Phrasing, SchemaProblem, kind_of, short
 
 SCHEMA_FILES = {"1.0": "arazzo-1.0.schema.json", "1.1": "arazzo-1.1.schema.json"}
 SCHEMA_FILE = SCHEMA_FILES["1.0"]
-NEWEST = "1.1"
+FALLBACK = "1.0"
 
 
 @cache
@@ -38,10 +38,10 @@ def arazzo_schema(minor: str = "1.0") -> dict[str, Any]:
 
 
 def schema_version_of(data: Any) -> str:
-    """Which schema judges ``data``: its own minor version when implemented, else the newest."""
+    """Which schema judges ``data``: its own minor version when implemented, else 1.0."""
     version = data.get("arazzo") if isinstance(data, dict) else None
     minor = spec_minor(version)
-    return minor if minor in SCHEMA_FILES else NEWEST
+    return minor if minor in SCHEMA_FILES else FALLBACK
 
 
 @cache

@@ -217,13 +217,13 @@ def test_utf16_and_utf32_documents_run(tmp_path: Path, codec: str, sessions_serv
 # --------------------------------------------------------------------------- versions
 
 
-@pytest.mark.parametrize("version", ["1.1.0", "2.0.0"])
+@pytest.mark.parametrize("version", ["1.2.0", "2.0.0"])
 def test_unknown_arazzo_versions_are_refused(tmp_path: Path, version: str) -> None:
     path = tmp_path / "v.arazzo.yaml"
     path.write_text(WORKFLOW.read_text().replace("arazzo: 1.0.1", f"arazzo: {version}"))
     result = run_cli("run", str(path))
     assert_refused(
-        result, f"{path}:1:9: error:", f"unsupported Arazzo version '{version}'", "1.0.x"
+        result, f"{path}:1:9: error:", f"unsupported Arazzo version '{version}'", "1.0.x and 1.1.x"
     )
 
 

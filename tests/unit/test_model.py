@@ -180,7 +180,7 @@ def test_minimal_document_builds(build: Build) -> None:
 # --------------------------------------------------------------------------- the arazzo version
 
 
-@pytest.mark.parametrize("version", ["1.0.0", "1.0.1", "'1.0.1'"])
+@pytest.mark.parametrize("version", ["1.0.0", "1.0.1", "'1.0.1'", "1.1.0"])
 def test_supported_versions(build: Build, version: str) -> None:
     built = build(MINIMAL.replace("arazzo: 1.0.1", f"arazzo: {version}"))
     assert built.raised is None
@@ -188,15 +188,15 @@ def test_supported_versions(build: Build, version: str) -> None:
     assert built.model.version == version.strip("'")
 
 
-@pytest.mark.parametrize("version", ["1.1.0", "2.0.0", "v1.0.1"])
+@pytest.mark.parametrize("version", ["1.2.0", "2.0.0", "v1.0.1"])
 def test_unsupported_versions(build: Build, version: str) -> None:
     built = build(MINIMAL.replace("arazzo: 1.0.1", f"arazzo: {version}"))
     assert built.raised is not None
     error = built.error()
     assert error.message == (
-        f"unsupported Arazzo version '{version}': this runner implements Arazzo 1.0.x"
+        f"unsupported Arazzo version '{version}': this runner implements Arazzo 1.0.x and 1.1.x"
     )
-    assert error.hint == "use a document written for Arazzo 1.0.0 or 1.0.1"
+    assert error.hint == "use a document written for Arazzo 1.0.x or 1.1.x"
     assert pointer(error) == "/arazzo"
     assert at(error) == (1, 9)
 
@@ -923,7 +923,7 @@ def test_document_wide_errors_raise_with_all_of_them(build: Build) -> None:
     built = build(text)
     assert built.raised is not None
     assert [d.message for d in built.raised.diagnostics] == [
-        "unsupported Arazzo version '2.0.0': this runner implements Arazzo 1.0.x",
+        "unsupported Arazzo version '2.0.0': this runner implements Arazzo 1.0.x and 1.1.x",
         "info is missing the required field 'title'",
     ]
     # The workflow's own error stays in the diagnostics but is not part of the raise.
