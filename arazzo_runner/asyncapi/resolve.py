@@ -155,6 +155,7 @@ def _by_channel_path(
             pointer,
             f"channelPath '{path}' is not of the form "
             "'{$sourceDescriptions.<name>.url}#/channels/<channel>'",
+            hint="e.g. channelPath: '{$sourceDescriptions.events.url}#/channels/orders'",
         )
     description = _description(document, match.group(2), pointer, sources)
     if isinstance(description, MessageResolution):
@@ -204,6 +205,7 @@ def _by_operation_id(
         pointer,
         f"no AsyncAPI operation with operationId '{operation_id}' in the source descriptions "
         f"({names})",
+        hint="check it against the operations of the AsyncAPI descriptions",
     )
 
 
@@ -280,6 +282,7 @@ def _description(
             pointer,
             f"source description '{name}' is of type '{source.type or 'openapi'}'; channels "
             "and message operations come from 'asyncapi' source descriptions",
+            hint="give the AsyncAPI description its own source description with type: asyncapi",
         )
     description = sources.asyncapi(source)
     if description is None:
