@@ -16,9 +16,10 @@ per attempt:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from ..asyncapi.model import Server
 from ..asyncapi.resolve import MessageTarget
 from ..document import Step, Workflow
 from ..errors import DocumentError
@@ -87,11 +88,11 @@ class MessageTemplate:
 
     def endpoint(self, server_overrides: Mapping[str, str]) -> Endpoint:
         """The broker: the override for this source, else the channel's first server."""
+        servers = self.target.description.servers_for(self.target.channel)
         for name in self.server_names:
             override = server_overrides.get(name)
             if override is not None:
-                return Endpoint.from_url(override)
-        servers = self.target.description.servers_for(self.target.channel)
+                return self._overridden(Endpoint.from_url(override), servers)
         if not servers:
             raise DocumentError(
                 f"source description '{self.target.source}' names no server for "
@@ -121,6 +122,22 @@ class MessageTemplate:
             url,
             protocol_version=server.protocol_version,
             bindings=bindings if isinstance(bindings, dict) else None,
+        )
+
+    def _overridden(self, endpoint: Endpoint, servers: list[Server]) -> Endpoint:
+        """An overriding URL keeps the described server's protocol version and bindings
+        when it speaks the same protocol (an MQTT 3.1.1 broker elsewhere, say)."""
+        same = next(
+            (s for s in servers if binding_name(s.protocol) == binding_name(endpoint.protocol)),
+            None,
+        )
+        if same is None:
+            return endpoint
+        bindings = same.bindings.get(binding_name(same.protocol))
+        return replace(
+            endpoint,
+            protocol_version=same.protocol_version,
+            bindings=bindings if isinstance(bindings, dict) else {},
         )
 
     def bindings(self, protocol: str) -> Bindings:

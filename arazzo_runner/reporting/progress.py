@@ -253,7 +253,7 @@ class Progress(RunListener):
             self._line(f"{self._indent(open_step.depth)}    {self._stop_reason(result)}")
         if not passed and self.verbosity is not Verbosity.VERBOSE:
             self._lines(self._failed_response(open_step))  # -v shows the whole exchange
-        if result.message is not None and self.verbosity is Verbosity.VERBOSE:
+        if result.message and "payload" in result.message and self.verbosity is Verbosity.VERBOSE:
             self._lines(self._message_lines(result.message, self._indent(open_step.depth) + "    "))
         self._lines(open_step.details)
         self._print_warnings()
@@ -354,8 +354,10 @@ class Progress(RunListener):
         arrow = ">" if message.get("action") == "send" else "<"
         verb = "sent to" if arrow == ">" else "received on"
         lines = [f"{indent}{arrow} {verb} {message.get('address')} at {message.get('broker')}"]
-        if message.get("ignored"):
-            lines.append(f"{indent}{arrow} ({message['ignored']} other messages did not match)")
+        ignored = message.get("ignored")
+        if ignored:
+            plural = "s" if ignored != 1 else ""
+            lines.append(f"{indent}{arrow} ({ignored} other message{plural} did not match)")
         headers = [(str(k), str(v)) for k, v in (message.get("headers") or {}).items()]
         lines += [f"{indent}{arrow} {n}: {v}" for n, v in self.masker.mask_headers(headers)]
         if "payload" in message:

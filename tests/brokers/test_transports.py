@@ -277,3 +277,34 @@ def test_endpoints_from_urls_keep_credentials_out_of_their_display() -> None:
     assert endpoint.display() == "amqp://guest@rabbit:5672/orders"
     assert "p%40ss" in endpoint.url(with_password=True)
     assert Endpoint.from_url("mqtts://h").tls
+
+
+def test_two_receives_on_one_subscription_each_get_their_own_reply() -> None:
+    """Replies arrive in the other order: each receive takes its own and leaves the rest."""
+    from arazzo_runner.asyncapi import CorrelationLocation
+    from arazzo_runner.messaging.commands import ReceiveMessage, SendMessage, Subscribe
+    from arazzo_runner.messaging.session import MessageSession
+
+    async def body() -> None:
+        endpoint = Endpoint.from_url(require(MOSQUITTO).url)
+        address = address_for("mqtt")
+        location = CorrelationLocation.parse("$message.payload#/id")
+        session = MessageSession()
+        try:
+            assert (
+                await session.execute(Subscribe("k", endpoint, address, Bindings()))
+            ).error is None
+            for reply in (b'{"id": "b"}', b'{"id": "x"}', b'{"id": "a"}'):
+                await session.execute(SendMessage(endpoint, OutgoingMessage(address, reply)))
+            first = await session.execute(ReceiveMessage("k", 5, location, "a"))
+            assert first.message is not None and first.message.payload() == {"id": "a"}
+            assert first.ignored == 2  # b and x, kept
+            second = await session.execute(ReceiveMessage("k", 5, location, "b"))
+            assert second.message is not None and second.message.payload() == {"id": "b"}
+            assert second.ignored == 1
+            missing = await session.execute(ReceiveMessage("k", 0.2, location, "c"))
+            assert missing.message is None and missing.error is None
+        finally:
+            await session.close()
+
+    run(body())
