@@ -111,8 +111,9 @@ class MessageSession:
             held.append(arrived)
 
     async def close(self) -> None:
+        # Closing a connection ends its subscriptions: no unsubscribe round trips.
         for subscription in self._subscriptions.values():
-            await subscription.close()
+            subscription.closed = True
         for transport in self._transports.values():
             await transport.close()
         self._subscriptions.clear()
