@@ -264,12 +264,30 @@ def test_a_dry_run_shows_the_message_and_the_subscription(tmp_path: Path) -> Non
 def test_verbose_progress_shows_messages_with_secrets_masked(tmp_path: Path) -> None:
     setup = Setup(MOSQUITTO, unique("arazzo-test"))
     path = setup.documents(tmp_path)
+    json_report, junit_report = tmp_path / "run.json", tmp_path / "run.xml"
     with setup.responder(lambda r: [setup.reply(request_id_of(r))]):
-        result = run_orders(path, "-v", "--secret-input", "requestId", request_id="tok-s3cr3t")
+        result = run_orders(
+            path,
+            "-v",
+            "--secret-input",
+            "requestId",
+            "--report",
+            f"json={json_report}",
+            "--report",
+            f"junit={junit_report}",
+            request_id="tok-s3cr3t",
+        )
     assert result.exit_code == 0, result.stdout + result.stderr
     assert f"> sent to {setup.place}" in result.stdout
     assert f"< received on {setup.confirmed}" in result.stdout
     assert "tok-s3cr3t" not in result.stdout
+    report = json.loads(json_report.read_text(encoding="utf-8"))
+    assert report["steps"][1]["message"]["payload"] == {"orderId": 42, "status": "confirmed"}
+    assert report["exchanges"] == []  # HTTP exchanges only; messages are on their steps
+    junit = junit_report.read_text(encoding="utf-8")
+    assert f"message received on {setup.confirmed}" in junit
+    assert '"orderId": 42' in junit
+    assert "tok-s3cr3t" not in json_report.read_text() + junit
 
 
 def test_websocket_request_and_reply_on_one_connection(tmp_path: Path) -> None:
