@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .asyncapi.resolve import is_message_step
+from .asyncapi.steps import is_message_step
 from .document import ArazzoDocument, Step, Workflow, effective_actions
 from .engine import RunOptions
 from .errors import DocumentError
@@ -25,7 +25,6 @@ from .expressions import ExpressionContext
 from .http.bodies import choose_content_type
 from .http.request import effective_parameters
 from .masking import MASK, SecretMasker, is_secret_name
-from .messaging.template import MessageTemplate
 from .openapi import RelativeServerURL
 from .reporting.describe import action_json, criterion_json, partial_value, show_value
 
@@ -251,6 +250,8 @@ def _plan_message_step(
     server_overrides: Mapping[str, str],
 ) -> PlannedStep:
     """A send step's message, or a receive step's subscription, as far as known now."""
+    from .messaging.template import MessageTemplate
+
     target = loaded.sources.resolve_message(step)  # prepare() resolved it once already
     template = MessageTemplate(workflow, step, target, (target.source,))
     try:

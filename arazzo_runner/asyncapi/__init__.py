@@ -3,37 +3,41 @@
 ``description`` indexes one AsyncAPI 3.0 or 2.x document (servers, channels,
 messages, operations) with the ``$ref`` resolution of ``openapi/refs.py``;
 ``model`` holds the shapes it reads them into; ``schema`` checks a description
-against the official AsyncAPI JSON Schema shipped in ``schemas/``.
+against the official AsyncAPI JSON Schema shipped in ``schemas/``; ``steps``
+tells which steps are AsyncAPI steps, ``resolve`` finds their channel and
+``coverage`` checks their parameters and payload against it.
+
+The names below are imported on first use: an HTTP-only run imports none of
+this package but ``steps``.
 """
 
-from .description import AsyncAPIDescription, is_asyncapi
-from .model import (
-    ADDRESS_PARAMETER,
-    Action,
-    AsyncOperation,
-    Channel,
-    ChannelParameter,
-    CorrelationLocation,
-    Message,
-    Reply,
-    Server,
-    ServerVariable,
-)
-from .schema import SchemaIssue, check_asyncapi_schema
+from __future__ import annotations
 
-__all__ = [
-    "ADDRESS_PARAMETER",
-    "Action",
-    "AsyncAPIDescription",
-    "AsyncOperation",
-    "Channel",
-    "ChannelParameter",
-    "CorrelationLocation",
-    "Message",
-    "Reply",
-    "SchemaIssue",
-    "Server",
-    "ServerVariable",
-    "check_asyncapi_schema",
-    "is_asyncapi",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ADDRESS_PARAMETER": "model",
+    "Action": "model",
+    "AsyncOperation": "model",
+    "Channel": "model",
+    "ChannelParameter": "model",
+    "CorrelationLocation": "model",
+    "Message": "model",
+    "Reply": "model",
+    "Server": "model",
+    "ServerVariable": "model",
+    "AsyncAPIDescription": "description",
+    "is_asyncapi": "description",
+    "SchemaIssue": "schema",
+    "check_asyncapi_schema": "schema",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..document import Action, Workflow, join_pointer
 from ..errors import ArazzoError
@@ -24,12 +24,10 @@ from ..http.commands import SendOutcome, SendRequest, Wait
 from ..http.messages import CheckResult, Exchange, PreparedRequest, ResponseRecord, StepFailure
 from ..http.request import effective_parameters
 from ..http.response import decode_body, header_map
-from ..messaging.commands import MessageCommand
 from ..openapi import Operation
 from ..results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
 from .actions import after_failure, after_success, unmet_criteria
 from .events import RunListener
-from .message_steps import MessageSteps
 from .options import RunOptions
 from .prepare import PreparedWorkflow, StepRequest
 from .state import (
@@ -44,8 +42,14 @@ from .state import (
     place_limit,
 )
 
-Command = HttpCommand | MessageCommand
-"""What a run asks its driver for: HTTP requests, waits, and messages."""
+if TYPE_CHECKING:
+    from ..messaging.commands import MessageCommand
+    from .message_steps import MessageSteps
+
+    Command: TypeAlias = HttpCommand | MessageCommand
+    """What a run asks its driver for: HTTP requests, waits, and messages."""
+else:
+    Command = HttpCommand  # the message commands are imported with the first message step
 
 RunCommands = Generator[Command, Any, WorkflowResult]
 """A run as its driver sees it: commands out, outcomes in, the result at the end."""
@@ -78,8 +82,16 @@ class Run:
         self._records_exchanges = (
             self.options.response_checks is not None or self.listener.wants_exchanges
         )
-        self._messages = MessageSteps(self.options, self.listener, self.clock)
+        self._message_steps: MessageSteps | None = None
         self._commands = self._main(dict(inputs))
+
+    def _messages(self) -> MessageSteps:
+        """The run's message steps, imported with the first of them."""
+        if self._message_steps is None:
+            from .message_steps import MessageSteps
+
+            self._message_steps = MessageSteps(self.options, self.listener, self.clock)
+        return self._message_steps
 
     def commands(self) -> RunCommands:
         """The run as a generator: send each command's outcome back in (None after a
@@ -104,8 +116,9 @@ class Run:
         failure: RunError | None = None
         limit: RunLimitExceeded | None = None
         try:
-            # Before anything that could trigger a reply: see message_steps.py.
-            yield from self._messages.subscribe_receivers(flow)
+            if prepared.messages:
+                # Before anything that could trigger a reply: see message_steps.py.
+                yield from self._messages().subscribe_receivers(flow)
             failure = yield from self._run_dependencies(flow, dependencies)
             if failure is None:
                 failure = yield from self._run_steps(flow)
@@ -317,7 +330,7 @@ class Run:
         if frame.step.workflow_id is not None:
             yield from self._workflow_attempt(frame)
         elif frame.step.step_id in frame.flow.prepared.messages:
-            if (yield from self._messages.attempt(frame)):
+            if (yield from self._messages().attempt(frame)):
                 self._conclude(frame, frame.context, None)
         else:
             yield from self._http_attempt(frame)

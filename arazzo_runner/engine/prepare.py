@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..asyncapi.coverage import check_message_step
-from ..asyncapi.resolve import is_message_step
+from ..asyncapi.steps import is_message_step
 from ..diagnostics import Diagnostics, DocumentInvalid
 from ..document import (
     SOURCE_REFERENCE,
@@ -31,9 +30,10 @@ from ..document import (
 from ..errors import ArazzoError, DocumentError
 from ..http.messages import StepFailure
 from ..http.request import RequestTemplate
-from ..messaging.registry import transport_class
-from ..messaging.template import MessageTemplate
 from ..openapi import Operation, RelativeServerURL, SourceRegistry, check_parameters
+
+if TYPE_CHECKING:
+    from ..messaging.template import MessageTemplate
 
 SourceLoader = Callable[[str], ArazzoDocument]
 """Loads, checks and builds the Arazzo document at an absolute URI (``type: arazzo`` sources)."""
@@ -239,6 +239,11 @@ class _Preparer:
         messages: dict[str, MessageTemplate],
     ) -> None:
         """An AsyncAPI step: its channel resolved, its broker known before anything is sent."""
+        # Imported here: a document without message steps never loads them.
+        from ..asyncapi.coverage import check_message_step
+        from ..messaging.registry import transport_class
+        from ..messaging.template import MessageTemplate
+
         for action in [*step.on_success, *step.on_failure]:
             self._check_action(document, workflow, action, problems, found)
         try:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import ArazzoError
-from .endpoint import Endpoint
-from .transport import Transport
+
+if TYPE_CHECKING:
+    from .endpoint import Endpoint
+    from .transport import Transport
 
 DISTRIBUTION = "arazzo-engine"
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..asyncapi.coverage import check_message_step
-from ..asyncapi.description import AsyncAPIDescription
-from ..asyncapi.resolve import is_message_step, resolve_message_step
+from ..asyncapi.steps import is_message_step
 from ..diagnostics import Diagnostics
 from ..document import (
     SOURCE_REFERENCE,
@@ -44,6 +43,9 @@ from .calls import check_call_outputs
 from .context import LintContext
 from .payloads import check_replacement_targets
 from .recursion import check_recursion
+
+if TYPE_CHECKING:
+    from ..asyncapi.description import AsyncAPIDescription
 
 _SCHEMA_ISSUES_SHOWN = 5
 """AsyncAPI schema problems reported one by one; the rest are counted."""
@@ -149,6 +151,8 @@ class SourceChecker:
         return LoadedSource(source, openapi=description)
 
     def _asyncapi_source(self, source: SourceDescription, document: LoadedDocument) -> LoadedSource:
+        from ..asyncapi.description import AsyncAPIDescription
+
         url_pointer = join_pointer(source.pointer, "url")
         try:
             description = AsyncAPIDescription(source.name, document, self.cache, Diagnostics())
@@ -236,6 +240,9 @@ class SourceChecker:
                     self._check_implicit_body(step, found.operation)
 
     def _check_message_step(self, workflow: Workflow, step: Step) -> None:
+        from ..asyncapi.coverage import check_message_step
+        from ..asyncapi.resolve import resolve_message_step
+
         found = resolve_message_step(self.ctx.model, step, self)
         for problem in [*found.advice, *([found.problem] if found.problem else [])]:
             self._report(problem)

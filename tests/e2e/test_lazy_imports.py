@@ -95,3 +95,21 @@ def test_a_protocol_imports_its_own_client_only() -> None:
     found = imported_after(code)
     assert found["aiomqtt"]
     assert not any(found[name] for name in BROKER_CLIENTS if name != "aiomqtt"), found
+
+
+def test_an_http_run_loads_no_message_step_machinery(sessions_server: Any) -> None:
+    """Only the check for message steps (asyncapi.steps); no broker code, no asyncio."""
+    args = workflow_args(sessions_server, "-o", "json", acceptingJobs="true")
+    script = (
+        "import sys\n"
+        "from arazzo_runner.cli import main\n"
+        f"assert main({args!r}) == 0\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith("
+        "('arazzo_runner.messaging', 'arazzo_runner.asyncapi')))\n"
+        "print(','.join(loaded), 'asyncio' in sys.modules, file=sys.stderr)\n"
+    )
+    completed = run_python(script)
+    assert completed.exit_code == 0, completed.stderr
+    modules, asyncio_loaded = completed.stderr.strip().splitlines()[-1].split(" ")
+    assert modules.split(",") == ["arazzo_runner.asyncapi", "arazzo_runner.asyncapi.steps"]
+    assert asyncio_loaded == "False"
