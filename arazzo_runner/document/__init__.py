@@ -27,10 +27,11 @@ from .model import (
     schema_properties,
     workflow_pointer_of,
 )
-from .parsing import LoadedDocument
+from .parsing import LoadedDocument, parse_document
 from .pointer import join_pointer, resolve_pointer
-from .reading import FetchRefused, LoadOptions, load_document
+from .reading import FetchRefused, LoadOptions, decode_document, encode_like, load_document
 from .schema_cycles import find_schema_cycle
+from .spans import top_level_value_span
 from .syntax import (
     BARE_OPERATION_PATH,
     COMPONENT_REFERENCE,
@@ -62,16 +63,20 @@ __all__ = [
     "Workflow",
     "build_model",
     "check_workflow",
+    "decode_document",
     "display_path",
     "effective_actions",
+    "encode_like",
     "errors_in",
     "find_schema_cycle",
     "is_relative_reference",
     "is_url",
     "join_pointer",
     "load_document",
+    "parse_document",
     "point_at",
     "resolve_pointer",
     "schema_properties",
+    "top_level_value_span",
     "workflow_pointer_of",
 ]

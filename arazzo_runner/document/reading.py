@@ -228,6 +228,16 @@ def _detect_encoding(raw: bytes) -> tuple[str, int]:
     return "UTF-8", 0
 
 
+def encode_like(original: bytes, text: str) -> bytes:
+    """``text`` encoded as ``original`` was: the same encoding and byte order mark.
+
+    For a rewrite of a document (``arazzo upgrade --write``) that must change no
+    byte it does not mean to.
+    """
+    encoding, bom = _detect_encoding(original)
+    return original[:bom] + text.encode(encoding)
+
+
 def decode_document(raw: bytes, name: str) -> str:
     """Decode a document's bytes as YAML 1.2 allows: UTF-8, UTF-16 or UTF-32.
 

@@ -16,9 +16,15 @@ def _error_lines(*args: str) -> list[str]:
 def test_a_mistyped_command_suggests_the_command() -> None:
     assert _error_lines("rnu", str(WORKFLOW)) == [
         "error: argument COMMAND: invalid choice: 'rnu' (choose from 'run', 'validate', "
-        "'list', 'show')",
+        "'list', 'show', 'upgrade')",
         "  hint: did you mean 'run'? see 'arazzo --help'",
     ]
+
+
+def test_a_mistyped_upgrade_suggests_upgrade() -> None:
+    assert _error_lines("upgarde", str(WORKFLOW))[-1] == (
+        "  hint: did you mean 'upgrade'? see 'arazzo --help'"
+    )
 
 
 def test_a_mistyped_option_suggests_the_option_and_the_commands_help() -> None:

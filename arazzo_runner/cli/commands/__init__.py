@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..console import Console
 
 # In the order ``arazzo --help`` lists them.
-COMMANDS = ("run", "validate", "list", "show")
+COMMANDS = ("run", "validate", "list", "show", "upgrade")
 
 
 def command_modules() -> list[ModuleType]:
