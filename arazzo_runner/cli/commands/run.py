@@ -100,7 +100,9 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         type=server_override,
         action="append",
         default=[],
-        help="send the operations of source description SOURCE to base URL URL (repeatable)",
+        help="send the operations of source description SOURCE to base URL URL, or its "
+        "messages to broker URL (mqtt://host:1883, amqp://, nats://, ws://, redis://); "
+        "repeatable",
     )
 
 
