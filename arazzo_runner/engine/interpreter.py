@@ -90,7 +90,7 @@ class Run:
         if self._message_steps is None:
             from .message_steps import MessageSteps
 
-            self._message_steps = MessageSteps(self.options, self.listener, self.clock)
+            self._message_steps = MessageSteps(self.options, self.listener, self.clock, self.state)
         return self._message_steps
 
     def commands(self) -> RunCommands:

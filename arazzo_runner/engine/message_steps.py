@@ -31,7 +31,7 @@ from ..messaging.endpoint import Endpoint
 from ..messaging.template import MessageTemplate
 from .events import RunListener
 from .options import Clock, RunOptions
-from .state import StepFrame, WorkflowFrame
+from .state import RunState, StepFrame, WorkflowFrame
 
 DEFAULT_RECEIVE_TIMEOUT = 30.0
 """Seconds a receive step waits when neither it nor the run sets a timeout."""
@@ -42,10 +42,13 @@ MessageCommands = Generator[MessageCommand, Any, Any]
 class MessageSteps:
     """The message side of one run: which receive steps are subscribed, under which key."""
 
-    def __init__(self, options: RunOptions, listener: RunListener, clock: Clock) -> None:
+    def __init__(
+        self, options: RunOptions, listener: RunListener, clock: Clock, state: RunState
+    ) -> None:
         self.options = options
         self.listener = listener
         self.clock = clock
+        self.state = state
         self._keys: dict[tuple[int, str], str] = {}
         self._count = 0
 
@@ -142,7 +145,8 @@ class MessageSteps:
                 return False
             expected = None if value is None else _text(value)
         locations = [m.correlation for m in template.target.messages if m.correlation]
-        timeout = self.receive_timeout(frame)
+        # Cut to the time the run has left (--max-duration), as a request's timeout is.
+        timeout = self.state.request_timeout(self.receive_timeout(frame))
         outcome: MessageOutcome = yield ReceiveMessage(
             key, timeout, locations[0] if locations and expected is not None else None, expected
         )
