@@ -255,12 +255,14 @@ def _description(
             hint=f"source descriptions: {names}",
         )
     if source.type != "asyncapi":
+        kind = f"is of type '{source.type}'" if source.type else "has no type (read as openapi)"
         return _failed(
             "unresolved-channel",
             pointer,
-            f"source description '{name}' is of type '{source.type or 'openapi'}'; channels "
-            "and message operations come from 'asyncapi' source descriptions",
-            hint="give the AsyncAPI description its own source description with type: asyncapi",
+            f"source description '{name}' {kind}; channels and message operations come from "
+            "'asyncapi' source descriptions",
+            hint=f"give source description '{name}' type: asyncapi if it is an AsyncAPI "
+            "description",
         )
     description = sources.asyncapi(source)
     if description is None:

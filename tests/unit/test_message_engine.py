@@ -126,3 +126,24 @@ def test_a_broker_failure_is_the_steps_error(tmp_path: Path) -> None:
     assert result.steps[0].status is Status.FAILED
     assert result.steps[0].error == "cannot connect to the mqtt broker at mqtt://x:1883"
     assert result.steps[1].status is Status.SKIPPED
+
+
+def test_an_asyncapi_description_without_its_type_is_refused_with_the_fix(
+    tmp_path: Path,
+) -> None:
+    from arazzo_runner.diagnostics import Diagnostics
+    from arazzo_runner.validation import validate_document
+
+    asyncapi = orders_asyncapi("mqtt", "127.0.0.1:1883", "shop")
+    sources = [{"name": "orders", "url": "orders.asyncapi.yaml"}]
+    document = arazzo_1_1(orders_workflow(order_steps()), sources=sources)
+    path = write_order_documents(tmp_path, document, asyncapi)
+    diagnostics = Diagnostics()
+    validate_document(str(path), diagnostics, offline=True)
+    found = {d.rule: d for d in diagnostics}
+    assert "it is AsyncAPI 3.0.0" in found["invalid-source-type"].message
+    assert (
+        found["invalid-source-type"].hint
+        == "give its source description type: asyncapi (Arazzo 1.1)"
+    )
+    assert "has no type (read as openapi)" in found["unresolved-channel"].message
