@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "validate_document": ".validation",
     "DocumentLimits": ".document",
     "SecretMasker": ".masking",
+    "RunReports": ".reports",
     "ArazzoError": ".errors",
     "UsageError": ".errors",
     "DocumentError": ".errors",
@@ -74,6 +75,7 @@ __all__ = [
     "ResponseRecord",
     "RunListener",
     "RunOptions",
+    "RunReports",
     "SecretMasker",
     "Severity",
     "Status",
@@ -96,6 +98,7 @@ if TYPE_CHECKING:
     from .http.messages import Exchange, PreparedRequest, ResponseRecord
     from .http.response_checks import CheckSeverity, ResponseChecker
     from .masking import SecretMasker
+    from .reports import RunReports
     from .results import ActionTaken, Attempt, Status, StepResult, WorkflowResult
     from .validation import validate_document
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .errors import ArazzoError
     from .http.messages import Exchange
     from .masking import SecretMasker
+    from .reporting.recorder import RunRecorder
     from .results import StepResult, WorkflowResult
 
 DEFAULT_PATTERNS = (
@@ -76,6 +77,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         help="send the operations of source description SOURCE to URL (repeatable)",
+    )
+    group.addoption(
+        "--arazzo-report-dir",
+        metavar="DIR",
+        default=None,
+        help="write an HTML report of each workflow's run to DIR/<document>-<workflowId>.html",
+    )
+    parser.addini(
+        "arazzo_report_dir",
+        type="string",
+        default="",
+        help="directory for an HTML report of each workflow's run (relative to rootdir)",
     )
     parser.addini(
         "arazzo_files",
@@ -231,10 +244,39 @@ def _runner_function(
             result = loaded.run(workflow_id, inputs, server_overrides=servers, listener=listener)
         except ArazzoError as exc:
             raise WorkflowFailed(_error_text(exc, masker)) from None
+        _write_html_report(file, workflow_id, result, recorder, masker)
         if not result.succeeded:
             raise WorkflowFailed(describe_failure(result, recorder.exchanges, masker))
 
     return run_arazzo_workflow
+
+
+def _report_dir(config: pytest.Config) -> Path | None:
+    option = config.getoption("arazzo_report_dir")
+    if option:
+        return Path(option)
+    configured = str(config.getini("arazzo_report_dir") or "")
+    return config.rootpath / configured if configured else None
+
+
+def _write_html_report(
+    file: ArazzoFile,
+    workflow_id: str,
+    result: WorkflowResult,
+    recorder: RunRecorder,
+    masker: SecretMasker,
+) -> None:
+    """The run's HTML report in the report directory, if one is configured."""
+    from .reporting.files import ReportSpec, write_reports
+
+    directory = _report_dir(file.config)
+    if directory is None:
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{file.path.stem}-{workflow_id}") + ".html"
+    problems = write_reports([ReportSpec("html", directory / name)], result, recorder, masker)
+    if problems:
+        raise WorkflowFailed("; ".join(problems))
 
 
 @dataclass

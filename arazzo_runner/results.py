@@ -41,6 +41,18 @@ class ActionTaken:
         return data
 
 
+@dataclass(frozen=True)
+class CriterionVerdict:
+    """How one success criterion judged an attempt (kept for reports, not in ``--output json``)."""
+
+    condition: str
+    passed: bool
+    detail: str
+    """Why it passed or failed, with the values it compared."""
+    type: str | None = None
+    """The criterion's type when it is not a simple one (``regex``, ``jsonpath``, ``xpath``)."""
+
+
 @dataclass
 class Attempt:
     """One try of a step (its first run or a retry)."""
@@ -53,6 +65,9 @@ class Attempt:
     action: ActionTaken | None = None
     called_workflow: WorkflowResult | None = None
     """The workflow a retry action ran before the next attempt, if any."""
+    criteria: list[CriterionVerdict] = field(default_factory=list)
+    """The verdict of each success criterion on this attempt's response (empty when the
+    attempt got no response or the step has none)."""
 
     def to_json(self) -> dict[str, Any]:
         data = {

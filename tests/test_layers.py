@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("masking",),
     ("validation",),
     ("reporting",),
-    ("api", "dry_run", "batch", "upgrade"),
+    ("api", "dry_run", "batch", "reports", "upgrade"),
     ("cli",),
     ("pytest_plugin", "__init__", "__main__"),
 ]

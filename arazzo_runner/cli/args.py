@@ -61,7 +61,9 @@ AUTH = PairKind(
     secret=True,
 )
 REPORT = PairKind(
-    "--report", "KIND=FILE", "for example: --report junit=results.xml (kinds: json, junit, har)"
+    "--report",
+    "KIND=FILE",
+    "for example: --report junit=results.xml (kinds: json, junit, har, html)",
 )
 
 

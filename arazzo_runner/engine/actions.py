@@ -6,10 +6,12 @@ nothing (the interpreter carries the decision out).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..document import Action, Step, effective_actions
 from ..expressions import ExpressionContext, UnresolvedReference
 from ..http.response import retry_after
-from ..results import ActionTaken
+from ..results import ActionTaken, CriterionVerdict
 from .options import Clock
 from .prepare import PreparedWorkflow
 from .state import StepFrame, Transition
@@ -57,20 +59,27 @@ def after_failure(
     return ActionTaken("fail"), Transition(None, failed=True), None
 
 
-def unmet_criteria(step: Step, context: ExpressionContext, status: int | None) -> list[str]:
-    """Why an answered attempt of ``step`` failed; empty when it succeeded."""
+def judge_criteria(
+    step: Step, context: ExpressionContext, status: int | None
+) -> tuple[list[CriterionVerdict], list[str]]:
+    """Each success criterion's verdict on an answered attempt, and why it failed (empty if not)."""
     if not step.success_criteria:
         # The spec leaves this open; an HTTP error status is a failure here
         # (docs/semantics.md, "Steps without successCriteria").
         if status is not None and status >= 400:
-            return [f"HTTP {status} and the step has no successCriteria to accept it"]
-        return []
+            return [], [f"HTTP {status} and the step has no successCriteria to accept it"]
+        return [], []
+    verdicts = []
     failures = []
     for criterion in step.success_criteria:
         outcome = criterion.compiled.check(context)
+        kind = criterion.type if isinstance(criterion.type, str) else None
+        if isinstance(criterion.type, Mapping):
+            kind = str(criterion.type.get("type"))
+        verdicts.append(CriterionVerdict(criterion.condition, outcome.passed, outcome.detail, kind))
         if not outcome.passed:
             failures.append(f"success criterion not met: {outcome.detail}")
-    return failures
+    return verdicts, failures
 
 
 def _retry_delay(action: Action, context: ExpressionContext, clock: Clock) -> float:

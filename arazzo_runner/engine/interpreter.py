@@ -26,7 +26,7 @@ from ..http.request import effective_parameters
 from ..http.response import decode_body, header_map
 from ..openapi import Operation
 from ..results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
-from .actions import after_failure, after_success, unmet_criteria
+from .actions import after_failure, after_success, judge_criteria
 from .events import RunListener
 from .options import RunOptions
 from .prepare import PreparedWorkflow, StepRequest
@@ -494,7 +494,9 @@ class Run:
 
     def _conclude(self, frame: StepFrame, context: ExpressionContext, status: int | None) -> None:
         """Judge an answered attempt by the step's criteria, and read its outputs."""
-        failures = unmet_criteria(frame.step, context, status)
+        verdicts, failures = judge_criteria(frame.step, context, status)
+        if frame.result.attempts:
+            frame.result.attempts[-1].criteria = verdicts
         frame.result.outputs = self._step_outputs(frame, context)
         if failures:
             frame.result.error = "; ".join(failures)

@@ -24,7 +24,7 @@ Renderer = Callable[["WorkflowResult", "RunRecorder", "SecretMasker"], str]
 LineRun = tuple[int | None, "WorkflowResult", "RunRecorder"]
 """One top-level run and the input line it came from (None for a single run)."""
 ManyRenderer = Callable[[list[LineRun], "SecretMasker"], str]
-KINDS = ("json", "junit", "har")
+KINDS = ("json", "junit", "har", "html")
 LINE_PLACEHOLDER = "{line}"
 """In a report's file name: one report per ``--inputs-each`` run, named by its line number."""
 
@@ -35,17 +35,24 @@ class ReportSpec:
     path: Path
 
     def renderer(self) -> Renderer:
-        from . import har, json_report, junit
+        from . import har, html, json_report, junit
 
-        return {"json": json_report.render, "junit": junit.render, "har": har.render}[self.kind]
+        renderers: dict[str, Renderer] = {
+            "json": json_report.render,
+            "junit": junit.render,
+            "har": har.render,
+            "html": html.render,
+        }
+        return renderers[self.kind]
 
     def many_renderer(self) -> ManyRenderer:
-        from . import har, json_report, junit
+        from . import har, html, json_report, junit
 
         renderers: dict[str, ManyRenderer] = {
             "json": json_report.render_many,
             "junit": junit.render_many,
             "har": har.render_many,
+            "html": html.render_many,
         }
         return renderers[self.kind]
 

@@ -215,3 +215,22 @@ def test_dry_run_checks_every_line_first(server: Any, tmp_path: Path) -> None:
     assert "line 2: invalid inputs for workflow" in result.stderr
     assert result.stdout == ""
     assert server.requests.snapshot() == []
+
+
+def test_the_combined_html_report_masks_the_token_of_every_line(
+    server: Any, tmp_path: Path
+) -> None:
+    inputs = inputs_file(tmp_path, [SESSIONS[0], "no-such-session"])
+    out = tmp_path / "out"
+    out.mkdir()
+
+    result = run_each(
+        server, inputs,
+        "--report", f"html={out / 'runs.html'}",
+        "--report", f"html={out / 'line-{line}.html'}",
+    )  # fmt: skip
+
+    assert result.exit_code == 1, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["line-1.html", "line-2.html", "runs.html"]
+    assert_no_token(result, out)
+    assert "Bearer ***" in (out / "runs.html").read_text(encoding="utf-8")

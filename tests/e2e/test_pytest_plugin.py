@@ -348,3 +348,24 @@ def test_under_xdist_a_usage_problem_fails_each_test_instead_of_crashing_the_wor
     result.stdout.fnmatch_lines(["--arazzo-server names source description 'sessionApi'*"])
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     assert sessions_server.requests.snapshot() == []
+
+
+@pytest.mark.subprocess
+def test_report_dir_writes_an_html_report_of_each_run_even_when_it_fails(
+    project: pytest.Pytester, sessions_server: Any
+) -> None:
+    inputs = write_inputs_file(project, {**good_inputs(), "accessToken": "wrong-token-123"})
+    result = project.runpytest_subprocess(
+        "-p",
+        PLUGIN,
+        "--arazzo",
+        f"--arazzo-inputs={inputs}",
+        f"--arazzo-server=sessionsApi={sessions_server.base_url}",
+        "--arazzo-report-dir=reports",
+    )
+    result.assert_outcomes(failed=1)
+    (report,) = (project.path / "reports").iterdir()
+    assert report.name == "pause.arazzo-pause-session-and-confirm.html"
+    page = report.read_text(encoding="utf-8")
+    assert "<svg" in page and "getSession" in page and "FAILED" in page
+    assert "wrong-token-123" not in page

@@ -37,6 +37,7 @@ def run(server: Any, out: Path, *extra: str, session: str = SESSION) -> CliResul
         "--report", f"json={out / 'run.json'}",
         "--report", f"junit={out / 'junit.xml'}",
         "--report", f"har={out / 'run.har'}",
+        "--report", f"html={out / 'run.html'}",
         *extra,
     )  # fmt: skip
 
@@ -45,7 +46,7 @@ def everything(result: CliResult, out: Path) -> dict[str, str]:
     texts = {"stdout": result.stdout, "stderr": result.stderr}
     for path in sorted(out.iterdir()):
         texts[path.name] = path.read_text(encoding="utf-8")
-    assert len(texts) == 5, texts.keys()
+    assert len(texts) == 6, texts.keys()
     return texts
 
 
@@ -73,6 +74,7 @@ def test_the_token_appears_nowhere(
     verbose = texts["stdout"] if output == "text" else texts["stderr"]
     assert "> Authorization: Bearer ***" in verbose
     assert "Bearer ***" in texts["run.har"] and "Bearer ***" in texts["run.json"]
+    assert "Bearer ***" in texts["run.html"]
     if exit_code:
         assert "success criterion not met: $statusCode == 200" in texts["junit.xml"]
         assert "404" in verbose
@@ -84,7 +86,7 @@ def test_show_secrets_shows_the_token(server: Any, tmp_path: Path) -> None:
     assert result.exit_code == 1
     texts = everything(result, tmp_path)
     assert f"Authorization: Bearer {TOKEN}" in texts["stdout"]
-    for name in ("run.json", "run.har"):
+    for name in ("run.json", "run.har", "run.html"):
         assert TOKEN in texts[name], name
 
 

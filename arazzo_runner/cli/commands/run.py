@@ -187,7 +187,8 @@ def _add_reporting_arguments(parser: argparse.ArgumentParser) -> None:
         type=report_target,
         action="append",
         default=[],
-        help="also write a report: json=FILE, junit=FILE or har=FILE (repeatable; written "
+        help="also write a report: json=FILE, junit=FILE, har=FILE or html=FILE (a "
+        "self-contained page; repeatable; written "
         "even when the workflow fails); with --inputs-each one file for every run, or one "
         "per run when FILE contains {line}",
     )
