@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -49,7 +50,7 @@ class RedisTransport(Transport):
         except _FAILURES as exc:
             await self.close()
             raise self.unreachable(exc) from None
-        self._listeners: list[tuple[Subscription, asyncio.Task[None]]] = []
+        self._listeners: list[tuple[Subscription, Callable[[], Awaitable[None]]]] = []
 
     def _connected(self) -> aioredis.Redis:
         if self._client is None:
@@ -85,7 +86,7 @@ class RedisTransport(Transport):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
 
         subscription._on_close = stop
-        self._listeners.append((subscription, task))
+        self._listeners.append((subscription, stop))
         return subscription
 
     async def publish(self, message: OutgoingMessage) -> None:
@@ -96,8 +97,12 @@ class RedisTransport(Transport):
             raise BrokerError(f"Redis refused a message on '{message.address}': {exc}") from None
 
     async def close(self) -> None:
-        for subscription, _ in getattr(self, "_listeners", []):
-            await subscription.close()
+        # Every listener is stopped here, also those whose subscription was already
+        # marked closed: a listener left running outlives its event loop.
+        for subscription, stop in getattr(self, "_listeners", []):
+            subscription.closed = True
+            await stop()
+        self._listeners = []
         client, self._client = self._client, None
         if client is not None:
             with contextlib.suppress(*_FAILURES):

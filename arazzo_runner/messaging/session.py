@@ -111,9 +111,8 @@ class MessageSession:
             held.append(arrived)
 
     async def close(self) -> None:
-        # Closing a connection ends its subscriptions: no unsubscribe round trips.
-        for subscription in self._subscriptions.values():
-            subscription.closed = True
+        # Each transport ends its own subscriptions as it closes, without an
+        # unsubscribe round trip for each.
         for transport in self._transports.values():
             await transport.close()
         self._subscriptions.clear()
