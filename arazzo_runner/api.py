@@ -15,7 +15,7 @@ anything is sent; a run that fails returns a result whose status says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -303,6 +303,7 @@ def load(
     offline: bool = False,
     limits: DocumentLimits | None = None,
     options: LoadOptions | None = None,
+    documents: Sequence[str] = (),
 ) -> LoadedArazzo:
     """Load and check an Arazzo document from a file path or URL.
 
@@ -311,11 +312,22 @@ def load(
     fetch time of every document read (the :class:`DocumentLimits` defaults
     when omitted). ``options`` say how documents are read (the fetch function,
     the parsed-document cache); ``offline`` and ``limits`` take precedence.
+    ``documents`` are other Arazzo documents (paths or URLs) that references may
+    name by their ``$self`` (Arazzo 1.1), wherever they are stored.
     """
     if diagnostics is None:
         diagnostics = Diagnostics()
     base = options or LoadOptions()
-    options = replace(base, offline=offline or base.offline, limits=limits or base.limits)
+    candidates = base.documents
+    if documents:
+        # The document itself too: the others may refer back to it by its $self.
+        candidates = tuple(dict.fromkeys((*candidates, path, *documents)))
+    options = replace(
+        base,
+        offline=offline or base.offline,
+        limits=limits or base.limits,
+        documents=candidates,
+    )
     # The checks of `arazzo validate`: a document with errors sends nothing.
     document = prepare_document(
         load_document(path, display_name=path, options=options), diagnostics, options

@@ -165,13 +165,13 @@ def plan_run(
     workflow = loaded.workflow(workflow_id)
     options = replace(options) if options is not None else RunOptions()
     loaded.check_server_overrides(options.server_overrides)
-    loaded.prepare_workflow(workflow, options.server_overrides, planning=True)
+    prepared = loaded.prepare_workflow(workflow, options.server_overrides, planning=True)
     values = loaded.prepare_inputs(workflow, loaded.document, inputs)
     shown_inputs = masked_inputs(workflow, values)
     context = _static_context(loaded.document, shown_inputs)
-    steps = [
-        _plan_step(loaded, workflow, step, context, options.server_overrides)
-        for step in workflow.steps
+    steps = [  # in the order a run takes them (1.1 step dependsOn may reorder them)
+        _plan_step(loaded, workflow, workflow.steps[index], context, options.server_overrides)
+        for index in prepared.order
     ]
     outputs = {
         name: partial_value(value, context, braced=False)
@@ -190,6 +190,7 @@ def _static_context(document: ArazzoDocument, inputs: Mapping[str, Any]) -> Expr
         inputs=inputs,
         source_descriptions={s.name: s.as_expression_value() for s in document.source_descriptions},
         components=document.components,
+        self_uri=document.self_uri,
     )
 
 

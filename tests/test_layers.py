@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("validation",),
     ("reporting",),
     ("api", "dry_run", "batch", "reports", "upgrade"),
+    ("temporal",),
     ("cli",),
     ("pytest_plugin", "__init__", "__main__"),
 ]

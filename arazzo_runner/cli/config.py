@@ -10,6 +10,7 @@ the built-in defaults::
     max-steps = 200
     max-duration = 120      # seconds, for the whole run
     max-nesting = 20        # workflows running nested in each other
+    step-concurrency = 2    # steps of a workflow with step dependsOn running at once
 
     [servers]               # source description name -> base URL
     petsApi = "http://127.0.0.1:8080"
@@ -45,6 +46,7 @@ SETTINGS = (
     "max-steps",
     "max-duration",
     "max-nesting",
+    "step-concurrency",
     "max-response-size",
     "follow-redirects",
     "max-redirects",
@@ -57,6 +59,7 @@ TABLES = ("servers", "checks", "validate")
 # The engine's MAX_NESTING_CEILING, written out so that reading the file does not
 # import the engine.
 _MAX_NESTING = 100
+_MAX_STEP_CONCURRENCY = 64
 
 
 @dataclass
@@ -69,6 +72,7 @@ class RunConfig:
     max_steps: int | None = None
     max_duration: float | None = None
     max_nesting: int | None = None
+    step_concurrency: int | None = None
     max_response_size: int | None = None
     follow_redirects: bool | None = None
     max_redirects: int | None = None
@@ -147,6 +151,7 @@ def _parse(table: dict[str, Any], path: Path) -> RunConfig:
         max_steps=_whole_number(table, "max-steps", path, 1),
         max_duration=_positive_number(table, "max-duration", path),
         max_nesting=_positive_integer(table, "max-nesting", path, _MAX_NESTING),
+        step_concurrency=_positive_integer(table, "step-concurrency", path, _MAX_STEP_CONCURRENCY),
         max_response_size=_size(table, "max-response-size", path),
         follow_redirects=_flag(table, "follow-redirects", path),
         max_redirects=_whole_number(table, "max-redirects", path, 0),

@@ -65,6 +65,9 @@ def run_options(
         max_step_executions=_chosen(defaults.max_step_executions, config.max_steps, args.max_steps),
         max_duration=_chosen(defaults.max_duration, config.max_duration, args.max_duration),
         max_nesting=_chosen(defaults.max_nesting, config.max_nesting, args.max_nesting),
+        step_concurrency=_chosen(
+            defaults.step_concurrency, config.step_concurrency, args.step_concurrency
+        ),
         max_response_bytes=_chosen(
             defaults.max_response_bytes, config.max_response_size, args.max_response_size
         ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from elementpath import ElementPathError, XPath2Parser, XPathContext
@@ -26,7 +27,7 @@ from .outcome import CriterionOutcome, counted, failure, render, render_list
 from .query import QueryCriterion, Unusable
 from .versions import XPATH_DEFAULT, XPATH_NAMES
 
-__all__ = ["XPathCriterion", "XPathQuery", "compile_xpath"]
+__all__ = ["XPathCriterion", "XPathQuery", "compile_xpath", "parse_xml"]
 
 _ERROR_AT = re.compile(r"at line (\d+), column (\d+)")
 _UNDECLARED_PREFIX = re.compile(r"prefix '([^']*)' is not declared")
@@ -58,13 +59,8 @@ class XPathQuery:
 
     def evaluate(self, tree: etree._ElementTree) -> tuple[bool, str]:
         """The criterion outcome for ``tree`` and a short rendering of the raw result."""
-        namespaces = _root_namespaces(tree)
         try:
-            compiled = self._compiled.get(namespaces)
-            if compiled is None:
-                compiled = self._compiled[namespaces] = _compile_xpath(
-                    self.text, self.version, dict(namespaces)
-                )
+            compiled = self._compiled_for(tree)
             if self.version == "xpath-10":
                 result = compiled(tree)
                 return _xpath1_boolean(result), _render_xpath(result)
@@ -73,6 +69,59 @@ class XPathQuery:
             return bool(compiled.boolean_value(result)), _render_xpath(result)
         except (etree.XPathError, ElementPathError) as exc:
             raise _XPathFailed(_xpath_message(exc)) from None
+
+    def select(self, tree: etree._ElementTree) -> list[Any]:
+        """The items the expression gives on ``tree``, as plain values (Selector Objects).
+
+        An element is its text when it has no child elements, else its XML; an
+        attribute or text node its text; numbers, strings and booleans themselves.
+        Raises :class:`Unusable` when the expression cannot be evaluated.
+        """
+        return [_item_value(item) for item in self.nodes(tree)]
+
+    def nodes(self, tree: etree._ElementTree) -> list[Any]:
+        """The raw items the expression gives on ``tree`` (lxml's or elementpath's own).
+
+        For replacement targets, which set what they select. Raises :class:`Unusable`
+        when the expression cannot be evaluated.
+        """
+        try:
+            compiled = self._compiled_for(tree)
+            if self.version == "xpath-10":
+                result = compiled(tree)
+            else:
+                result = compiled.evaluate(XPathContext(root=tree, item=tree.getroot()))
+        except (etree.XPathError, ElementPathError) as exc:
+            message = _xpath_message(exc)
+            raise Unusable(f"{render(self.text)} could not be evaluated: {message}") from None
+        return result if isinstance(result, list) else [result]
+
+    def _compiled_for(self, tree: etree._ElementTree) -> Any:
+        namespaces = _root_namespaces(tree)
+        compiled = self._compiled.get(namespaces)
+        if compiled is None:
+            compiled = self._compiled[namespaces] = _compile_xpath(
+                self.text, self.version, dict(namespaces)
+            )
+        return compiled
+
+
+def _item_value(item: Any) -> Any:
+    element = getattr(item, "elem", item)
+    if isinstance(element, etree._Element):
+        if not isinstance(element.tag, str):
+            return element.text  # a comment or processing instruction
+        if len(element):
+            return etree.tostring(element, encoding="unicode", with_tail=False)
+        return element.text or ""
+    value = getattr(item, "value", item)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # XPath 1.0 numbers are doubles: count() gives 2.0
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
 
 
 def compile_xpath(text: str, version: str | None = None) -> XPathQuery:
@@ -196,7 +245,7 @@ class XPathCriterion(QueryCriterion[XPathQuery]):
         return compile_xpath(text, version)
 
     def subject(self, ctx: ExpressionContext) -> Any:
-        return _parse_xml(self.context.text, self.context.evaluate(ctx))
+        return parse_xml(self.context.text, self.context.evaluate(ctx))
 
     def judge(self, query: XPathQuery, subject: Any) -> CriterionOutcome:
         try:
@@ -211,7 +260,7 @@ class XPathCriterion(QueryCriterion[XPathQuery]):
         )
 
 
-def _parse_xml(where: str, value: Any) -> etree._ElementTree:
+def parse_xml(where: str, value: Any) -> etree._ElementTree:
     """The document an XPath expression runs against; never resolves entities or fetches."""
     if isinstance(value, etree._ElementTree):
         return value

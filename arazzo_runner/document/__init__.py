@@ -9,7 +9,17 @@ every layer shares. Everything above this layer imports from here, not from the
 modules.
 """
 
+from .anchors import schema_anchors, with_anchors_as_pointers
 from .build import ModelBuilder, build_model, point_at
+from .dependencies import (
+    StepTarget,
+    dependency_cycle,
+    execution_order,
+    local_dependencies,
+    output_references,
+    parse_step_target,
+    uses_step_dependencies,
+)
 from .limits import DocumentLimits
 from .model import (
     Action,
@@ -60,23 +70,32 @@ __all__ = [
     "Parameter",
     "SourceDescription",
     "Step",
+    "StepTarget",
     "Workflow",
     "build_model",
     "check_workflow",
     "decode_document",
+    "dependency_cycle",
     "display_path",
     "effective_actions",
     "encode_like",
     "errors_in",
+    "execution_order",
     "find_schema_cycle",
     "is_relative_reference",
     "is_url",
     "join_pointer",
     "load_document",
+    "local_dependencies",
+    "output_references",
     "parse_document",
+    "parse_step_target",
     "point_at",
     "resolve_pointer",
+    "schema_anchors",
     "schema_properties",
     "top_level_value_span",
+    "uses_step_dependencies",
+    "with_anchors_as_pointers",
     "workflow_pointer_of",
 ]

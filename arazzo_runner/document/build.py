@@ -21,7 +21,10 @@ from ..criteria import compile_criterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid, Severity
 from ..errors import DocumentError, ExpressionError, SourceLocation
 from ..expressions import CompiledValue, compile_value
+from ..expressions.parser import arazzo_grammar
+from ..expressions.values import SelectorHook
 from ..jsontypes import json_text
+from .anchors import plain_name, schema_anchors
 from .model import (
     Action,
     ActionKind,
@@ -48,6 +51,13 @@ class ModelBuilder:
         self.document = document
         self.diagnostics = diagnostics
         self.components: dict[str, Any] = {}
+        root = document.data
+        version = root.get("arazzo") if isinstance(root, dict) else None
+        self.minor = spec_minor(version) or "1.0"
+        """The Arazzo version whose rules compile the document ("1.0" or "1.1")."""
+        # Selector Objects exist from 1.1 on: in a 1.0 document such a mapping is a literal.
+        self._selectors: SelectorHook | None = _selector_hook if self.minor == "1.1" else None
+        self._anchors: dict[str, str] | None = None  # $anchor -> pointer, found when needed
 
     def _report(
         self,
@@ -70,6 +80,11 @@ class ModelBuilder:
         components = root.get("components")
         self.components = components if isinstance(components, dict) else {}
         version = root.get("arazzo")
+        # Each document's expressions are read by the grammar of its own version.
+        with arazzo_grammar(spec_minor(version)):
+            return self._document(root, version)
+
+    def _document(self, root: dict[str, Any], version: Any) -> ArazzoDocument:
         return ArazzoDocument(
             version if isinstance(version, str) else "",
             _info(root.get("info")),
@@ -137,13 +152,15 @@ class ModelBuilder:
             on_failure=self._actions(raw, "onFailure", pointer, ActionKind.FAILURE),
             outputs=self._outputs(raw, pointer),
             output_names=_output_names(raw),
+            timeout=_timeout(raw.get("timeout")),
+            depends_on=[item for item in _items(raw, "dependsOn") if isinstance(item, str)],
             **self._message_fields(raw, pointer),
         )
 
     def _message_fields(self, raw: dict[str, Any], pointer: str) -> dict[str, Any]:
         """An Arazzo 1.1 step's AsyncAPI fields; a 1.0 document's are ignored (warned about
         by validation), as they were before 1.1."""
-        if spec_minor(self.document.data.get("arazzo")) != "1.1":
+        if self.minor != "1.1":
             return {}
         correlation = raw.get("correlationId")
         return {
@@ -154,7 +171,6 @@ class ModelBuilder:
                 if correlation is not None
                 else None
             ),
-            "message_timeout_ms": _message_timeout(raw),
         }
 
     def _input_schema(self, inputs: Any, pointer: str) -> dict[str, Any] | None:
@@ -178,6 +194,11 @@ class ModelBuilder:
             if not ref.startswith("#") or ref in seen:
                 return schema  # remote or circular: left to the JSON Schema validator
             seen.add(ref)
+            anchor = plain_name(ref)
+            if anchor is not None:
+                ref = self._anchored(anchor, pointer)
+                if ref is None:
+                    return None
             try:
                 schema = resolve_pointer(self.document.data, unquote(ref[1:]))
             except LookupError as exc:
@@ -192,6 +213,23 @@ class ModelBuilder:
         return schema
 
     # -- parameters
+
+    def _anchored(self, anchor: str, pointer: str) -> str | None:
+        """``#<pointer>`` of the schema whose ``$anchor`` is ``anchor``; None, reported, if none."""
+        if self._anchors is None:
+            self._anchors = schema_anchors(self.document.data)
+        found = self._anchors.get(anchor)
+        if found is None:
+            self._report(
+                "unresolved-input-reference",
+                join_pointer(pointer, "$ref"),
+                f"the inputs schema refers to '#{anchor}', and no inputs schema of the "
+                f"document has $anchor: {anchor}",
+                hint=f"add $anchor: {anchor} to the schema it names, or refer to it by its "
+                "JSON Pointer (#/components/inputs/<name>)",
+            )
+            return None
+        return "#" + found
 
     def _parameters(self, owner: dict[str, Any], pointer: str) -> list[Parameter]:
         parameters = []
@@ -272,7 +310,7 @@ class ModelBuilder:
             return None
         condition, context, kind = raw["condition"], _string(raw, "context"), raw.get("type")
         try:
-            compiled = compile_criterion(condition, kind, context)
+            compiled = compile_criterion(condition, kind, context, minor=self.minor)
         except ExpressionError as exc:
             rule = "invalid-criterion-type" if exc.field == "type" else "invalid-criterion"
             self._expression_error(exc, join_pointer(pointer, exc.field or "condition"), rule)
@@ -312,6 +350,8 @@ class ModelBuilder:
             retry_limit=_retry_limit(raw.get("retryLimit")),
             pointer=pointer,
             conditional=bool(raw.get("criteria")),
+            parameters=self._parameters(raw, pointer),
+            has_parameters="parameters" in raw,
         )
 
     def _outputs(self, owner: dict[str, Any], pointer: str) -> dict[str, CompiledValue]:
@@ -339,7 +379,9 @@ class ModelBuilder:
             value = self.compiled(item["value"], join_pointer(item_pointer, "value"))
             target = item.get("target")
             if isinstance(target, str) and value is not None:
-                replacements.append(PayloadReplacement(target, value, item_pointer))
+                replacement = self._replacement(item, target, value, item_pointer)
+                if replacement is not None:
+                    replacements.append(replacement)
         return RequestBody(
             content_type=_string(body, "contentType"),
             payload=payload,
@@ -348,12 +390,34 @@ class ModelBuilder:
             pointer=body_pointer,
         )
 
+    def _replacement(
+        self, item: dict[str, Any], target: str, value: CompiledValue, pointer: str
+    ) -> PayloadReplacement | None:
+        """A replacement; in 1.1 with its ``targetSelectorType``, and a JSONPath target compiled."""
+        if self.minor != "1.1" or "targetSelectorType" not in item:
+            return PayloadReplacement(target, value, pointer)
+        from ..criteria.selectors import resolve_selector_type
+
+        try:
+            kind, version = resolve_selector_type(
+                item["targetSelectorType"], "replacement target", "targetSelectorType"
+            )
+            query = compile_target(kind, version, target)
+        except ExpressionError as exc:
+            # A targetSelectorType the schema does not allow is reported by the schema.
+            if exc.field != "targetSelectorType":
+                self._expression_error(exc, join_pointer(pointer, exc.field or "target"))
+            return None
+        return PayloadReplacement(target, value, pointer, kind, version, query)
+
     # -- expressions
 
     def compiled(self, value: Any, pointer: str) -> CompiledValue | None:
         try:
-            return compile_value(value)
+            return compile_value(value, self._selectors)
         except ExpressionError as exc:
+            if exc.field is not None and exc.field.startswith("/"):
+                pointer += exc.field  # inside a Selector Object, at the field that is wrong
             self._expression_error(exc, pointer)
             return None
 
@@ -411,6 +475,30 @@ def build_model(document: LoadedDocument, diagnostics: Diagnostics) -> ArazzoDoc
     return model
 
 
+def _selector_hook(value: Any) -> CompiledValue | None:
+    # Only 1.1 documents use it: 1.0 ones never import the selectors module.
+    from ..criteria.selectors import compile_selector, is_selector_object
+
+    return compile_selector(value) if is_selector_object(value) else None
+
+
+def compile_target(kind: str, version: str, target: str) -> Any:
+    """A replacement target compiled for its selector type: JSONPath or XPath; None for a pointer.
+
+    A JSON Pointer target is applied by the request body code as it is written.
+    """
+    from ..criteria import compile_jsonpath, compile_xpath
+
+    try:
+        if kind == "xpath":
+            return compile_xpath(target, version)
+        return compile_jsonpath(target, version) if kind == "jsonpath" else None
+    except ExpressionError as exc:
+        raise ExpressionError(
+            exc.message, text=exc.text, position=exc.position, hint=exc.hint, field="target"
+        ) from None
+
+
 # --------------------------------------------------------------------------- reading fields
 
 
@@ -458,17 +546,15 @@ def _retry_after(value: Any) -> float | None:
     return value
 
 
+def _timeout(value: Any) -> int | None:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON Schema counts 2.0 as an integer
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _retry_limit(value: Any) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # JSON Schema counts 2.0 as an integer
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
     return value
-
-
-def _message_timeout(raw: dict[str, Any]) -> float | None:
-    """A step's ``timeout`` (milliseconds), read here until the model has it for every step."""
-    value = raw.get("timeout")
-    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-        return float(value)
-    return None

@@ -8,11 +8,14 @@ later can be reported at its file, line and column.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from ..criteria import CompiledCriterion
 from ..diagnostics import Diagnostic, Diagnostics, DocumentInvalid
@@ -98,6 +101,10 @@ class Action:
     conditional: bool = False
     """Whether the action has criteria, also when they do not compile (and are not in
     ``criteria``): such an action does not always apply."""
+    parameters: list[Parameter] = field(default_factory=list)
+    """Arazzo 1.1: the inputs of the workflow a ``workflowId`` action transfers to."""
+    has_parameters: bool = False
+    """Whether the action lists ``parameters`` at all (an empty or unreadable list too)."""
 
     @property
     def used_at(self) -> str:
@@ -110,6 +117,13 @@ class PayloadReplacement:
     target: str
     value: CompiledValue
     pointer: str
+    target_type: str | None = None
+    """Arazzo 1.1 ``targetSelectorType`` (``jsonpointer``, ``jsonpath``, ``xpath``);
+    None when not given, which means a JSON Pointer, or XPath for an XML body."""
+    target_version: str | None = None
+    """The version of ``target_type`` (its default when only the name is given)."""
+    compiled_target: Any = None
+    """A JSONPath target, compiled once (``criteria.JsonPathQuery``)."""
 
 
 @dataclass
@@ -137,13 +151,16 @@ class Step:
     outputs: dict[str, CompiledValue] = field(default_factory=dict)
     output_names: tuple[str, ...] = ()
     """Every output the step declares, also those whose value does not compile."""
+    timeout: int | None = None
+    """Arazzo 1.1: the most milliseconds one attempt of the step may take."""
+    depends_on: list[str] = field(default_factory=list)
+    """Arazzo 1.1: steps that must have completed first (a stepId,
+    ``$workflows.<id>.steps.<stepId>`` or ``$sourceDescriptions.<name>.<id>.steps.<stepId>``)."""
     # Arazzo 1.1 steps on AsyncAPI channels (read from 1.1 documents only).
     channel_path: str | None = None
     action: str | None = None
     """``send`` or ``receive``: the runner's point of view, never the AsyncAPI operation's."""
     correlation_id: CompiledValue | None = None
-    message_timeout_ms: float | None = None
-    """The step's ``timeout`` in milliseconds, as a receive step reads it."""
 
     @property
     def is_message_step(self) -> bool:
@@ -202,6 +219,18 @@ class ArazzoDocument:
     def is_1_1(self) -> bool:
         """Whether the document declares Arazzo 1.1 (and gets the 1.1 rules)."""
         return self.minor_version == "1.1"
+
+    @property
+    def self_uri(self) -> str | None:
+        """What the ``$self`` expression gives (Arazzo 1.1): the document's ``$self``,
+        resolved against where it was read, as an absolute URI (``file:`` for a local
+        file); None when the document has no ``$self``."""
+        identity = self.document.self_uri
+        if identity is None or not self.is_1_1:
+            return None
+        if urlsplit(identity).scheme or not os.path.isabs(identity):
+            return identity
+        return Path(identity).as_uri()
 
     def workflow(self, workflow_id: str) -> Workflow | None:
         return next((w for w in self.workflows if w.workflow_id == workflow_id), None)

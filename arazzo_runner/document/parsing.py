@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -18,7 +19,8 @@ from ..errors import DocumentError, DocumentSyntaxError, SourceLocation
 from .gc_pause import collection_paused
 from .limits import DocumentLimits
 from .source_map import SourceMap, line_column
-from .uris import resolve_reference
+from .syntax import spec_minor
+from .uris import is_url, resolve_reference
 from .yaml12 import Yaml12Loader
 from .yaml_guards import LimitExceeded, check_document_graph
 
@@ -42,8 +44,50 @@ class LoadedDocument:
         return SourceLocation(self.display_name, line, column, pointer)
 
     def resolve_uri(self, reference: str) -> str:
-        """Resolve a (possibly relative) URI reference against this document."""
-        return resolve_reference(self.uri, reference)
+        """Resolve a (possibly relative) URI reference against this document's base URI."""
+        return resolve_reference(self.base_uri, reference)
+
+    @property
+    def self_uri(self) -> str | None:
+        """An Arazzo 1.1 document's identity: its ``$self``, resolved against where it
+        was read (RFC 3986 5.1.2-5.1.4); None for a document without one, and for
+        every document of another version (1.0 has no ``$self``).
+
+        A ``$self`` this runner cannot resolve against (``urn:...``, or ``file:`` in a
+        document read over the network) is still the document's identity, as written.
+        """
+        written = _written_self(self.data)
+        if written is None:
+            return None
+        try:
+            return resolve_reference(self.uri, written)
+        except DocumentError:
+            return written
+
+    @property
+    def base_uri(self) -> str:
+        """What relative references in this document resolve against.
+
+        Arazzo 1.1 ("Establishing the Base URI"): the ``$self`` URI when there is one,
+        else the retrieval URI (the file's path, or the URL it was fetched from). A
+        ``$self`` with a scheme no document can be read from (``urn:``) cannot be a
+        base for reading; the retrieval URI is then used.
+        """
+        identity = self.self_uri
+        scheme = urlsplit(identity).scheme if identity is not None else ""
+        if identity is None or (len(scheme) > 1 and not is_url(identity)):
+            return self.uri
+        return identity
+
+
+def _written_self(data: Any) -> str | None:
+    """The ``$self`` of an Arazzo 1.1 document, when it is a URI-reference without a fragment."""
+    if not isinstance(data, dict) or spec_minor(data.get("arazzo")) != "1.1":
+        return None
+    written = data.get("$self")
+    if not isinstance(written, str) or not written or "#" in written:
+        return None  # the schema reports a fragment or a wrong type
+    return written
 
 
 def parse_document(

@@ -86,6 +86,10 @@ class LoadOptions:
     )
     """Where large local YAML documents are kept once parsed; None to parse every time.
     The default follows the environment, read when the options are made."""
+    documents: tuple[str, ...] = ()
+    """Other documents (paths or URLs) given to the run, such as ``--document``:
+    Arazzo 1.1 references find them by their ``$self`` before any location is read
+    ("Identity-Based Referencing")."""
 
 
 class FetchRefused(DocumentError):

@@ -102,7 +102,8 @@ def _transition(
     if action.step_id is not None:
         return taken, Transition(prepared.step_indexes[action.step_id])
     assert action.workflow_id is not None
-    return taken, Transition(None, goto_workflow=prepared.targets[action.workflow_id])
+    target = prepared.targets[action.workflow_id]
+    return taken, Transition(None, goto_workflow=target, action=action)
 
 
 def _criteria_hold(action: Action, context: ExpressionContext) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from ..document import ArazzoDocument, Workflow
+from ..document import ArazzoDocument, Workflow, schema_anchors, with_anchors_as_pointers
 from ..errors import InputError, UsageError
 from ..jsontypes import schema_error_text
 
@@ -178,6 +178,8 @@ class InputValidator:
 
         base_uri = "urn:arazzo-document"
         data = self.document.document.data
+        # Plain-name fragments ($ref: '#pet' to an $anchor) as the pointers they name.
+        data = with_anchors_as_pointers(data, schema_anchors(data))
         resource = Resource.from_contents(data, default_specification=DRAFT202012)
         registry = Registry().with_resource(base_uri, resource)
         validator_class = jsonschema.Draft202012Validator

@@ -14,24 +14,27 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping
 from dataclasses import replace
 from datetime import datetime
+from itertools import count
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..document import Action, Workflow, join_pointer
 from ..errors import ArazzoError
 from ..expressions import ExpressionContext, HttpMessage, UnresolvedReference
 from ..http.commands import Command as HttpCommand
-from ..http.commands import SendOutcome, SendRequest, Wait
+from ..http.commands import Completed, SendOutcome, SendRequest, Wait
 from ..http.messages import CheckResult, Exchange, PreparedRequest, ResponseRecord, StepFailure
 from ..http.request import effective_parameters
 from ..http.response import decode_body, header_map
 from ..openapi import Operation
 from ..results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
 from .actions import after_failure, after_success, judge_criteria
+from .branches import Branches
 from .events import RunListener
 from .options import RunOptions
 from .prepare import PreparedWorkflow, StepRequest
 from .state import (
     INTERRUPTED,
+    Deadline,
     RunLimitExceeded,
     RunState,
     StepFrame,
@@ -83,6 +86,7 @@ class Run:
             self.options.response_checks is not None or self.listener.wants_exchanges
         )
         self._message_steps: MessageSteps | None = None
+        self._tokens = count(1)  # of the commands that run concurrently, unique in the run
         self._commands = self._main(dict(inputs))
 
     def _messages(self) -> MessageSteps:
@@ -105,13 +109,13 @@ class Run:
     # -- workflows
 
     def _workflow(
-        self, prepared: PreparedWorkflow, inputs: dict[str, Any]
+        self, prepared: PreparedWorkflow, inputs: dict[str, Any], deadline: Deadline | None = None
     ) -> Generator[Command, Any, WorkflowResult]:
         workflow = prepared.workflow
         self.state.enter_workflow(workflow.workflow_id)
         self.listener.workflow_started(workflow, inputs)
         self.state.workflows[workflow.workflow_id] = {"inputs": inputs, "outputs": {}}
-        flow = WorkflowFrame(prepared, self._new_context(prepared, inputs), [])
+        flow = WorkflowFrame(prepared, self._new_context(prepared, inputs), [], deadline)
         dependencies: list[WorkflowResult] = []
         failure: RunError | None = None
         limit: RunLimitExceeded | None = None
@@ -174,7 +178,12 @@ class Run:
         return None
 
     def _call(
-        self, target: PreparedWorkflow, inputs: Mapping[str, Any], *, only_declared: bool
+        self,
+        target: PreparedWorkflow,
+        inputs: Mapping[str, Any],
+        *,
+        only_declared: bool,
+        deadline: Deadline | None = None,
     ) -> Generator[Command, Any, WorkflowResult]:
         """Run another workflow (a dependency, a called or a goto target) in this run."""
         values = _declared_inputs(target.workflow, inputs) if only_declared else dict(inputs)
@@ -187,30 +196,174 @@ class Run:
                 Status.FAILED,
                 error=RunError(f"invalid inputs for workflow: {exc.message}"),
             )
-        return (yield from self._workflow(target, values))
+        return (yield from self._workflow(target, values, deadline))
+
+    def _action_call(
+        self, frame: StepFrame, action: Action | None, target: PreparedWorkflow
+    ) -> Generator[Command, Any, WorkflowResult]:
+        """Run the workflow a goto or retry action names: with the action's ``parameters``
+        as its inputs (Arazzo 1.1), or else with this workflow's inputs it declares."""
+        flow = frame.flow
+        if action is None or not action.has_parameters:
+            return (yield from self._call(target, flow.context.inputs, only_declared=True))
+        try:
+            inputs = {p.name: p.value.evaluate(frame.context) for p in action.parameters}
+        except UnresolvedReference as exc:
+            return WorkflowResult(
+                target.workflow.workflow_id,
+                Status.FAILED,
+                error=RunError(
+                    f"cannot set the inputs of workflow '{target.workflow.workflow_id}' "
+                    f"from action '{action.name}': {exc}"
+                ),
+            )
+        return (yield from self._call(target, inputs, only_declared=False))
 
     def _run_steps(self, flow: WorkflowFrame) -> Generator[Command, Any, RunError | None]:
-        index: int | None = 0
+        if flow.prepared.schedules_steps and self.options.step_concurrency > 1:
+            return (yield from self._run_concurrently(flow))
+        order = flow.prepared.order
+        positions = {index: position for position, index in enumerate(order)}
+        position: int | None = 0
         failure: RunError | None = None
-        while index is not None and index < len(flow.workflow.steps):
-            transition = yield from self._step(self._new_step(flow, index))
-            failure = None
-            if transition.failed:
-                last = flow.executions[-1]
-                failure = RunError(last.error or "step failed", last.step_id)
-            if transition.goto_workflow is not None:
-                result = yield from self._call(
-                    transition.goto_workflow, flow.context.inputs, only_declared=True
-                )
-                flow.executions[-1].called_workflow = result
-                if not result.succeeded:
-                    reason = result.error.message if result.error else "it failed"
-                    failure = RunError(
-                        f"workflow '{result.workflow_id}' (goto target) failed: {reason}",
-                        flow.executions[-1].step_id,
-                    )
-            index = transition.next_index
+        while position is not None and position < len(order):
+            frame = self._new_step(flow, order[position])
+            transition = yield from self._step(frame)
+            failure = yield from self._after_step(frame, transition)
+            if transition.next_index is None:
+                position = None
+            elif frame.result.action is not None and frame.result.action.type == "next":
+                position += 1  # the next step in the order the steps run in
+            else:
+                position = positions[transition.next_index]
         return failure
+
+    def _after_step(
+        self, frame: StepFrame, transition: Transition
+    ) -> Generator[Command, Any, RunError | None]:
+        """The workflow's error after a step that ended it, having run a goto's workflow."""
+        failure: RunError | None = None
+        result = frame.result
+        if transition.failed:
+            failure = RunError(result.error or "step failed", result.step_id)
+        if transition.goto_workflow is not None:
+            called = yield from self._action_call(
+                frame, transition.action, transition.goto_workflow
+            )
+            result.called_workflow = called
+            if not called.succeeded:
+                reason = called.error.message if called.error else "it failed"
+                failure = RunError(
+                    f"workflow '{called.workflow_id}' (goto target) failed: {reason}",
+                    result.step_id,
+                )
+        return failure
+
+    # -- steps that run concurrently (Arazzo 1.1 step dependsOn)
+
+    def _run_concurrently(self, flow: WorkflowFrame) -> Generator[Command, Any, RunError | None]:
+        """Run the steps by their dependencies, up to ``step_concurrency`` at a time.
+
+        A step starts once every step it depends on has ended, in the order the steps
+        run in (``PreparedWorkflow.order``). A step that succeeds with no action to
+        take lets the others go on; a step that ends, fails or jumps (goto) takes the
+        control: the steps still running are stopped, and the workflow ends or goes
+        on from the goto's target as it would one step at a time.
+        """
+        order = flow.prepared.order
+        positions = {index: position for position, index in enumerate(order)}
+        pending = list(order)
+        branches = Branches(self._tokens)
+        running: dict[int, StepFrame] = {}
+        try:
+            while True:
+                control = self._start_ready(flow, pending, running, branches)
+                if control is None and not running:
+                    return None
+                if control is None:
+                    reply: Completed | None = yield branches.command()
+                    branches.deliver(reply)
+                    control = self._take_finished(running, branches)
+                if control is None:
+                    continue
+                frame, transition = control
+                self._stop_branches(running, branches, _stop_reason(frame))
+                command = branches.command()
+                if command.cancel or command.start:
+                    yield command  # nothing is in flight once these are dropped
+                failure = yield from self._after_step(frame, transition)
+                if transition.next_index is None:
+                    return failure
+                if frame.result.action is not None and frame.result.action.type == "next":
+                    return failure  # pragma: no cover - "next" never takes the control
+                pending = list(order[positions[transition.next_index] :])
+        except RunLimitExceeded as exc:
+            # The limit struck in one step (which says so) or between them (an interrupt):
+            # the steps still running stop with its message.
+            for frame in running.values():
+                mark_stopped(frame.result, str(exc))
+            exc.placed = exc.placed or bool(running)
+            raise
+        finally:
+            self._stop_branches(running, branches, INTERRUPTED)
+
+    def _start_ready(
+        self,
+        flow: WorkflowFrame,
+        pending: list[int],
+        running: dict[int, StepFrame],
+        branches: Branches,
+    ) -> tuple[StepFrame, Transition] | None:
+        """Start the steps that may start now; a step that ended at once may take control."""
+        limit = max(1, self.options.step_concurrency)
+        while len(running) < limit:
+            waiting = {flow.workflow.steps[i].step_id for i in pending}
+            waiting |= {frame.step.step_id for frame in running.values()}
+            index = next(
+                (
+                    i
+                    for i in pending
+                    if not waiting.intersection(flow.prepared.dependencies.get(
+                        flow.workflow.steps[i].step_id, ()))
+                ),
+                None,
+            )  # fmt: skip
+            if index is None and pending and not running:
+                index = pending[0]  # it cannot start: it fails, saying which step it waits for
+            if index is None:
+                return None
+            pending.remove(index)
+            frame = self._new_step(flow, index, own_context=True)
+            key = next(self._tokens)
+            running[key] = frame
+            branches.start(key, self._step(frame))
+            control = self._take_finished(running, branches)
+            if control is not None:
+                return control
+        return None
+
+    @staticmethod
+    def _take_finished(
+        running: dict[int, StepFrame], branches: Branches
+    ) -> tuple[StepFrame, Transition] | None:
+        """The first step that ended and takes the control; those that just go on are let go
+        (so are any others that ended with it: their records are complete)."""
+        control: tuple[StepFrame, Transition] | None = None
+        while branches.finished:
+            key, transition = branches.finished.pop(0)
+            frame = running.pop(key)
+            action = frame.result.action
+            if control is None and (action is None or action.type != "next"):
+                control = frame, transition
+        return control
+
+    @staticmethod
+    def _stop_branches(running: dict[int, StepFrame], branches: Branches, reason: str) -> None:
+        for key in list(running):
+            frame = running.pop(key)
+            mark_stopped(frame.result, reason)
+            if key in branches:
+                branches.stop(key)
 
     def _new_context(
         self, prepared: PreparedWorkflow, inputs: Mapping[str, Any]
@@ -223,6 +376,7 @@ class Run:
                 s.name: s.as_expression_value() for s in document.source_descriptions
             },
             components=document.components,
+            self_uri=document.self_uri,
         )
 
     def _workflow_outputs(self, flow: WorkflowFrame, *, strict: bool) -> dict[str, Any]:
@@ -243,16 +397,26 @@ class Run:
 
     # -- one step, with its actions
 
-    def _new_step(self, flow: WorkflowFrame, index: int) -> StepFrame:
+    def _new_step(self, flow: WorkflowFrame, index: int, *, own_context: bool = False) -> StepFrame:
         step = flow.workflow.steps[index]
         result = StepResult(step.step_id, Status.FAILED, workflow_id=flow.workflow.workflow_id)
         flow.executions.append(result)
-        return StepFrame(flow, step, index, result)
+        frame = StepFrame(flow, step, index, result)
+        if own_context:
+            frame.context = replace(flow.context)
+        return frame
 
     def _step(self, frame: StepFrame) -> Generator[Command, Any, Transition]:
         retries: dict[str, int] = {}
         started = self.clock.monotonic()
         try:
+            unmet = self._unmet_dependency(frame)
+            if unmet is not None:
+                # Nothing was attempted, so no failure action applies (docs/semantics.md).
+                self.listener.step_started(frame.step, None)
+                frame.result.error = unmet
+                frame.result.action = ActionTaken("fail")
+                return Transition(None, failed=True)
             while True:
                 attempt = yield from self._attempt(frame)
                 if attempt.status_code is None and self.state.out_of_time():
@@ -268,7 +432,7 @@ class Run:
                         self.state.check_retry(frame.step.step_id, taken.retry_after or 0.0)
                         attempt.action = taken
                         self.listener.action_taken(frame.step, taken)
-                        yield from self._wait_before_retry(taken)
+                        yield from self._wait_before_retry(frame, taken)
                         yield from self._run_retry_target(frame, retry, attempt)
                         continue
                 attempt.action = frame.result.action = taken
@@ -286,13 +450,46 @@ class Run:
             self._finish_step(frame, started)
 
     def _finish_step(self, frame: StepFrame, started: float) -> None:
-        frame.result.duration_ms = (self.clock.monotonic() - started) * 1000
-        context = frame.context
-        context.steps = {**context.steps, frame.step.step_id: {"outputs": frame.result.outputs}}
-        self.listener.step_finished(frame.result)
+        result, flow = frame.result, frame.flow
+        result.duration_ms = (self.clock.monotonic() - started) * 1000
+        step_id = frame.step.step_id
+        steps = {**flow.context.steps, step_id: {"outputs": result.outputs}}
+        flow.context.steps = frame.context.steps = steps
+        key = (flow.document.document.uri, flow.workflow.workflow_id, step_id)
+        if result.status is Status.SUCCEEDED and result.stopped is None:
+            flow.succeeded.add(step_id)
+            self.state.completed_steps.add(key)
+        else:
+            flow.succeeded.discard(step_id)
+            self.state.completed_steps.discard(key)
+        self.listener.step_finished(result)
 
-    def _wait_before_retry(self, taken: ActionTaken) -> Generator[Command, Any, None]:
+    def _unmet_dependency(self, frame: StepFrame) -> str | None:
+        """Why the step cannot start: a step it depends on has not completed (Arazzo 1.1)."""
+        step_id = frame.step.step_id
+        prepared = frame.flow.prepared
+        for needed in prepared.dependencies.get(step_id, ()):
+            if needed not in frame.flow.succeeded:
+                return (
+                    f"step '{step_id}' depends on step '{needed}', which has not completed "
+                    "successfully in this run of the workflow"
+                )
+        for required in prepared.step_requirements.get(step_id, ()):
+            if required.key not in self.state.completed_steps:
+                return (
+                    f"step '{step_id}' depends on {required.written}, which has not completed "
+                    "successfully earlier in this run"
+                )
+        return None
+
+    def _wait_before_retry(
+        self, frame: StepFrame, taken: ActionTaken
+    ) -> Generator[Command, Any, None]:
         delay = taken.retry_after or 0.0
+        bound = frame.flow.deadline
+        if bound is not None:
+            # A workflow called by a step with a timeout waits no longer than that step.
+            delay = min(delay, max(0.0, bound.at - self.clock.monotonic()))
         if delay > 0:
             yield Wait(delay)
 
@@ -304,7 +501,9 @@ class Run:
             return
         flow = frame.flow
         if action.step_id is not None:
-            target = self._new_step(flow, flow.prepared.step_indexes[action.step_id])
+            own_context = frame.context is not flow.context  # it runs concurrently
+            index = flow.prepared.step_indexes[action.step_id]
+            target = self._new_step(flow, index, own_context=own_context)
             started = self.clock.monotonic()
             target_attempt = yield from self._attempt(target)
             # Control comes back to the retried step whatever the target's outcome:
@@ -312,9 +511,8 @@ class Run:
             target_attempt.action = target.result.action = ActionTaken("return")
             self._finish_step(target, started)
         elif action.workflow_id is not None:
-            attempt.called_workflow = yield from self._call(
-                flow.prepared.targets[action.workflow_id], flow.context.inputs, only_declared=True
-            )
+            target_workflow = flow.prepared.targets[action.workflow_id]
+            attempt.called_workflow = yield from self._action_call(frame, action, target_workflow)
 
     # -- one attempt
 
@@ -327,18 +525,53 @@ class Run:
         _reset_http(frame.context)
         result.error = None
         result.status = Status.FAILED
-        if frame.step.workflow_id is not None:
+        frame.deadline = self._attempt_deadline(frame, started)
+        if frame.deadline is not None and started >= frame.deadline.at:
+            # The step that called this workflow has run out of time: nothing is sent.
+            if frame.attempt_number == 1:
+                self.listener.step_started(frame.step, None)
+            result.error = frame.deadline.message()
+        elif frame.step.workflow_id is not None:
             yield from self._workflow_attempt(frame)
         elif frame.step.step_id in frame.flow.prepared.messages:
             if (yield from self._messages().attempt(frame)):
                 self._conclude(frame, frame.context, None)
         else:
             yield from self._http_attempt(frame)
+        if frame.deadline is not None and self.clock.monotonic() >= frame.deadline.at:
+            # Whatever the answer, it came too late: the step timed out (and its
+            # onFailure actions apply), as it does when the driver gave up first.
+            result.status = Status.FAILED
+            timed_out = frame.deadline.message()
+            if not (result.error or "").startswith(timed_out):  # kept when it says more
+                result.error = timed_out
         attempt.status = result.status
         attempt.status_code = result.status_code
         attempt.error = result.error
         attempt.duration_ms = (self.clock.monotonic() - started) * 1000
         return attempt
+
+    def _attempt_deadline(self, frame: StepFrame, started: float) -> Deadline | None:
+        """The earlier of the step's own ``timeout`` (from now) and its workflow's bound."""
+        bound = frame.flow.deadline
+        timeout = frame.step.timeout
+        if timeout is None:
+            return bound
+        own = Deadline(started + timeout / 1000, frame.step.step_id, timeout)
+        return own if bound is None or own.at < bound.at else bound
+
+    def _request_timeout(self, frame: StepFrame) -> float:
+        """The limit of the next request: the run's, cut to the run's and the step's time."""
+        timeout = self.state.request_timeout(self.options.timeout)
+        if frame.deadline is None:
+            return timeout
+        return max(0.001, min(timeout, frame.deadline.at - self.clock.monotonic()))
+
+    def _exchange_limit(self, frame: StepFrame) -> float | None:
+        """What is left of the step's timeout, for the whole exchange; None without one."""
+        if frame.deadline is None:
+            return None
+        return max(0.001, frame.deadline.at - self.clock.monotonic())
 
     def _http_attempt(self, frame: StepFrame) -> Generator[Command, Any, None]:
         step_request = frame.flow.prepared.requests[frame.step.step_id]
@@ -350,7 +583,7 @@ class Run:
             return
         sent_at = self.clock.now() if self._records_exchanges else None
         outcome: SendOutcome = yield SendRequest(
-            request, self.state.request_timeout(self.options.timeout)
+            request, self._request_timeout(frame), self._exchange_limit(frame)
         )
         exchange = self._record_exchange(frame, request, sent_at, outcome)
         if outcome.response is None:
@@ -389,7 +622,7 @@ class Run:
                 request,
                 step_request.template.operation,
                 base_url,
-                self.state.request_timeout(self.options.timeout),
+                self._request_timeout(frame),
             )
             if problem is not None:
                 frame.result.error = problem
@@ -476,7 +709,7 @@ class Run:
             result.error = f"cannot set the inputs of workflow '{step.workflow_id}': {exc}"
             return
         self.state.last_response = None
-        child = yield from self._call(target, inputs, only_declared=False)
+        child = yield from self._call(target, inputs, only_declared=False, deadline=frame.deadline)
         result.called_workflow = child
         if self.state.last_response is not None:
             # $statusCode and $response of a workflow step are those of the last
@@ -519,6 +752,19 @@ class Run:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _stop_reason(frame: StepFrame) -> str:
+    """Why the steps still running when ``frame``'s step took the control are stopped."""
+    action = frame.result.action
+    kind = action.type if action is not None else "fail"
+    step_id = frame.step.step_id
+    if kind == "goto":
+        target = action.step_id or action.workflow_id if action is not None else None
+        return f"stopped: step '{step_id}' went to '{target}' while this step ran"
+    if kind == "end":
+        return f"stopped: step '{step_id}' ended the workflow while this step ran"
+    return f"stopped: step '{step_id}' failed while this step ran"
 
 
 def _reset_http(context: ExpressionContext) -> None:

@@ -146,7 +146,7 @@ class MessageSteps:
             expected = None if value is None else _text(value)
         locations = [m.correlation for m in template.target.messages if m.correlation]
         # Cut to the time the run has left (--max-duration), as a request's timeout is.
-        timeout = self.state.request_timeout(self.receive_timeout(frame))
+        timeout, bounded = self.receive_timeout(frame)
         outcome: MessageOutcome = yield ReceiveMessage(
             key, timeout, locations[0] if locations and expected is not None else None, expected
         )
@@ -156,23 +156,37 @@ class MessageSteps:
             return False
         message = outcome.message
         if message is None:
-            result.error = _nothing_received(address, timeout, expected, outcome.ignored)
+            deadline = frame.deadline if bounded else None
+            within = None if deadline is not None else timeout
+            nothing = _nothing_received(address, within, expected, outcome.ignored)
+            # Bounded by the step's timeout: the step timed out, and says what it missed.
+            result.error = f"{deadline.message()}: {nothing}" if deadline is not None else nothing
             return False
         payload = message.payload()
         record.update(headers=dict(message.headers), payload=payload)
         frame.context.message = HttpMessage(headers=dict(message.headers), body=payload)
         return True
 
-    def receive_timeout(self, frame: StepFrame) -> float:
-        """The step's ``timeout`` (milliseconds in the document), else the run's, in seconds."""
-        if frame.step.message_timeout_ms is not None:
-            return frame.step.message_timeout_ms / 1000
-        return self.options.timeout or DEFAULT_RECEIVE_TIMEOUT
+    def receive_timeout(self, frame: StepFrame) -> tuple[float, bool]:
+        """Seconds to wait for the message: what is left of the step's ``timeout`` (or of
+        the step that called this workflow), else the run's ``--timeout``, cut to the
+        run's time limit; and whether the step's timeout is what bounds it."""
+        wait = self.options.timeout or DEFAULT_RECEIVE_TIMEOUT
+        bounded = False
+        if frame.deadline is not None:
+            wait = max(0.001, frame.deadline.at - self.clock.monotonic())
+            bounded = True
+        timeout = self.state.request_timeout(wait)
+        return timeout, bounded and timeout >= wait
 
 
-def _nothing_received(address: str, timeout: float, expected: str | None, ignored: int) -> str:
+def _nothing_received(
+    address: str, within: float | None, expected: str | None, ignored: int
+) -> str:
     what = f"with correlation id '{expected}' " if expected is not None else ""
-    text = f"no message {what}arrived on '{address}' within {timeout:g} s"
+    text = f"no message {what}arrived on '{address}'"
+    if within is not None:
+        text += f" within {within:g} s"
     if ignored:
         plural = "s" if ignored != 1 else ""
         text += f" ({ignored} other message{plural} did not match)"

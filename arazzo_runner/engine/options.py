@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 DEFAULT_MAX_STEP_EXECUTIONS = 1000
 DEFAULT_MAX_DURATION_SECONDS = 900.0
 DEFAULT_MAX_NESTING = 50
+DEFAULT_STEP_CONCURRENCY = 4
+"""How many steps of a workflow that uses step ``dependsOn`` may run at once by default."""
 MAX_NESTING_CEILING = 100
 """Python's own call stack ends well above this many nested workflows; no setting exceeds it."""
 
@@ -102,6 +104,10 @@ class RunOptions:
     """Checks each response against its OpenAPI operation (``http/response_checks.py``)."""
     credentials: Credentials | None = None
     """Applied to requests by their operations' ``security`` (``arazzo_runner.http.auth``)."""
+    step_concurrency: int = DEFAULT_STEP_CONCURRENCY
+    """How many steps of one workflow may run at once, when the workflow uses step
+    ``dependsOn`` (Arazzo 1.1); 1 runs them one after the other. Other workflows always
+    run their steps one after the other (docs/semantics.md, "Concurrent steps")."""
     clock: Clock = field(default_factory=SystemClock)
     """Every time reading and every wait of the run (see :class:`Clock`)."""
 

@@ -25,7 +25,11 @@ from ..document import (
     Step,
     Workflow,
     check_workflow,
+    execution_order,
     join_pointer,
+    local_dependencies,
+    parse_step_target,
+    uses_step_dependencies,
 )
 from ..errors import ArazzoError, DocumentError
 from ..http.messages import StepFailure
@@ -108,6 +112,28 @@ class PreparedWorkflow:
     """stepId -> its position, for ``goto`` a step."""
     messages: Mapping[str, MessageTemplate] = field(default_factory=lambda: MappingProxyType({}))
     """stepId -> the message template of each step that sends or receives a message."""
+    order: tuple[int, ...] = ()
+    """The step indexes in the order they run (``document.execution_order``)."""
+    dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """stepId -> the steps of this workflow it waits for; empty unless the workflow
+    uses step ``dependsOn`` (Arazzo 1.1)."""
+    step_requirements: Mapping[str, tuple[RequiredStep, ...]] = field(default_factory=dict)
+    """stepId -> the steps of other workflows its ``dependsOn`` names."""
+
+    @property
+    def schedules_steps(self) -> bool:
+        """Whether the steps run by their dependencies (and may run concurrently)."""
+        return bool(self.dependencies)
+
+
+@dataclass(frozen=True)
+class RequiredStep:
+    """A step of another workflow that must have completed earlier in the run."""
+
+    key: tuple[str, str, str]
+    """(document URI, workflowId, stepId): how the run remembers completed steps."""
+    written: str
+    """The ``dependsOn`` entry, for messages."""
 
 
 def prepare_workflow(
@@ -160,8 +186,13 @@ class _Preparer:
         messages: dict[str, MessageTemplate] = {}
         targets: dict[str, PreparedWorkflow] = {}
         indexes: dict[str, int] = {}
+        requirements: dict[str, tuple[RequiredStep, ...]] = {}
         for index, step in enumerate(workflow.steps):
             indexes.setdefault(step.step_id, index)
+        scheduled = document.document.is_1_1 and uses_step_dependencies(workflow)
+        dependencies = (
+            {s: tuple(d) for s, d in local_dependencies(workflow).items()} if scheduled else {}
+        )
         # Read-only views: only this preparation fills the dicts behind them, before
         # it returns. The object exists first so that a target can lead back to it.
         prepared = PreparedWorkflow(
@@ -171,12 +202,74 @@ class _Preparer:
             MappingProxyType(targets),
             MappingProxyType(indexes),
             MappingProxyType(messages),
+            execution_order(workflow) if scheduled else tuple(range(len(workflow.steps))),
+            MappingProxyType(dependencies),
+            MappingProxyType(requirements),
         )
         self._workflows[key] = prepared
+        if document.document.is_1_1:
+            self._link_step_requirements(document, workflow, requirements)
         found = self._check(document, workflow, requests, messages)
         for reference, (target_document, target) in found.items():
             targets[reference] = self.prepare(target_document, target)
         return prepared
+
+    def _link_step_requirements(
+        self,
+        document: PreparedDocument,
+        workflow: Workflow,
+        requirements: dict[str, tuple[RequiredStep, ...]],
+    ) -> None:
+        """Find the document and workflow of each ``dependsOn`` entry naming another
+        workflow's step; a missing one is an error before anything is sent."""
+        problems = Diagnostics()
+        for step in workflow.steps:
+            required: list[RequiredStep] = []
+            for index, entry in enumerate(step.depends_on):
+                target = parse_step_target(entry)
+                if target is None or target.is_local or target.workflow_id is None:
+                    continue
+                pointer = join_pointer(step.pointer, "dependsOn", index)
+                try:
+                    owner = document
+                    if target.source is not None:
+                        owner = self._document_for_source(document, target.source, pointer)
+                    self._check_required_step(owner, target.workflow_id, target.step_id, pointer,
+                                              document)  # fmt: skip
+                except DocumentError as exc:
+                    problems.error(exc.message, exc.location, exc.hint)
+                    continue
+                key = (owner.document.document.uri, target.workflow_id, target.step_id)
+                required.append(RequiredStep(key, entry))
+            if required:
+                requirements[step.step_id] = tuple(required)
+        problems.raise_if_errors()
+
+    @staticmethod
+    def _check_required_step(
+        owner: PreparedDocument,
+        workflow_id: str,
+        step_id: str,
+        pointer: str,
+        document: PreparedDocument,
+    ) -> None:
+        other = owner.document.workflow(workflow_id)
+        where = document.document.location(pointer)
+        if other is None:
+            known = ", ".join(w.workflow_id for w in owner.document.workflows)
+            raise DocumentError(
+                f"dependsOn names workflow '{workflow_id}', which does not exist",
+                location=where,
+                hint=f"workflows there: {known}",
+            )
+        if other.step(step_id) is None:
+            known = ", ".join(s.step_id for s in other.steps)
+            raise DocumentError(
+                f"dependsOn names step '{step_id}' of workflow '{workflow_id}', which has "
+                "no such step",
+                location=where,
+                hint=f"its steps: {known}",
+            )
 
     def _check(
         self,

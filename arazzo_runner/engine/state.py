@@ -10,7 +10,7 @@ from ..results import RunError
 from .options import DEFAULT_MAX_NESTING, MAX_NESTING_CEILING, Clock, RunOptions
 
 if TYPE_CHECKING:
-    from ..document import ArazzoDocument, Step, Workflow
+    from ..document import Action, ArazzoDocument, Step, Workflow
     from ..expressions import ExpressionContext, HttpMessage
     from ..results import StepResult, WorkflowResult
     from .prepare import PreparedWorkflow
@@ -55,6 +55,9 @@ class RunState:
     """Dependencies that ran: each runs once per run, however often it is named."""
     last_response: tuple[int, HttpMessage] | None = None
     """The most recent HTTP response of the run (what ``$statusCode`` of a workflow step reads)."""
+    completed_steps: set[tuple[str, str, str]] = field(default_factory=set)
+    """(document URI, workflowId, stepId) of each step whose latest run succeeded: what a
+    ``dependsOn`` entry naming another workflow's step waits for (Arazzo 1.1)."""
 
     @classmethod
     def for_options(cls, options: RunOptions) -> RunState:
@@ -180,6 +183,23 @@ class Transition:
     next_index: int | None
     failed: bool = False
     goto_workflow: PreparedWorkflow | None = None
+    action: Action | None = None
+    """The goto action that leads to ``goto_workflow`` (its ``parameters`` are the inputs)."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a step's ``timeout`` runs out (on the clock's monotonic scale), and whose."""
+
+    at: float
+    step_id: str
+    timeout_ms: int
+
+    def message(self) -> str:
+        return (
+            f"step '{self.step_id}' timed out: it did not complete within its timeout "
+            f"of {self.timeout_ms} ms"
+        )
 
 
 @dataclass(slots=True)
@@ -189,6 +209,10 @@ class WorkflowFrame:
     prepared: PreparedWorkflow
     context: ExpressionContext
     executions: list[StepResult]
+    deadline: Deadline | None = None
+    """The timeout of the step that called this workflow, which bounds all of it."""
+    succeeded: set[str] = field(default_factory=set)
+    """The steps whose latest run succeeded (what ``dependsOn`` waits for)."""
     workflow: Workflow = field(init=False)
     document: ArazzoDocument = field(init=False)
 
@@ -207,7 +231,10 @@ class StepFrame:
     index: int
     result: StepResult
     context: ExpressionContext = field(init=False)
-    """The workflow's context (``flow.context``)."""
+    """The workflow's context (``flow.context``), or a copy of it for a step that runs
+    concurrently with others (each has its own request and response)."""
+    deadline: Deadline | None = None
+    """When the current attempt times out: its own ``timeout`` or the calling step's."""
 
     def __post_init__(self) -> None:
         self.context = self.flow.context

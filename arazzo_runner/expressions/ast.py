@@ -38,9 +38,9 @@ class RuntimeExpression:
     ``names`` holds the fixed parts after the root, by root:
 
     ===================  =========================================
-    url/method/statusCode  ``()``
+    url/method/statusCode  ``()``; also ``self`` (Arazzo 1.1)
     request/response       ``("header", token)``, ``("query", name)``,
-                           ``("path", name)`` or ``("body",)``
+    /message (1.1)         ``("path", name)``, ``("body",)`` or (1.1) ``("payload",)``
     inputs/outputs         ``(name,)`` -- may contain dots
     steps                  ``(stepId, "outputs", name)``
     workflows              ``(workflowId, "inputs" | "outputs", name)``
@@ -95,14 +95,20 @@ def _resolve_status_code(expr: RuntimeExpression, ctx: ExpressionContext) -> Any
     return ctx.status_code
 
 
+def _resolve_self(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
+    if ctx.self_uri is None:
+        raise _unresolved(expr, "the document has no $self field", source_missing=True)
+    return ctx.self_uri
+
+
 def _resolve_message(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
     noun = expr.root
-    message = ctx.request if noun == "request" else ctx.response
+    message = {"request": ctx.request, "response": ctx.response}.get(noun, ctx.message)
     if message is None:
         raise _unresolved(expr, f"there is no {noun} yet", source_missing=True)
     kind = expr.names[0]
-    if kind == "body":
-        return _resolve_body(expr, message.body, noun)
+    if kind in ("body", "payload"):
+        return _resolve_body(expr, message.body, noun, part=kind)
     name = expr.names[1]
     if kind == "header":
         value = _find_header(message.headers, name)
@@ -113,19 +119,6 @@ def _resolve_message(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
     if name not in parameters:
         raise _unresolved(expr, f"the {noun} has no {kind} parameter '{name}'")
     return parameters[name]
-
-
-def _resolve_async_message(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
-    message = ctx.message
-    if message is None:
-        raise _unresolved(expr, "there is no received message here", source_missing=True)
-    if expr.names[0] == "payload":
-        return _resolve_body(expr, message.body, "message", part="payload")
-    name = expr.names[1]
-    value = _find_header(message.headers, name)
-    if value is _ABSENT:
-        raise _unresolved(expr, f"the message has no header '{name}'")
-    return value
 
 
 def _find_header(headers: Mapping[str, str], name: str) -> Any:
@@ -248,9 +241,10 @@ _RESOLVERS: Mapping[str, Callable[[RuntimeExpression, ExpressionContext], Any]] 
     "url": _resolve_url,
     "method": _resolve_method,
     "statusCode": _resolve_status_code,
+    "self": _resolve_self,
     "request": _resolve_message,
     "response": _resolve_message,
-    "message": _resolve_async_message,
+    "message": _resolve_message,
     "inputs": _resolve_inputs,
     "outputs": _resolve_outputs,
     "steps": _resolve_steps,

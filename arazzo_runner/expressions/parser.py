@@ -14,12 +14,21 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import ClassVar
 
 from ..errors import ExpressionError, did_you_mean
 from .ast import JsonPointer, RuntimeExpression
 
-__all__ = ["WORD_CHARS", "parse_between", "parse_expression", "scan_expression"]
+__all__ = [
+    "WORD_CHARS",
+    "arazzo_grammar",
+    "grammar_minor",
+    "parse_between",
+    "parse_expression",
+    "scan_expression",
+]
 
 _LETTERS = frozenset(string.ascii_letters)
 _ID_CHARS = frozenset(string.ascii_letters + string.digits + "_-")
@@ -33,16 +42,61 @@ _TCHARS = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
 _POINTER_STOPS = frozenset("(){}[]<>=!&|,;\"'")
 
 _COMPONENT_KINDS = ("parameters", "successActions", "failureActions", "inputs")
+# Arazzo 1.1's component-type has no "inputs": an inputs schema is reached with a
+# JSON Schema $ref, never with a runtime expression.
+_COMPONENT_KINDS_1_1 = ("parameters", "successActions", "failureActions")
 _ROOT_HINT = (
     "a runtime expression starts with $url, $method, $statusCode, $request., $response., "
-    "$message., $inputs., $outputs., $steps., $workflows., $sourceDescriptions. or $components."
+    "$inputs., $outputs., $steps., $workflows., $sourceDescriptions. or $components."
+)
+_ROOT_HINT_1_1 = (
+    "a runtime expression starts with $url, $method, $statusCode, $self, $request., "
+    "$response., $message., $inputs., $outputs., $steps., $workflows., "
+    "$sourceDescriptions. or $components."
 )
 # What may start an expression when scanning free text. The bare keywords must not run
 # on into a longer word ("$urls" is text), the others need their dot.
 _ROOT_START = re.compile(
     r"\$(?:(?:url|method|statusCode)(?![A-Za-z0-9_])"
-    r"|(?:request|response|message|inputs|outputs|steps|workflows|sourceDescriptions|components)\.)"
+    r"|(?:request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)\.)"
 )
+_ROOT_START_1_1 = re.compile(
+    r"\$(?:(?:url|method|statusCode|self)(?![A-Za-z0-9_])"
+    r"|(?:request|response|message|inputs|outputs|steps|workflows|sourceDescriptions"
+    r"|components)\.)"
+)
+# The roots only Arazzo 1.1 has; a 1.0 document that writes them has literal text.
+ROOTS_1_1 = frozenset({"self", "message"})
+
+# Which Arazzo grammar expressions are read by: "1.0" (the default) or "1.1". The
+# model builder sets it for the document it builds (``arazzo_grammar``), so that
+# every reader below it (values, criteria, validation) follows the document's own
+# version without each passing it along.
+_GRAMMAR: ContextVar[str] = ContextVar("arazzo_grammar", default="1.0")
+
+
+@contextmanager
+def arazzo_grammar(minor: str | None) -> Iterator[None]:
+    """Read expressions by the grammar of Arazzo ``minor`` ("1.1"; anything else is 1.0)."""
+    token = _GRAMMAR.set("1.1" if minor == "1.1" else "1.0")
+    try:
+        yield
+    finally:
+        _GRAMMAR.reset(token)
+
+
+def grammar_minor() -> str:
+    """The Arazzo grammar expressions are read by here: "1.0" or "1.1"."""
+    return _GRAMMAR.get()
+
+
+def _is_1_1() -> bool:
+    return _GRAMMAR.get() == "1.1"
+
+
+def _root_hint() -> str:
+    return _ROOT_HINT_1_1 if _is_1_1() else _ROOT_HINT
+
 
 _Parts = tuple[tuple[str, ...], tuple[str, ...], JsonPointer | None]
 
@@ -70,6 +124,8 @@ class _Parser:
         self.pos += 1  # the caller guarantees text[start] == "$"
         root = self._take(_LETTERS)
         reader = self._ROOT_READERS.get(root)
+        if root in ROOTS_1_1 and not _is_1_1():
+            reader = None  # a 1.0 document: not a root there
         if reader is None:
             raise self._unknown_root(root)
         names, properties, pointer = reader(self, root)
@@ -89,35 +145,22 @@ class _Parser:
         self._expect(".", f"after '${root}'")
         kind_at = self.pos
         kind = self._take(_LETTERS)
-        if kind == "body":
-            return ("body",), self._read_properties(), self._read_pointer()
+        if kind == "body" or (kind == "payload" and _is_1_1()):
+            # 1.1's payload-reference: an HTTP message's payload is its body.
+            return (kind,), self._read_properties(), self._read_pointer()
         if kind == "header":
             self._expect(".", "after 'header'")
             return ("header", self._read_header()), (), None
         if kind in ("query", "path"):
             self._expect(".", f"after '{kind}'")
             return (kind, self._read_free_name(f"a {kind} parameter name")), (), None
+        kinds: tuple[str, ...] = ("header", "query", "path", "body")
+        expected = "'header.', 'query.', 'path.' or 'body'"
+        if _is_1_1():
+            kinds += ("payload",)
+            expected = "'header.', 'query.', 'path.', 'body' or 'payload'"
         raise self._error(
-            f"expected 'header.', 'query.', 'path.' or 'body' after '${root}.'",
-            kind_at,
-            hint=_did_you_mean(kind, ("header", "query", "path", "body")),
-        )
-
-    def _read_async_message(self, root: str) -> _Parts:
-        """``$message.payload`` (with a pointer or properties) or ``$message.header.<name>``:
-        the message an AsyncAPI receive step received (Arazzo 1.1)."""
-        self._expect(".", f"after '${root}'")
-        kind_at = self.pos
-        kind = self._take(_LETTERS)
-        if kind == "payload":
-            return ("payload",), self._read_properties(), self._read_pointer()
-        if kind == "header":
-            self._expect(".", "after 'header'")
-            return ("header", self._read_header()), (), None
-        raise self._error(
-            f"expected 'payload' or 'header.' after '${root}.'",
-            kind_at,
-            hint=_did_you_mean(kind, ("payload", "header")),
+            f"expected {expected} after '${root}.'", kind_at, hint=_did_you_mean(kind, kinds)
         )
 
     def _read_named(self, root: str) -> _Parts:
@@ -146,11 +189,22 @@ class _Parser:
         self._expect(".", "after '$sourceDescriptions'")
         source = self._read_id("a source description name")
         self._expect(".", f"after '{self._so_far()}'")
+        if _is_1_1() and not self.scanning and self.pos < self.stop:
+            # 1.1: source-reference-id = 1*CHAR, since operationIds may hold any character.
+            reference = self.text[self.pos : self.stop]
+            self.pos = self.stop
+            return (source, reference), (), None
         return (source, self._read_name("a field name")), (), None
 
     def _read_components(self, root: str) -> _Parts:
         self._expect(".", "after '$components'")
-        kind = self._read_choice(_COMPONENT_KINDS)
+        if _is_1_1() and self.text.startswith("inputs", self.pos):
+            raise self._error(
+                "Arazzo 1.1 runtime expressions cannot name components.inputs",
+                hint="an inputs schema is reused with a JSON Schema $ref: "
+                "{$ref: '#/components/inputs/<name>'}",
+            )
+        kind = self._read_choice(_COMPONENT_KINDS_1_1 if _is_1_1() else _COMPONENT_KINDS)
         self._expect(".", f"after '{kind}'")
         return (kind, self._read_name("a component name")), (), None
 
@@ -158,9 +212,10 @@ class _Parser:
         "url": _read_keyword,
         "method": _read_keyword,
         "statusCode": _read_keyword,
+        "self": _read_keyword,
         "request": _read_message,
         "response": _read_message,
-        "message": _read_async_message,
+        "message": _read_message,
         "inputs": _read_named,
         "outputs": _read_named,
         "steps": _read_steps,
@@ -324,8 +379,8 @@ class _Parser:
 
     def _unknown_root(self, root: str) -> ExpressionError:
         if not root:
-            return self._error("expected an expression name after '$'", self.start, _ROOT_HINT)
-        return self._error(f"unknown runtime expression '${root}'", self.start, _ROOT_HINT)
+            return self._error("expected an expression name after '$'", self.start, _root_hint())
+        return self._error(f"unknown runtime expression '${root}'", self.start, _root_hint())
 
     def _error(
         self, message: str, position: int | None = None, hint: str | None = None
@@ -354,7 +409,7 @@ def parse_expression(text: str) -> RuntimeExpression:
     """Parse ``text``, which must be exactly one runtime expression."""
     if not text.startswith("$"):
         raise ExpressionError(
-            "a runtime expression must start with '$'", text=text, position=0, hint=_ROOT_HINT
+            "a runtime expression must start with '$'", text=text, position=0, hint=_root_hint()
         )
     return parse_between(text, 0, len(text))
 
@@ -378,11 +433,12 @@ def scan_expression(
     in which case that is an :class:`ExpressionError` too. A known root followed by
     something malformed (``"$steps."``) is always an error.
     """
-    if _ROOT_START.match(text, start) is None:
+    root_start = _ROOT_START_1_1 if _is_1_1() else _ROOT_START
+    if root_start.match(text, start) is None:
         if not strict:
             return None
         if not text.startswith("$", start):
-            raise ExpressionError("expected '$'", text=text, position=start, hint=_ROOT_HINT)
+            raise ExpressionError("expected '$'", text=text, position=start, hint=_root_hint())
         # Let the whole-string reader produce its precise complaint ("expected '.'...").
         end = start + 1
         while end < len(text) and text[end] in WORD_CHARS:
@@ -392,7 +448,7 @@ def scan_expression(
             f"unknown runtime expression '{text[start:end]}'",
             text=text,
             position=start,
-            hint=_ROOT_HINT,
+            hint=_root_hint(),
         )
     parser = _Parser(text, start, len(text), scanning=True)
     expression = parser.parse()

@@ -61,7 +61,12 @@ def evaluate_payload(
             part if isinstance(part, str) else _text(_resolve(part, context, on_missing))
             for part in payload.parts
         )
-    return payload.evaluate(context)
+    # Any other compiled value (an Arazzo 1.1 Selector Object): absent is null here too.
+    try:
+        return payload.evaluate(context)
+    except UnresolvedReference as exc:
+        on_missing(exc)
+        return None
 
 
 def _resolve(

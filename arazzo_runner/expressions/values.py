@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..errors import ExpressionError
+from ..pointers import escape_pointer_token
 from .ast import RuntimeExpression
 from .context import ExpressionContext
 from .parser import WORD_CHARS, parse_between, parse_expression, scan_expression
@@ -27,6 +28,7 @@ __all__ = [
     "CompiledValue",
     "Literal",
     "Object",
+    "SelectorHook",
     "Template",
     "Whole",
     "compile_template",
@@ -135,21 +137,63 @@ class Array:
         return [expr for item in self.items for expr in item.expressions()]
 
 
-def compile_value(value: Any) -> CompiledValue:
-    """Compile a document value; see "Strings in values" in docs/semantics.md."""
+SelectorHook = Callable[[Mapping[str, Any]], "CompiledValue | None"]
+"""Compiles a mapping written as an Arazzo 1.1 Selector Object, or gives None for any other.
+
+The criteria layer implements Selector Objects (they run JSONPath and XPath);
+the builder passes its hook for 1.1 documents only, so 1.0 documents keep every
+mapping a literal.
+"""
+
+
+def compile_value(value: Any, selectors: SelectorHook | None = None) -> CompiledValue:
+    """Compile a document value; see "Strings in values" in docs/semantics.md.
+
+    With ``selectors``, a mapping the hook recognises (at any depth) is compiled
+    by it. An :class:`ExpressionError` it raises gets, as its ``field``, the JSON
+    pointer from ``value`` to the field that is wrong (``/invoiceId/selector``).
+    """
     if isinstance(value, str):
         return _compile_string(value)
     if isinstance(value, Mapping):
-        items = tuple((key, compile_value(item)) for key, item in value.items())
+        if selectors is not None:
+            selected = _at("", lambda: selectors(value))
+            if selected is not None:
+                return selected
+        items = tuple(
+            (key, _compile_member(str(key), item, selectors)) for key, item in value.items()
+        )
         if all(isinstance(item, Literal) for _, item in items):
             return Literal(value)
         return Object(items)
     if isinstance(value, list):
-        elements = tuple(compile_value(item) for item in value)
+        elements = tuple(
+            _compile_member(str(index), item, selectors) for index, item in enumerate(value)
+        )
         if all(isinstance(item, Literal) for item in elements):
             return Literal(value)
         return Array(elements)
     return Literal(value)
+
+
+def _compile_member(token: str, value: Any, selectors: SelectorHook | None) -> CompiledValue:
+    if selectors is None:  # no Selector Objects, so no field to locate (Arazzo 1.0)
+        return compile_value(value)
+    return _at(token, lambda: compile_value(value, selectors))
+
+
+_T = TypeVar("_T")
+
+
+def _at(token: str, compile_: Callable[[], _T]) -> _T:
+    """Run ``compile_``; a selector's error is located one member deeper, at ``token``."""
+    try:
+        return compile_()
+    except ExpressionError as exc:
+        if exc.field is not None and (token or not exc.field.startswith("/")):
+            prefix = "/" + escape_pointer_token(token) if token else ""
+            exc.field = prefix + (exc.field if exc.field.startswith("/") else "/" + exc.field)
+        raise
 
 
 def _compile_string(text: str) -> CompiledValue:

@@ -12,7 +12,10 @@
 * ``text/*``: a string as it is, anything else as JSON text.
 
 Replacement targets are JSON Pointers, except for XML bodies, where they are
-XPath 1.0 expressions (lxml). Every problem is a :class:`StepFailure`.
+XPath 1.0 expressions (lxml). An Arazzo 1.1 ``targetSelectorType`` of
+``jsonpath`` sets every node its query selects; one of ``xpath`` is evaluated in
+its own version (2.0 to 3.1 by elementpath). Every problem is a
+:class:`StepFailure`.
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ class Replacement:
 
     target: str
     value: Any
+    target_type: str | None = None
+    """Arazzo 1.1 ``targetSelectorType``; None means JSON Pointer, or XPath for XML."""
+    query: Any = None
+    """A JSONPath or XPath target, compiled (``criteria.JsonPathQuery``, ``XPathQuery``)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,34 @@ def _apply_pointers(value: Any, content_type: str, replacements: Sequence[Replac
         value = _parse_string_payload(value, content_type)
     document = copy.deepcopy(value)
     for replacement in replacements:
-        document = set_pointer(document, replacement.target, replacement.value)
+        if replacement.target_type == "xpath":
+            raise StepFailure(
+                f"payload replacement target '{replacement.target}' is XPath, which needs an "
+                f"XML body, not '{content_type}'"
+            )
+        if replacement.target_type == "jsonpath":
+            document = _set_jsonpath(document, replacement)
+        else:
+            document = set_pointer(document, replacement.target, replacement.value)
+    return document
+
+
+def _set_jsonpath(document: Any, replacement: Replacement) -> Any:
+    """Set the value at every node a JSONPath target selects (each must already exist)."""
+    if replacement.query is None:
+        from ..criteria import compile_jsonpath
+
+        query = compile_jsonpath(replacement.target)
+    else:
+        query = replacement.query
+    # The pointers are all found first: a value set could change what later ones select.
+    pointers = [str(match.pointer()) for match in query.path.finditer(document)]
+    if not pointers:
+        raise StepFailure(
+            f"payload replacement target '{replacement.target}' matches nothing in the payload"
+        )
+    for pointer in pointers:
+        document = set_pointer(document, pointer, copy.deepcopy(replacement.value))
     return document
 
 
@@ -397,6 +431,14 @@ def apply_xpath_replacements(data: bytes, replacements: Sequence[Replacement]) -
         raise StepFailure(f"payload replacements need the XML payload to parse: {exc}") from None
     namespaces = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
     for replacement in replacements:
+        if replacement.target_type not in (None, "xpath"):
+            raise StepFailure(
+                f"payload replacement target '{replacement.target}' is a "
+                f"{replacement.target_type} target, which cannot address an XML body"
+            )
+        if replacement.query is not None and replacement.query.version != "xpath-10":
+            _set_xpath_nodes(root, replacement)
+            continue
         try:
             found = root.xpath(replacement.target, namespaces=namespaces)
         except etree.XPathError as exc:
@@ -419,6 +461,33 @@ def apply_xpath_replacements(data: bytes, replacements: Sequence[Replacement]) -
     return etree.tostring(  # type: ignore[no-any-return]
         root.getroottree(), encoding="utf-8", xml_declaration=declared
     )
+
+
+def _set_xpath_nodes(root: Any, replacement: Replacement) -> None:
+    """Apply an XPath 2.0, 3.0 or 3.1 target (Arazzo 1.1 ``targetSelectorType``), by elementpath."""
+    from ..criteria.query import Unusable
+
+    try:
+        found = replacement.query.nodes(root.getroottree())
+    except Unusable as exc:
+        raise StepFailure(f"payload replacement target {exc}") from None
+    if not found:
+        raise StepFailure(
+            f"payload replacement target '{replacement.target}' matches nothing in the payload"
+        )
+    for item in found:
+        element, parent = getattr(item, "elem", None), getattr(item, "parent", None)
+        if element is not None:
+            _set_node(element, replacement)
+        elif parent is not None and getattr(item, "name", None) is not None:
+            parent.elem.set(item.name, to_text(replacement.value))  # an attribute
+        elif parent is not None and parent.elem.text == getattr(item, "value", None):
+            parent.elem.text = to_text(replacement.value)  # the element's text node
+        else:
+            raise StepFailure(
+                f"payload replacement target '{replacement.target}' selects a value, not an "
+                "element or attribute"
+            )
 
 
 def _set_node(node: Any, replacement: Replacement) -> None:

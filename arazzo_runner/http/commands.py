@@ -8,17 +8,26 @@ such as fetching an OAuth2 token, yields the same commands.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from .messages import PreparedRequest, ResponseRecord
 
 
 @dataclass(frozen=True)
 class SendRequest:
-    """Asks the driver to send ``request``; resumed with a :class:`SendOutcome`."""
+    """Asks the driver to send ``request``; resumed with a :class:`SendOutcome`.
+
+    ``timeout`` bounds each read and write (and connecting); the engine has already
+    cut it to what is left of the run's time limit and of the step's ``timeout``.
+    ``limit``, when set, bounds the whole exchange (a step's ``timeout``: a server
+    that sends its answer a byte at a time must not outlast it).
+    """
 
     request: PreparedRequest
     timeout: float
+    limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,4 +46,31 @@ class SendOutcome:
     elapsed_ms: float
 
 
-Command = SendRequest | Wait
+@dataclass(frozen=True)
+class Concurrently:
+    """Asks the driver to carry out several commands at once (steps that run concurrently).
+
+    The driver starts each command of ``start`` under its token, drops those of
+    ``cancel`` (their outcome is never delivered; a request already sent is left to
+    end on its own), and keeps everything else it started before. It then resumes
+    the run with a :class:`Completed` for *one* command that has finished, whichever
+    finishes first, or with None when nothing is in flight any more. Tokens are
+    unique within a run. The commands are any of the run's commands except this one
+    (the engine flattens nested concurrency), so a driver that carries out a new
+    kind of command alone carries it out here too.
+    """
+
+    start: Mapping[int, Any] = field(default_factory=dict)
+    cancel: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Completed:
+    """One command of a :class:`Concurrently` finished: its token, and what it gave
+    (a :class:`SendOutcome` for a request, None for a wait)."""
+
+    token: int
+    outcome: Any
+
+
+Command = SendRequest | Wait | Concurrently

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from .._version import __version__
 from ..diagnostics import Diagnostics
@@ -39,6 +40,7 @@ from ..openapi import (
     serialize_form_query,
     serialize_header,
     serialize_path_value,
+    serialize_querystring,
 )
 from .bodies import Encoding, Replacement, choose_content_type, prepare_body
 from .media_types import essence, is_json
@@ -86,7 +88,13 @@ class RequestTemplate:
         ``$method`` and ``$request.*`` is the caller's decision (the full URL,
         with its query, is ``request.url``).
         """
-        values: dict[str, dict[str, Any]] = {"path": {}, "query": {}, "header": {}, "cookie": {}}
+        values: dict[str, dict[str, Any]] = {
+            "path": {},
+            "query": {},
+            "querystring": {},
+            "header": {},
+            "cookie": {},
+        }
         for parameter, read in zip(self.parameters, self._values, strict=True):
             if parameter.location is None:
                 raise StepFailure(f"parameter '{parameter.name}' has no 'in'")
@@ -100,6 +108,8 @@ class RequestTemplate:
         styles = self._styles_for(diagnostics)
         url = base_url.rstrip("/") + self._expand_path(values["path"], styles)
         query = _query_string(values["query"], styles) if values["query"] else ""
+        if values["querystring"]:
+            query = _whole_query_string(values, styles)
         if query:
             url += ("&" if "?" in url else "?") + query
         headers = [
@@ -117,8 +127,9 @@ class RequestTemplate:
         request = PreparedRequest(
             method=self.method, url=url, headers=headers, query=[], content=content
         )
+        query_values = values["query"] or (_query_fields(query) if values["querystring"] else {})
         message = HttpMessage(
-            headers=dict(headers), body=body_value, query=values["query"], path=values["path"]
+            headers=dict(headers), body=body_value, query=query_values, path=values["path"]
         )
         return request, message
 
@@ -181,6 +192,8 @@ class RequestTemplate:
             Replacement(
                 r.target,
                 evaluate_payload(r.value, context, json_text=False, on_missing=warn_absent),
+                r.target_type,
+                r.compiled_target,
             )
             for r in body.replacements
         ]
@@ -306,6 +319,10 @@ def _warn_style(operation: Operation, spec: OperationParameter, diagnostics: Dia
 
 def _style(styles: Styles, name: str, location: str) -> ParameterStyle:
     # A parameter the operation does not describe gets OpenAPI's default style.
+    if location == "querystring":
+        # An operation has at most one: it is the step's whatever the names say.
+        declared = [style for (_, loc), style in styles.items() if loc == location]
+        return declared[0] if declared else default_style(location)
     if location == "header":
         # Header names ignore case, in OpenAPI as in HTTP.
         by_name = [(n, style) for (n, loc), style in styles.items() if loc == location]
@@ -319,6 +336,26 @@ def _query_string(values: Mapping[str, Any], styles: _Styles) -> str:
         style = styles.style(name, "query")
         pieces += serialize_form_query(name, value, style, query_escape(style.allow_reserved))
     return "&".join(pieces)
+
+
+def _whole_query_string(values: Mapping[str, Mapping[str, Any]], styles: _Styles) -> str:
+    """The query string an ``in: querystring`` parameter (Arazzo 1.1, OpenAPI 3.2) gives."""
+    if values["query"] or len(values["querystring"]) > 1:
+        # OpenAPI: one querystring parameter, and never together with query parameters.
+        raise StepFailure(
+            "a querystring parameter is the whole query string: it cannot be sent with "
+            "query parameters or another querystring parameter"
+        )
+    ((name, value),) = values["querystring"].items()
+    return serialize_querystring(value, styles.style(name, "querystring").content_type)
+
+
+def _query_fields(query: str) -> dict[str, Any]:
+    """What ``$request.query.<name>`` reads from a whole query string: its form fields."""
+    fields: dict[str, Any] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        fields.setdefault(name, value)
+    return fields
 
 
 def _cookie_header(values: Mapping[str, Any], styles: _Styles) -> str:

@@ -95,10 +95,15 @@ def _pool_limits(options: TransportOptions) -> httpx2.Limits:
 
 
 def send(
-    client: httpx2.Client, request: PreparedRequest, options: TransportOptions, timeout: float
+    client: httpx2.Client,
+    request: PreparedRequest,
+    options: TransportOptions,
+    timeout: float,
+    limit: float | None = None,
 ) -> SendOutcome:
-    """Send ``request`` and read its response, following redirects if allowed."""
-    exchange = _Exchange(request, options, timeout)
+    """Send ``request`` and read its response, following redirects if allowed; ``limit``
+    (seconds) bounds the whole exchange, checked as each part of it arrives."""
+    exchange = _Exchange(request, options, timeout, limit)
     try:
         outgoing = exchange.first_request(client)
         while True:
@@ -123,9 +128,10 @@ async def send_async(
     request: PreparedRequest,
     options: TransportOptions,
     timeout: float,
+    limit: float | None = None,
 ) -> SendOutcome:
     """:func:`send` for an ``httpx2.AsyncClient``, with the same outcomes."""
-    exchange = _Exchange(request, options, timeout)
+    exchange = _Exchange(request, options, timeout, limit)
     try:
         outgoing = exchange.first_request(client)
         while True:
@@ -148,11 +154,18 @@ async def send_async(
 class _Exchange:
     """Everything about one request on its way that does no I/O, shared by both drivers."""
 
-    def __init__(self, request: PreparedRequest, options: TransportOptions, timeout: float):
+    def __init__(
+        self,
+        request: PreparedRequest,
+        options: TransportOptions,
+        timeout: float,
+        limit: float | None = None,
+    ):
         self.started = time.perf_counter()
         self.request = request
         self.options = options
         self.timeout = timeout
+        self.limit = limit
         self.in_body = False
         """Whether the response headers have arrived, so a failure hit the body."""
         self.trail = _RedirectTrail(request, options) if options.follow_redirects else None
@@ -171,10 +184,12 @@ class _Exchange:
 
     def sending(self) -> None:
         self.in_body = False
+        self._check_limit()
 
     def answered(self, response: httpx2.Response) -> httpx2.Request | None:
         """The redirect to follow, or None when ``response`` is the answer to read."""
         self.in_body = True
+        self._check_limit()
         follow = self.trail.next_request(response) if self.trail is not None else None
         if follow is None:
             _check_declared_size(response, self.options.max_response_bytes, self.request)
@@ -184,6 +199,14 @@ class _Exchange:
         # The cap is checked after each chunk, before the next one is read.
         content += chunk
         _check_size(len(content), self.options.max_response_bytes, self.request)
+        self._check_limit()
+
+    def _check_limit(self) -> None:
+        if self.limit is not None and time.perf_counter() - self.started > self.limit:
+            raise StepFailure(
+                f"no complete response from {origin(self.request.url)} within "
+                f"{self.limit:g} s (the step's timeout)"
+            )
 
     def outcome(self, response: httpx2.Response, content: bytes) -> SendOutcome:
         return SendOutcome(_record(response, content), None, self._elapsed_ms())

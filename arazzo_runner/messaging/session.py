@@ -15,6 +15,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Coroutine
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from ..errors import ArazzoError
@@ -42,6 +43,7 @@ class MessageSession:
     def __init__(self, *, connect_timeout: float = 10.0) -> None:
         self.connect_timeout = connect_timeout
         self._transports: dict[tuple[Any, ...], Transport] = {}
+        self._connecting: dict[tuple[Any, ...], asyncio.Lock] = {}
         self._subscriptions: dict[str, Subscription] = {}
         self._held: dict[str, list[ReceivedMessage]] = {}
         self._failed: dict[str, str] = {}
@@ -63,10 +65,13 @@ class MessageSession:
 
     async def _transport(self, endpoint: Endpoint) -> Transport:
         key = _endpoint_key(endpoint)
-        if key not in self._transports:
-            transport = open_transport(endpoint, connect_timeout=self.connect_timeout)
-            await transport.connect()
-            self._transports[key] = transport
+        # Steps that run concurrently may need the same broker at once: one connects,
+        # the others wait for its connection rather than open their own.
+        async with self._connecting.setdefault(key, asyncio.Lock()):
+            if key not in self._transports:
+                transport = open_transport(endpoint, connect_timeout=self.connect_timeout)
+                await transport.connect()
+                self._transports[key] = transport
         return self._transports[key]
 
     async def subscribe(self, command: Subscribe) -> MessageOutcome:
@@ -135,6 +140,11 @@ class BlockingMessageSession:
 
     def execute(self, command: MessageCommand) -> MessageOutcome:
         return self._call(self._session.execute(command))
+
+    def submit(self, command: MessageCommand) -> Future[MessageOutcome]:
+        """Start ``command`` without waiting for it (steps that run concurrently);
+        cancelling the future cancels the command on the session's loop."""
+        return asyncio.run_coroutine_threadsafe(self._session.execute(command), self._loop)
 
     def close(self) -> None:
         try:

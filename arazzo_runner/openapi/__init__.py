@@ -27,6 +27,7 @@ from .serialization import (
     serialize_form_query,
     serialize_header,
     serialize_path_value,
+    serialize_querystring,
     to_text,
 )
 
@@ -54,5 +55,6 @@ __all__ = [
     "serialize_form_query",
     "serialize_header",
     "serialize_path_value",
+    "serialize_querystring",
     "to_text",
 ]

@@ -11,7 +11,10 @@ in the same words, whether the OpenAPI description is a local file or a URL
   OpenAPI says to ignore (a warning: the server may refuse the request);
 * a path or query parameter the operation does not declare is probably
   misspelt (a warning; only when every declared parameter could be read);
-* a declared parameter whose ``$ref`` leads nowhere is ignored (a warning).
+* a declared parameter whose ``$ref`` leads nowhere is ignored (a warning);
+* an ``in: querystring`` parameter (Arazzo 1.1, OpenAPI 3.2) is the whole query
+  string: a query parameter or a second querystring parameter beside it is an
+  error.
 
 Header names are compared without regard to case; the workflow's parameters
 count as supplied by each of its steps.
@@ -37,7 +40,9 @@ def check_parameters(
     declared = operation.declared_parameters()
     problems = [_broken(step, operation, unread, pointer) for unread in declared.unread
                 if unread.broken is not None]  # fmt: skip
-    supplied = {(p.name, p.location) for p in [*workflow.parameters, *step.parameters]}
+    given = [*workflow.parameters, *step.parameters]
+    supplied = {(p.name, p.location) for p in given}
+    problems += _querystring_with_query(step, given)
     path_names = PATH_TEMPLATE.findall(operation.path)
     problems += [
         _missing_path_parameter(step, operation, name, pointer)
@@ -52,13 +57,38 @@ def check_parameters(
     if not declared.unread:
         known = {(p.name, p.location) for p in declared.parameters}
         known |= {(name, "path") for name in path_names}
+        # There is one query string: a querystring parameter matches whatever its name.
+        known |= {(p.name, "querystring") for p in step.parameters
+                  if any(d.location == "querystring" for d in declared.parameters)}  # fmt: skip
         problems += [
             _unknown(operation, parameter)
             for parameter in step.parameters
-            if parameter.location in ("path", "query")
+            if parameter.location in ("path", "query", "querystring")
             and (parameter.name, parameter.location) not in known
         ]
     return problems
+
+
+def _querystring_with_query(step: Step, given: list[Parameter]) -> list[ResolutionProblem]:
+    """An ``in: querystring`` parameter is the whole query string: nothing else can join it."""
+    whole = [p for p in given if p.location == "querystring"]
+    if not whole:
+        return []
+    others = [p for p in given if p.location == "query"] + whole[1:]
+    if not others:
+        return []
+    other = others[0]
+    what = "query parameter" if other.location == "query" else "second querystring parameter"
+    return [
+        ResolutionProblem(
+            "querystring-with-query",
+            join_pointer(other.pointer, "in") if other.reference is None else other.pointer,
+            f"step '{step.step_id}' sends the {what} '{other.name}' with the querystring "
+            f"parameter '{whole[0].name}', which is the whole query string",
+            hint="put every query field in the querystring parameter's value "
+            "(for example: a=1&b={$inputs.b}), or use only query parameters",
+        )
+    ]
 
 
 def _expected(parameter: OperationParameter) -> bool:
@@ -72,6 +102,8 @@ def _expected(parameter: OperationParameter) -> bool:
 
 
 def _is_supplied(supplied: set[tuple[str, str | None]], parameter: OperationParameter) -> bool:
+    if parameter.location == "querystring":  # the one query string, whatever its name
+        return any(loc == "querystring" for _, loc in supplied)
     if parameter.location == "header":  # header names ignore case
         wanted = parameter.name.lower()
         return any(n.lower() == wanted and loc == "header" for n, loc in supplied)

@@ -73,7 +73,8 @@ class OperationParameter:
 
     @property
     def style_is_valid(self) -> bool:
-        return self.style in STYLES.get(self.location, ())
+        # A querystring parameter (OpenAPI 3.2) has no style: its content decides.
+        return self.location == "querystring" or self.style in STYLES.get(self.location, ())
 
     def serialization(self) -> ParameterStyle:
         """How to serialize the parameter; a style its location does not allow is replaced
@@ -185,7 +186,7 @@ class Operation:
             if (
                 isinstance(value, dict)
                 and isinstance(value.get("name"), str)
-                and value.get("in") in ("path", "query", "header", "cookie")
+                and value.get("in") in ("path", "query", "querystring", "header", "cookie")
             ):
                 required = bool(value.get("required", value["in"] == "path"))
                 yield OperationParameter(value["name"], value["in"], required, value)
@@ -331,7 +332,8 @@ class OpenAPIDescription:
             )
         self.version = version
         if not re.match(r"^3\.[01]\.", version) and diagnostics is not None:
-            # Later 3.x releases keep paths, operations and parameters as 3.1 has them.
+            # Later 3.x releases keep paths, operations and parameters as 3.1 has them
+            # (OpenAPI 3.2's ``in: querystring`` is read as well).
             diagnostics.warning(
                 f"source description '{name}' is OpenAPI {version}; it is read as OpenAPI 3.1",
                 document.location("/openapi"),

@@ -51,24 +51,61 @@ class DocumentCache:
         self._failures: dict[str, DocumentError] = {}
         self.options = options or LoadOptions()
         self._load = loader or (lambda uri: load_document(uri, options=self.options))
+        # Arazzo 1.1 documents by their $self (see ``known``); the documents given to
+        # the run are read, whole, the first time a reference is not found.
+        self._identities: dict[str, LoadedDocument] = {}
+        self._candidates_read = not self.options.documents
 
     def add(self, document: LoadedDocument) -> None:
         self._documents.setdefault(document.uri, document)
+        self._learn_identity(document)
+
+    def known(self, uri: str) -> LoadedDocument | None:
+        """The document ``uri`` names without reading anything new: one already read
+        from there, or the Arazzo 1.1 document whose ``$self`` is ``uri``.
+
+        Identity comes first ("Identity-Based Referencing": an absolute URL names the
+        document whose ``$self`` it is, wherever that was read from); every document
+        given to the run is read whole before a reference falls back to a location.
+        """
+        found = self._identities.get(uri)
+        if found is None and not self._candidates_read:
+            self._read_candidates()
+            found = self._identities.get(uri)
+        return found or self._documents.get(uri)
+
+    def _read_candidates(self) -> None:
+        self._candidates_read = True
+        for location in self.options.documents:
+            try:
+                document = load_document(location, options=self.options)
+            except DocumentError:
+                continue  # a document named for the run is read, and reported, as the run's
+            self._documents.setdefault(document.uri, document)
+            self._learn_identity(document)
+
+    def _learn_identity(self, document: LoadedDocument) -> None:
+        identity = document.self_uri
+        if identity is not None:
+            self._identities.setdefault(identity, document)
 
     def replace(self, document: LoadedDocument) -> None:
         """Hold ``document`` for its URI from now on (an upgraded Swagger 2.0 one)."""
         self._documents[document.uri] = document
 
     def get(self, uri: str) -> LoadedDocument:
+        found = self.known(uri)
+        if found is not None:
+            return found
         if uri in self._failures:
             raise self._failures[uri]
-        if uri not in self._documents:
-            try:
-                self._documents[uri] = self._load(uri)
-            except DocumentError as exc:
-                self._failures[uri] = exc
-                raise
-        return self._documents[uri]
+        try:
+            document = self._documents[uri] = self._load(uri)
+        except DocumentError as exc:
+            self._failures[uri] = exc
+            raise
+        self._learn_identity(document)
+        return document
 
 
 def _resolve_pointer(data: Any, pointer: str, ref: str) -> Any:

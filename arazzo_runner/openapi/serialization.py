@@ -7,7 +7,9 @@ which follow RFC 6570 URI templates:
 * query: ``form`` (default, exploded), ``spaceDelimited``, ``pipeDelimited``,
   ``deepObject``;
 * header: ``simple``;
-* cookie: ``form``.
+* cookie: ``form``;
+* querystring (OpenAPI 3.2, Arazzo 1.1): no style, the whole query string in
+  the parameter's ``content`` media type (:func:`serialize_querystring`).
 
 Every function here is pure. Names and atomic values are percent-encoded one by
 one *before* the delimiters of the style are put between them, so a ``,`` or
@@ -304,3 +306,36 @@ def serialize_path_value(name: str, value: Any, style: ParameterStyle) -> str:
     if style.content_type is not None:
         return escape_path(content_text(value, style.content_type))
     return serialize_path(name, value, style.style, style.explode)
+
+
+# --------------------------------------------------------------------------- querystring
+
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+def serialize_querystring(value: Any, content_type: str | None) -> str:
+    """The whole query string (without ``?``) for an ``in: querystring`` parameter.
+
+    ``content_type`` is the media type of the parameter's ``content`` (form by
+    default). For a form: text is the query string as written, with only what a
+    query cannot hold percent-encoded (``&``, ``=``, ``+`` and ``%XX`` stay); an
+    object's members are form fields (an array repeats its name). For any other
+    media type (``application/json``): the value as that media type's text (an
+    object as compact JSON, a string as it is), percent-encoded as one piece.
+    """
+    media_type = (content_type or FORM_MEDIA_TYPE).split(";")[0].strip().lower()
+    if media_type == FORM_MEDIA_TYPE:
+        if isinstance(value, Mapping):
+            return "&".join(_form_fields(value))
+        return query_escape(allow_reserved=True)(to_text(value))
+    text = value if isinstance(value, str) else content_text(value, media_type)
+    return quote(text, safe="")
+
+
+def _form_fields(value: Mapping[Any, Any]) -> list[str]:
+    fields: list[str] = []
+    for name, item in value.items():
+        for entry in item if isinstance(item, list) else [item]:
+            if entry is not None:  # forms have no null: the field is left out
+                fields.append(f"{form_escape(str(name))}={form_escape(to_text(entry))}")
+    return fields

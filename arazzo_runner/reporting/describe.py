@@ -57,6 +57,10 @@ def partial_value(value: CompiledValue, context: ExpressionContext, *, braced: b
     try:  # a kind of compiled value this module does not know: all or nothing
         return value.evaluate(context)
     except UnresolvedReference:
+        # A Selector Object (Arazzo 1.1) says what it selects: "jsonpath '$.a' on $response.body".
+        described = getattr(value, "text", None)
+        if isinstance(described, str):
+            return f"{{{described}}}" if braced else described
         return " ".join(f"{{{e.text}}}" for e in value.expressions())
 
 

@@ -31,7 +31,9 @@ from ..document import (
     load_document,
     workflow_pointer_of,
 )
+from ..document.syntax import spec_minor
 from ..errors import DocumentError, SourceLocation
+from ..expressions.parser import arazzo_grammar
 from ..openapi import DocumentCache
 from .context import LintContext
 from .rules import RULES, Rule
@@ -143,6 +145,26 @@ def _check(
     options: LoadOptions,
     documents: DocumentCache | None = None,
 ) -> _Findings:
+    # The rules read expressions too: by the grammar of the document's own version.
+    data = document.data
+    with arazzo_grammar(spec_minor(data.get("arazzo") if isinstance(data, dict) else None)):
+        return _check_document(
+            document,
+            offline=offline,
+            check_sources=check_sources,
+            options=options,
+            documents=documents,
+        )
+
+
+def _check_document(
+    document: LoadedDocument,
+    *,
+    offline: bool,
+    check_sources: bool,
+    options: LoadOptions,
+    documents: DocumentCache | None = None,
+) -> _Findings:
     # Imported when a document is checked: the schema layer brings in jsonschema,
     # which a command that checks nothing (--help, --version) need not load.
     from .operations import check_sources as check_operations
@@ -154,6 +176,8 @@ def _check(
     structure = check_structure(document)
     # One cache for every pass, so that each source description is read once.
     documents = documents or DocumentCache(options=options)
+    # It may be named by its own $self (Arazzo 1.1), by itself or by what it calls.
+    documents.add(document)
     if not is_arazzo(document.data):
         return _Findings(structure, [], [], None)
     built = Diagnostics()

@@ -117,7 +117,7 @@ class SourceChecker:
         except DocumentError as exc:
             self.ctx.report("source-not-found", url_pointer, exc.message)
             return LoadedSource(source, unread=True)
-        if self.ctx.offline and is_url(uri):
+        if self.ctx.offline and is_url(uri) and self.cache.known(uri) is None:
             return LoadedSource(source, unread=True)
         try:
             document = self.cache.get(uri)
@@ -145,8 +145,8 @@ class SourceChecker:
                 url_pointer,
                 f"source description '{source.name}' is OpenAPI {description.version}; it is "
                 "checked as OpenAPI 3.1",
-                hint="this tool knows OpenAPI 3.0 and 3.1; paths, operations and parameters are "
-                "read the 3.1 way",
+                hint="this tool knows OpenAPI 3.0 and 3.1, and 3.2's in: querystring; paths, "
+                "operations and parameters are read the 3.1 way",
             )
         return LoadedSource(source, openapi=description)
 

@@ -34,7 +34,13 @@ def check_replacement_targets(ctx: LintContext, step: Step, content_type: str) -
     targets, which are not checked here.
     """
     body = step.request_body
-    if body is None or is_xml(content_type):
+    if body is None:
+        return
+    for replacement in body.replacements:
+        if replacement.target_type is not None:
+            _check_selector_type(ctx, step, replacement.target_type, replacement.pointer,
+                                 content_type)  # fmt: skip
+    if is_xml(content_type):
         return
     for replacement in body.replacements:
         target = replacement.target
@@ -50,6 +56,22 @@ def check_replacement_targets(ctx: LintContext, step: Step, content_type: str) -
             f"as a body sent as {content_type} needs",
             hint=_pointer_hint(target),
         )
+
+
+def _check_selector_type(
+    ctx: LintContext, step: Step, target_type: str, pointer: str, content_type: str
+) -> None:
+    """An Arazzo 1.1 ``targetSelectorType`` that cannot address a body of ``content_type``."""
+    xml = is_xml(content_type)
+    if (target_type == "xpath") == xml:
+        return
+    ctx.report(
+        "invalid-replacement-target",
+        join_pointer(pointer, "targetSelectorType"),
+        f"the {target_type} replacement target of step '{step.step_id}' cannot address a body "
+        f"sent as {content_type}",
+        hint="XML bodies take xpath targets; other bodies take jsonpointer or jsonpath targets",
+    )
 
 
 def _is_pointer(target: str) -> bool:

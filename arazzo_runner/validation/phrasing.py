@@ -89,8 +89,14 @@ class Phrasing:
     allows them; JSON Schema does not), by the string they were validated as.
     """
 
-    def __init__(self, renamed_keys: Mapping[str, Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        renamed_keys: Mapping[str, Mapping[str, Any]],
+        schema: Mapping[str, Any] | None = None,
+    ) -> None:
         self.renamed_keys = renamed_keys
+        # The whole schema, to follow '$ref's when listing an object's known fields.
+        self.schema: Mapping[str, Any] = schema or {}
 
     def describe(self, error: ValidationError) -> Iterator[SchemaProblem]:
         handler = _HANDLERS.get(str(error.validator))
@@ -106,7 +112,7 @@ class Phrasing:
             return
         pointer = _pointer(error)
         renamed = self.renamed_keys.get(pointer, {})
-        known = set(_schema(error).get("properties", {}))
+        known = set(_known_fields(_schema(error), self.schema))
         for name in _instance(error):
             if name in renamed and kind_of(_path(error)) in _RUN_WORDED:
                 yield SchemaProblem(
@@ -125,6 +131,9 @@ class Phrasing:
             )
 
     def _one_of(self, error: ValidationError) -> Iterator[SchemaProblem]:
+        if _is_step_kind_choice(_keyword_value(error)):
+            yield from self._step_kind(error)
+            return
         targets = _required_alternatives(_keyword_value(error))
         if targets is not None:
             # For anything but an object 'required' holds vacuously, so every
@@ -137,6 +146,140 @@ class Phrasing:
             yield from _generic(error)
         for detail in chosen:
             yield from self.describe(detail)
+
+    def _step_kind(self, error: ValidationError) -> Iterator[SchemaProblem]:
+        """An Arazzo 1.1 step: a oneOf of OpenAPI, AsyncAPI and workflow steps.
+
+        jsonschema reports every branch's errors, and in the branches the author did
+        not mean every field is unknown. The step's own fields say which kind it is
+        (see ``step_kind``); only that branch's errors are described.
+        """
+        instance = _instance(error)
+        if not isinstance(instance, dict):
+            yield from _generic(error)  # the type error of each branch says the same
+            return
+        present = [name for name in _STEP_TARGETS_1_1 if name in instance]
+        conflict = _conflicting_targets(present)
+        targets_said = True
+        if conflict is not None:
+            yield _step_target_conflict(error, conflict)
+        elif present == ["operationPath"] and step_kind(instance) == "asyncapi":
+            yield _asyncapi_operation_path(error)
+        else:
+            targets_said = False
+        wanted = f"#/$defs/{step_kind(instance)}-step-object"
+        details = [
+            detail
+            for detail in error.context or []
+            if _branch_ref(_keyword_value(error), detail) == wanted
+        ]
+        if not details:
+            # The step fits more than one kind (oneOf wants exactly one).
+            yield from _generic(error)
+        for detail in details:
+            for problem in self.describe(detail):
+                if targets_said and _about_targets(problem, error):
+                    continue  # the problem with the targets is said above
+                yield problem
+
+
+# The fields that name what a 1.1 step calls; each kind takes one (operationId is
+# an OpenAPI operation, or an AsyncAPI one when the step has an 'action').
+_STEP_TARGETS_1_1 = ("operationId", "operationPath", "channelPath", "workflowId")
+_STEP_KIND_BRANCHES = frozenset(
+    f"#/$defs/{kind}-step-object" for kind in ("openapi", "asyncapi", "workflow")
+)
+
+
+def step_kind(step: Mapping[str, Any]) -> str:
+    """Which kind of 1.1 step ``step`` is meant to be: "openapi", "asyncapi" or "workflow".
+
+    ``workflowId`` makes a workflow step; ``channelPath``, ``action`` or
+    ``correlationId`` an AsyncAPI step; anything else (``operationId``,
+    ``operationPath``, or no target at all) an OpenAPI step.
+    """
+    if "workflowId" in step:
+        return "workflow"
+    if any(name in step for name in ("channelPath", "action", "correlationId")):
+        return "asyncapi"
+    return "openapi"
+
+
+def _is_step_kind_choice(branches: Any) -> bool:
+    refs = (
+        {b.get("$ref") for b in branches if isinstance(b, dict)}
+        if isinstance(branches, list)
+        else set()
+    )
+    return refs == _STEP_KIND_BRANCHES
+
+
+def _branch_ref(branches: list[Any], detail: ValidationError) -> str | None:
+    branch = branches[int(detail.relative_schema_path[0])]
+    return branch.get("$ref") if isinstance(branch, dict) else None
+
+
+def _conflicting_targets(present: list[str]) -> tuple[str, str] | None:
+    """Two target fields no kind of step takes together (operationId + channelPath, ...)."""
+    if len(present) < 2:
+        return None
+    return present[0], present[1]
+
+
+def _step_target_conflict(error: ValidationError, conflict: tuple[str, str]) -> SchemaProblem:
+    first, second = conflict
+    return SchemaProblem(
+        "conflicting-step-target",
+        join_pointer(_pointer(error), second),
+        f"{_named('step', _instance(error), 'stepId')} has both {first} and {second}",
+        hint="a step names one target: operationId or operationPath (an OpenAPI operation), "
+        "operationId or channelPath with an action (AsyncAPI), or workflowId",
+        key=True,
+    )
+
+
+def _asyncapi_operation_path(error: ValidationError) -> SchemaProblem:
+    """The spec's own example writes AsyncAPI steps with operationPath; say what to write."""
+    instance = _instance(error)
+    written = _text(instance, "operationPath") or ""
+    field = "channelPath" if "#" in written else "operationId"
+    return SchemaProblem(
+        "asyncapi-operation-path",
+        join_pointer(_pointer(error), "operationPath"),
+        f"{_named('step', instance, 'stepId')} has an action, so it is an AsyncAPI step, "
+        "which names its operation with operationId or its channel with channelPath, "
+        "not operationPath",
+        hint=f"write {field}: {written}" if written else "write operationId or channelPath",
+        key=True,
+    )
+
+
+def _about_targets(problem: SchemaProblem, error: ValidationError) -> bool:
+    """Whether ``problem`` is one more way of saying the step's targets conflict."""
+    if problem.rule in ("missing-step-target", "conflicting-step-target"):
+        return True
+    names = {join_pointer(_pointer(error), name) for name in _STEP_TARGETS_1_1}
+    return problem.rule == "unknown-field" and problem.pointer in names
+
+
+def _known_fields(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Iterator[str]:
+    """The properties ``schema`` defines, through its allOf parts and local '$ref's.
+
+    When a part of an allOf fails, jsonschema drops what it evaluated, so for
+    unevaluatedProperties every field looks unknown; the schema says which are not.
+    """
+    yield from schema.get("properties", {})
+    parts = [*schema.get("allOf", []), *([schema] if "$ref" in schema else [])]
+    for part in parts:
+        if not isinstance(part, Mapping):
+            continue
+        ref = part.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"))
+            if isinstance(target, Mapping):
+                yield from _known_fields(target, root)
+        if part is not schema:
+            yield from _known_fields({k: v for k, v in part.items() if k != "$ref"}, root)
 
 
 # --------------------------------------------------------------------------- where and what
@@ -162,6 +305,9 @@ def _what(error: ValidationError) -> str:
     title = _schema(error).get("title") if isinstance(error.schema, dict) else None
     if isinstance(title, str):
         return title
+    kind = kind_of(_path(error)) if error.absolute_path else None
+    if kind is not None and kind in _RUN_WORDED:
+        return kind  # the 1.1 schema has no titles; the path says what the object is
     return f"'{_field(error)}'" if error.absolute_path else "the document"
 
 
@@ -217,6 +363,12 @@ def _missing(error: ValidationError, name: str) -> str:
         if name == "arazzo":
             return "not an Arazzo document: the 'arazzo' field is missing"
         return f"the document is missing the required field '{name}'"
+    if name == "action" and kind_of(_path(error)) == "step":
+        step = _named("step", _instance(error), "stepId")
+        return (
+            f"{step} is an AsyncAPI step and is missing the required field 'action' "
+            "(send or receive)"
+        )
     if name == "value" and kind_of(_path(error)) == "parameter":
         parameter = _named("parameter", _instance(error), "name")
         return f"{parameter} is missing the required field 'value'"
@@ -417,8 +569,13 @@ def _unknown_field_hint(error: ValidationError, name: str, known: set[str]) -> s
             "a criterion's version goes in a Criterion Expression Type Object: "
             f"type: {{type: {kind}, version: {version}}}"
         )
+    if name in _ASYNCAPI_ONLY and "workflowId" in instance and kind_of(_path(error)) == "step":
+        return f"a step that calls a workflow has no '{name}': only AsyncAPI steps do"
     close = did_you_mean(name, known, cutoff=0.75)
     return f"did you mean '{close}'?" if close else "remove it, or prefix it with 'x-'"
+
+
+_ASYNCAPI_ONLY = ("action", "correlationId")
 
 
 def _required_alternatives(branches: Any) -> list[str] | None:
@@ -435,7 +592,7 @@ def _target_problem(error: ValidationError, targets: list[str]) -> Iterator[Sche
     instance = _instance(error)
     present = [name for name in targets if name in instance]
     if "operationId" in targets:
-        yield _step_target_problem(error, present)
+        yield _step_target_problem(error, present, targets)
     elif not present:
         message = f"{_named('goto action', instance, 'name')} needs a stepId or a workflowId"
         yield SchemaProblem("missing-goto-target", _pointer(error), message)
@@ -443,14 +600,20 @@ def _target_problem(error: ValidationError, targets: list[str]) -> Iterator[Sche
     # every type of action: one defect, one diagnostic.
 
 
-def _step_target_problem(error: ValidationError, present: list[str]) -> SchemaProblem:
+def _step_target_problem(
+    error: ValidationError, present: list[str], targets: list[str]
+) -> SchemaProblem:
     step = _named("step", _instance(error), "stepId")
     if not present:
         return SchemaProblem(
             "missing-step-target",
             _pointer(error),
             f"{step} names no target",
-            hint=f"give exactly one of {', '.join(_STEP_TARGETS[:-1])} or {_STEP_TARGETS[-1]}",
+            hint=f"give exactly one of {', '.join(_STEP_TARGETS[:-1])} or {_STEP_TARGETS[-1]}"
+            if "workflowId" in targets
+            # An Arazzo 1.1 step: each kind of step has its own oneOf of targets.
+            else "give one of operationId or operationPath (an OpenAPI operation), "
+            "channelPath with an action (an AsyncAPI channel), or workflowId",
         )
     return SchemaProblem(
         "conflicting-step-target",
@@ -474,17 +637,23 @@ def _plausible_branch(error: ValidationError) -> list[ValidationError]:
         return []
     branches = _keyword_value(error)
     instance = _instance(error)
-    for index, branch in enumerate(branches):
-        ref = branch.get("$ref") if isinstance(branch, dict) else None
-        is_reusable = ref == "#/$defs/reusable"
+    reusable = [_is_reusable(branch) for branch in branches]
+    for index, is_reusable in enumerate(reusable):
         matches = isinstance(instance, dict) and is_reusable == ("reference" in instance)
-        if matches and index in by_branch:
+        if any(reusable) and matches and index in by_branch:
             return by_branch[index]
     for index, branch in enumerate(branches):
-        wants_string = isinstance(branch, dict) and "enum" in branch
+        wants_string = isinstance(branch, dict) and (
+            "enum" in branch or branch.get("type") == "string"
+        )
         if wants_string == isinstance(instance, str) and index in by_branch:
             return by_branch[index]
     return min(by_branch.values(), key=len)
+
+
+def _is_reusable(branch: Any) -> bool:
+    ref = branch.get("$ref") if isinstance(branch, dict) else None
+    return ref in ("#/$defs/reusable", "#/$defs/reusable-object")
 
 
 def _generic(error: ValidationError) -> Iterator[SchemaProblem]:

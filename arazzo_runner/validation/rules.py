@@ -44,11 +44,23 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("invalid-structure", ERROR, "structure", "An object matches none of its allowed shapes."),
     ("missing-step-target", ERROR, "structure", "A step has no operationId/operationPath/..."),
     ("conflicting-step-target", ERROR, "structure", "A step has more than one target."),
+    (
+        "asyncapi-operation-path",
+        ERROR,
+        "structure",
+        "An AsyncAPI step (with an action) names its target with operationPath (Arazzo 1.1).",
+    ),
     ("missing-goto-target", ERROR, "structure", "A goto action names no stepId or workflowId."),
     ("conflicting-action-target", ERROR, "structure", "An action has a stepId and a workflowId."),
     ("missing-criterion-context", ERROR, "structure", "A typed criterion has no context."),
     ("workflow-step-request-body", ERROR, "structure", "A workflow call has a requestBody."),
     ("invalid-inputs-schema", ERROR, "structure", "A workflow's inputs is not a JSON Schema."),
+    (
+        "action-parameter-in",
+        ERROR,
+        "structure",
+        "An action parameter with 'in' (it is an input of the workflow it goes to; 1.1).",
+    ),
     # -- uniqueness
     ("duplicate-workflow-id", ERROR, "uniqueness", "Two workflows share a workflowId."),
     ("duplicate-step-id", ERROR, "uniqueness", "Two steps of a workflow share a stepId."),
@@ -65,6 +77,7 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-step", ERROR, "references", "A stepId that names no step of the workflow."),
     ("unknown-dependency", ERROR, "references", "A dependsOn entry that names no workflow."),
     ("dependency-cycle", ERROR, "references", "Workflows that depend on each other in a loop."),
+    ("step-dependency-cycle", ERROR, "references", "Steps that wait for each other in a loop."),
     ("workflow-recursion", ERROR, "references", "Workflows that always call each other again."),
     ("invalid-reference", ERROR, "references", "A Reusable Object reference of the wrong form."),
     ("unresolved-component", ERROR, "references", "A $components reference to nothing."),
@@ -76,6 +89,12 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("unknown-input", ERROR, "expressions", "$inputs.X where the workflow declares no X."),
     ("missing-inputs-schema", WARNING, "expressions", "$inputs.X in a workflow without inputs."),
     ("unknown-step-output", ERROR, "expressions", "$steps.X.outputs.Y where X has no output Y."),
+    (
+        "forward-step-reference",
+        ERROR,
+        "expressions",
+        "$steps.X.outputs of a later step, in a 1.1 workflow without step dependsOn.",
+    ),
     (
         "unknown-workflow-output",
         ERROR,
@@ -118,16 +137,16 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
     ("missing-path-parameter", ERROR, "operations", "A path parameter the step does not supply."),
     ("missing-required-parameter", WARNING, "operations", "A required parameter not supplied."),
     ("unknown-parameter", WARNING, "operations", "A path/query parameter the operation lacks."),
+    (
+        "querystring-with-query",
+        ERROR,
+        "operations",
+        "A querystring parameter sent with query parameters (Arazzo 1.1).",
+    ),
     # -- AsyncAPI steps (Arazzo 1.1)
     ("missing-action", ERROR, "messages", "A step on an AsyncAPI channel without 'action'."),
     ("correlation-on-send", ERROR, "messages", "A correlationId on a send step."),
     ("unresolved-channel", ERROR, "messages", "A channelPath or AsyncAPI source that is wrong."),
-    (
-        "asyncapi-operation-path",
-        WARNING,
-        "messages",
-        "An operationPath that names an AsyncAPI operation or channel (read as meant).",
-    ),
     (
         "uncorrelated-receive",
         ERROR,

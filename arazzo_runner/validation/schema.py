@@ -77,7 +77,7 @@ def check_schema(data: Any) -> list[SchemaProblem]:
 def _schema_problems(
     data: Any, minor: str, renamed: dict[str, dict[str, Any]]
 ) -> list[SchemaProblem]:
-    phrasing = Phrasing(renamed)
+    phrasing = Phrasing(renamed, arazzo_schema(minor))
     problems: list[SchemaProblem] = []
     for error in _validator(minor).iter_errors(data):
         problems.extend(phrasing.describe(error))

@@ -12,6 +12,7 @@ from .control_flow import check_reachability
 from .expressions import check_expressions
 from .payloads import check_explicit_body
 from .references import check_action_targets, check_dependencies, check_step_workflows
+from .steps import check_steps_1_1
 from .whole_values import check_whole_values
 
 NAME_CONVENTION = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -29,6 +30,7 @@ def check_semantics(ctx: LintContext) -> None:
         check_step_workflows(ctx, workflow)
         check_reachability(ctx, workflow)
         check_whole_values(ctx, workflow)
+        check_steps_1_1(ctx, workflow)
 
 
 def check_naming(ctx: LintContext) -> None:

@@ -62,6 +62,12 @@ def walk_values(workflow: Workflow) -> Iterator[ValueSite]:
         for replacement in body.replacements if body is not None else []:
             pointer = join_pointer(replacement.pointer, "value")
             yield ValueSite(pointer, replacement.value, nested=True)
+        for action in _actions_of(owner):
+            # Arazzo 1.1: an action's parameters, read in the step's context; a
+            # component action's are the component's (see the module docstring).
+            for parameter in action.parameters if action.reference is None else []:
+                if _written_in_place(parameter):
+                    yield ValueSite(parameter.value_pointer, parameter.value, nested=True)
 
 
 def _written_in_place(parameter: Parameter) -> bool:

@@ -39,7 +39,7 @@ def _report(
     what = "the output is" if is_output else "it is sent as"
     if reading.kind == "unknown-root":
         why = (
-            "an Arazzo 1.1 root, which this tool does not read"
+            "an Arazzo 1.1 root, and this document declares Arazzo 1.0"
             if reading.expression in _LATER_ROOTS
             else "not one of their roots"
         )
@@ -48,7 +48,10 @@ def _report(
             pointer,
             f"'{text}' is not a runtime expression ({reading.expression} is {why}): "
             f"{what} this literal text",
-            hint=f"runtime expressions start with {_ROOTS}; if the text is meant, leave it",
+            hint=f"declare arazzo: 1.1.0 to use {reading.expression}; "
+            "if the text is meant, leave it"
+            if reading.expression in _LATER_ROOTS
+            else f"runtime expressions start with {_ROOTS}; if the text is meant, leave it",
             text=text,
         )
         return

@@ -215,3 +215,40 @@ def _encode(body: Any) -> tuple[bytes, str | None]:
     if isinstance(body, str):
         return body.encode(), "text/plain"
     return json.dumps(body).encode(), "application/json"
+
+
+class RendezvousServer(ScriptedServer):
+    """A :class:`ScriptedServer` whose requests to the ``meeting`` paths each wait until
+    all of them have arrived, then get their scripted replies.
+
+    A request that waits ``patience`` seconds in vain gets 504 instead: requests that
+    succeed together prove that the client had them in flight at the same time,
+    without measuring how long anything took. ``most_in_flight`` is the most
+    requests the server held at once.
+    """
+
+    def __init__(
+        self, meeting: list[str], patience: float = 10.0, fallback: Reply | None = None
+    ) -> None:
+        super().__init__(fallback)
+        self.meeting = set(meeting)
+        self.barrier = threading.Barrier(len(meeting), timeout=patience)
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            reply = self._record(handler)
+            if urlsplit(handler.path).path in self.meeting:
+                try:
+                    self.barrier.wait()
+                except threading.BrokenBarrierError:
+                    reply = Reply(504, {"error": "the other requests never came"})
+            with suppress(ConnectionError):
+                _send(handler, reply)
+        finally:
+            with self._lock:
+                self.in_flight -= 1

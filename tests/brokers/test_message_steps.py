@@ -145,7 +145,8 @@ def test_no_reply_within_the_timeout_runs_on_failure(tmp_path: Path) -> None:
     confirm = steps_by_id["confirm"]
     assert confirm["status"] == "failed"
     assert confirm["error"] == (
-        f"no message with correlation id 'r-1' arrived on '{setup.confirmed}' within 0.3 s"
+        "step 'confirm' timed out: it did not complete within its timeout of 300 ms: "
+        f"no message with correlation id 'r-1' arrived on '{setup.confirmed}'"
     )
     assert confirm["action"]["name"] == "giveUp"
     assert steps_by_id["cancel"]["status"] == "succeeded"

@@ -61,6 +61,9 @@ def spec_example() -> str:
 
 def write_example(directory: Path, text: str, base_url: str) -> Path:
     document = yaml.safe_load(text)
+    # Its $self is where it was published: relative source urls resolve against it
+    # (Arazzo 1.1), and this copy's sources are beside the file instead.
+    document.pop("$self", None)
     sources = document["sourceDescriptions"]
     sources[0]["url"] = "petstore.openapi.json"
     sources[1]["url"] = "pet-asyncapi.yaml"
@@ -77,6 +80,11 @@ def edited(text: str) -> str:
     # Source names are case-sensitive: the steps misspell the source's name.
     text = text.replace(
         "$sourceDescriptions.petstoreDescription.", "$sourceDescriptions.petStoreDescription."
+    )
+    # An AsyncAPI step names its operation with operationId, not operationPath.
+    text = text.replace(
+        "operationPath: $sourceDescriptions.asyncOrderApiDescription.placeOrder",
+        "operationId: $sourceDescriptions.asyncOrderApiDescription.placeOrder",
     )
     # confirmOrder is not an operation of pet-asyncapi.yaml: it is placeOrder's reply channel.
     text = text.replace(
@@ -98,7 +106,7 @@ def test_as_published_it_is_refused_with_a_hint(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "unknown-source" in result.stdout
     assert "petStoreDescription" in result.stdout  # the hint names the real source
-    assert "asyncapi-operation-path" in result.stdout  # read as meant, with a warning
+    assert "error[asyncapi-operation-path]" in result.stdout  # with the field to write
     assert "has no operation 'confirmOrder'" in result.stdout
 
 

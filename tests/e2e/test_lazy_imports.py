@@ -2,8 +2,9 @@
 
 elementpath, lxml and python-jsonpath serve XPath and JSONPath criteria and XML
 bodies; together they cost about 150 ms of every cold start when imported up
-front. The brokers' client libraries serve AsyncAPI steps only. Each check runs
-in a fresh interpreter and inspects ``sys.modules``.
+front. The brokers' client libraries serve AsyncAPI steps only, the Temporal SDK
+only runs on Temporal. Each check runs in a fresh interpreter and inspects
+``sys.modules``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from tests._support.cli import run_python
 from tests._support.paths import WORKFLOW
 from tests._support.sessions import workflow_args
 
-LAZY = ("elementpath", "lxml", "jsonpath")
+LAZY = ("elementpath", "lxml", "jsonpath", "temporalio")
+"""temporalio: only ``arazzo worker`` and ``arazzo run --temporal`` import the Temporal SDK."""
 # The message brokers' client libraries: only a workflow with AsyncAPI steps needs one.
 BROKER_CLIENTS = ("aiomqtt", "aio_pika", "nats", "websockets", "redis")
 pytestmark = pytest.mark.subprocess

@@ -16,7 +16,7 @@ def _error_lines(*args: str) -> list[str]:
 def test_a_mistyped_command_suggests_the_command() -> None:
     assert _error_lines("rnu", str(WORKFLOW)) == [
         "error: argument COMMAND: invalid choice: 'rnu' (choose from 'run', 'validate', "
-        "'list', 'show', 'upgrade')",
+        "'list', 'show', 'upgrade', 'worker')",
         "  hint: did you mean 'run'? see 'arazzo --help'",
     ]
 

@@ -134,6 +134,17 @@ CASES = [
         "workflowId: x",
     ),
     Case(
+        "asyncapi-operation-path",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (
+                "        operationId: getPet\n",
+                "        operationPath: $sourceDescriptions.pets.getPet\n        action: send\n",
+            ),
+        ],
+        "operationPath",
+    ),
+    Case(
         "missing-goto-target",
         [
             (
@@ -451,6 +462,18 @@ CASES = [
         "getPet",
     ),
     Case(
+        "querystring-with-query",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (
+                "            value: $inputs.petId\n",
+                "            value: $inputs.petId\n          - {name: q, in: querystring, "
+                "value: 'a=1'}\n          - {name: verbose, in: query, value: true}\n",
+            ),
+        ],
+        "query, value: true",
+    ),
+    Case(
         "missing-required-parameter",
         [
             (
@@ -484,6 +507,42 @@ CASES = [
         1,
     ),
     Case("naming-convention", [("workflowId: adopt", "workflowId: adopt pet")], "adopt pet"),
+    # -- Arazzo 1.1
+    Case(
+        "action-parameter-in",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (
+                "          - condition: $statusCode == 200\n",
+                "          - condition: $statusCode == 200\n        onSuccess:\n"
+                "          - name: jump\n            type: goto\n            workflowId: other\n"
+                "            criteria: [{condition: $statusCode == 201}]\n"
+                "            parameters: [{name: petId, in: cookie, value: '1'}]\n",
+            ),
+            (WORKFLOW_END, WORKFLOW_END + SECOND_WORKFLOW),
+        ],
+        "cookie",
+    ),
+    Case(
+        "step-dependency-cycle",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            (STEP_FIND, STEP_FIND + "        dependsOn: [add]\n"),
+        ],
+        "find",
+    ),
+    Case(
+        "forward-step-reference",
+        [
+            ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+            ("            value: $inputs.petId", "            value: $steps.add.outputs.id"),
+            (
+                "            name: $steps.find.outputs.name\n",
+                "            name: x\n        outputs:\n          id: $statusCode\n",
+            ),
+        ],
+        "$steps.add.outputs.id",
+    ),
     Case(
         "invalid-asyncapi",
         with_message_step(),
@@ -505,11 +564,6 @@ CASES = [
             )
         ),
         "'{$sourceDescriptions.events.url}#/channels/nope'",
-    ),
-    Case(
-        "asyncapi-operation-path",
-        with_message_step(("operationId: $source", "operationPath: $source")),
-        "$sourceDescriptions.events.onPetAdded",
     ),
     Case(
         "uncorrelated-receive",

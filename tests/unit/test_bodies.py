@@ -292,3 +292,63 @@ def test_xml_entities_are_never_expanded() -> None:
 def test_unparsable_xml_with_replacements_fails() -> None:
     with pytest.raises(StepFailure, match="XML payload to parse"):
         prepare_body("<a>", "application/xml", [Replacement("/a", "v")])
+
+
+# --------------------------------------------------------------------------- Arazzo 1.1 targets
+
+
+def _jsonpath(target: str, value: Any) -> Replacement:
+    from arazzo_runner.criteria import compile_jsonpath
+
+    return Replacement(target, value, "jsonpath", compile_jsonpath(target))
+
+
+def test_a_jsonpath_target_sets_every_node_it_selects() -> None:
+    payload = {"items": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 1}, {"sku": "A", "qty": 2}]}
+    body = prepare_body(payload, "application/json", [_jsonpath("$.items[?@.sku=='A'].qty", 9)])
+    assert json.loads(body.content) == {
+        "items": [{"sku": "A", "qty": 9}, {"sku": "B", "qty": 1}, {"sku": "A", "qty": 9}]
+    }
+    assert payload["items"][0]["qty"] == 1  # the compiled payload is never changed
+
+
+def test_a_jsonpath_target_addresses_a_templated_json_string_too() -> None:
+    body = prepare_body('{"a": {"b": 1}}', "application/json", [_jsonpath("$.a.b", [1])])
+    assert json.loads(body.content) == {"a": {"b": [1]}}
+
+
+def test_a_jsonpath_target_that_selects_nothing_fails_the_step() -> None:
+    with pytest.raises(StepFailure, match=r"'\$.nope' matches nothing in the payload"):
+        prepare_body({"a": 1}, "application/json", [_jsonpath("$.nope", 2)])
+
+
+def test_selector_types_that_cannot_address_the_body_fail_the_step() -> None:
+    with pytest.raises(StepFailure, match="is XPath, which needs an XML body"):
+        prepare_body({"a": 1}, "application/json", [Replacement("/a", 2, "xpath")])
+    with pytest.raises(StepFailure, match="jsonpath target, which cannot address an XML body"):
+        prepare_body("<a/>", "application/xml", [_jsonpath("$.a", 2)])
+
+
+def test_an_explicit_jsonpointer_or_xpath_type_is_the_default_reading() -> None:
+    body = prepare_body({"a": 1}, "application/json", [Replacement("/b", 2, "jsonpointer")])
+    assert json.loads(body.content) == {"a": 1, "b": 2}
+    xml = prepare_body("<a><b/></a>", "application/xml", [Replacement("/a/b", "x", "xpath")])
+    assert xml.content == b"<a><b>x</b></a>"
+
+
+def test_an_xpath_target_is_evaluated_in_the_version_it_names() -> None:
+    from arazzo_runner.criteria import compile_xpath
+
+    xml = "<a x='1'><b>t</b><b>u</b></a>"
+    target = "/a/b[ends-with(., 'u')]"  # ends-with() exists from XPath 2.0 on
+    for version in ("xpath-20", "xpath-30", "xpath-31"):
+        replacement = Replacement(target, "N", "xpath", compile_xpath(target, version))
+        body = prepare_body(xml, "application/xml", [replacement])
+        assert body.content == b'<a x="1"><b>t</b><b>N</b></a>'
+    attribute = Replacement("/a/@x", "2", "xpath", compile_xpath("/a/@x", "xpath-31"))
+    assert prepare_body(xml, "application/xml", [attribute]).content.startswith(b'<a x="2">')
+    counted = Replacement("count(/a/b)", "2", "xpath", compile_xpath("count(/a/b)", "xpath-31"))
+    with pytest.raises(StepFailure, match="selects a value, not an element or attribute"):
+        prepare_body(xml, "application/xml", [counted])
+    with pytest.raises(StepFailure, match="is not a valid XPath expression"):
+        prepare_body(xml, "application/xml", [Replacement(target, "N")])  # XPath 1.0 by lxml

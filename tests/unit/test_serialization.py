@@ -23,6 +23,7 @@ from arazzo_runner.openapi.serialization import (
     serialize_path,
     serialize_path_value,
     serialize_query,
+    serialize_querystring,
     to_text,
 )
 
@@ -213,3 +214,31 @@ def test_content_parameters_are_json_text() -> None:
 )  # fmt: skip
 def test_defaults_for_undeclared_parameters(location: str, style: str, explode: bool) -> None:
     assert default_style(location) == ParameterStyle(style, explode)
+
+
+# --------------------------------------------------------------------------- querystring
+
+
+@pytest.mark.parametrize(
+    ("value", "content_type", "expected"),
+    [
+        # The spec's Parameter Object examples.
+        ("filter=active&sort=desc&limit=50", "application/x-www-form-urlencoded",
+         "filter=active&sort=desc&limit=50"),
+        ('{"filter":"active","sort":"desc","limit":50}', "application/json",
+         "%7B%22filter%22%3A%22active%22%2C%22sort%22%3A%22desc%22%2C%22limit%22%3A50%7D"),
+        # Form text keeps its delimiters and escapes; what a query cannot hold is encoded.
+        ("q=a b&x=%2F&y=1+2&z=#", None, "q=a%20b&x=%2F&y=1+2&z=%23"),
+        ("caf\u00e9=1", None, "caf%C3%A9=1"),
+        # An object is form fields; arrays repeat the name; null is left out.
+        ({"a": "x y", "b": [1, True], "c": None}, "application/x-www-form-urlencoded",
+         "a=x+y&b=1&b=true"),
+        ({"filter": "active", "limit": 50}, "application/json; charset=utf-8",
+         "%7B%22filter%22%3A%22active%22%2C%22limit%22%3A50%7D"),
+        ("plain text", "text/plain", "plain%20text"),
+    ],
+)  # fmt: skip
+def test_querystring_is_the_whole_query_in_its_media_type(
+    value: Any, content_type: str | None, expected: str
+) -> None:
+    assert serialize_querystring(value, content_type) == expected

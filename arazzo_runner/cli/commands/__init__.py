@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..console import Console
 
 # In the order ``arazzo --help`` lists them.
-COMMANDS = ("run", "validate", "list", "show", "upgrade")
+COMMANDS = ("run", "validate", "list", "show", "upgrade", "worker")
 
 
 def command_modules() -> list[ModuleType]:
@@ -41,6 +41,14 @@ def add_document_arguments(
         "--output", "-o", choices=("text", "json"), default="text", help=output_help
     )
     parser.add_argument("--offline", action="store_true", help=offline_help)
+    parser.add_argument(
+        "--document",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="another Arazzo document that source descriptions may name by its $self "
+        "(Arazzo 1.1) wherever it is stored (repeatable)",
+    )
 
 
 # What `list` and `show` can describe without: the operations a step calls are
@@ -58,10 +66,14 @@ def load_for_inspection(args: argparse.Namespace) -> tuple[LoadedArazzo, list[Di
     """
     from ...api import LoadedArazzo, load
     from ...diagnostics import Diagnostics, DocumentInvalid
+    from ...document import LoadOptions
     from ...validation import RULES, validate_document
 
     try:
-        return load(args.file, diagnostics=Diagnostics(), offline=args.offline), []
+        loaded = load(
+            args.file, diagnostics=Diagnostics(), offline=args.offline, documents=args.document
+        )
+        return loaded, []
     except DocumentInvalid as refused:
         unresolved = refused.diagnostics
         if not all(
@@ -69,7 +81,13 @@ def load_for_inspection(args: argparse.Namespace) -> tuple[LoadedArazzo, list[Di
             for d in unresolved
         ):
             raise
-        model = validate_document(args.file, Diagnostics(), offline=args.offline)
+        candidates = (args.file, *args.document) if args.document else ()
+        model = validate_document(
+            args.file,
+            Diagnostics(),
+            offline=args.offline,
+            options=LoadOptions(documents=candidates),
+        )
         if model is None:
             raise
         return LoadedArazzo(model, Diagnostics()), unresolved

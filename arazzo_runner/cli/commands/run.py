@@ -70,6 +70,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_batch_arguments(parser)
     _add_reporting_arguments(parser)
     _add_check_and_auth_arguments(parser)
+    _add_temporal_arguments(parser)
     parser.add_argument(
         "--dry-run",
         action="store_true",
@@ -134,6 +135,14 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
         type=whole_number("--max-nesting", 1, 100),
         help="stop the run when workflows would be nested more than N deep (default: 50, "
         "at most 100); guards against a workflow that calls itself again",
+    )
+    parser.add_argument(
+        "--step-concurrency",
+        metavar="N",
+        # The engine's DEFAULT_STEP_CONCURRENCY, written out for the same reason.
+        type=whole_number("--step-concurrency", 1, 64),
+        help="run up to N steps of a workflow at once when it uses step dependsOn "
+        "(Arazzo 1.1; default: 4, at most 64); 1 runs them one after the other",
     )
 
 
@@ -256,6 +265,41 @@ def _add_check_and_auth_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_temporal_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..durable import add_connection_arguments  # argparse only: no Temporal SDK
+
+    add_connection_arguments(parser, required=False)
+    parser.add_argument(
+        "--workflow-run-id",
+        metavar="ID",
+        help="with --temporal: the workflow id of the execution (default: a digest of the "
+        "document, the workflow, the inputs and the options, so that the same run started "
+        "again joins the one going); with --inputs-each, ID-line-N for line N",
+    )
+    parser.add_argument(
+        "--resend",
+        choices=("idempotent", "always", "never"),
+        help="with --temporal: which requests are sent again when the worker sending them "
+        "stopped before their answer was recorded (default: idempotent, i.e. GET, HEAD, "
+        "OPTIONS, TRACE, PUT, DELETE; the others fail their step with 'outcome unknown')",
+    )
+    parser.add_argument(
+        "--max-payload-size",
+        metavar="SIZE",
+        type=byte_size("--max-payload-size"),
+        help="with --temporal: fail a step whose response body is larger than SIZE, which "
+        "Temporal's history could not keep (default: 1MiB; Temporal refuses payloads over "
+        "2 MiB unless its server is configured otherwise)",
+    )
+    parser.add_argument(
+        "--heartbeat-timeout",
+        metavar="SECONDS",
+        type=positive_seconds("--heartbeat-timeout"),
+        help="with --temporal: how soon a request whose worker stopped is given up on, "
+        "then sent again or failed as --resend says (default: 10)",
+    )
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -274,6 +318,7 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     from ...api import load
     from ...diagnostics import Diagnostics
     from ..config import load_config
+    from ..durable import check_temporal_combinations
     from ..inputs import gather_inputs
     from ..options import (
         announce_config,
@@ -290,10 +335,16 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     config = load_config(args.config)
     announce_config(config, console, args.verbose)
     check_combinations(args)
+    check_temporal_combinations(args)
     found_credentials = credentials(args.auth, console.environ, masker)
     warnings = WarningPrinter(console, masker)
     diagnostics = Diagnostics(on_add=warnings)
-    loaded = load(args.file, diagnostics=diagnostics, offline=args.offline or bool(config.offline))
+    loaded = load(
+        args.file,
+        diagnostics=diagnostics,
+        offline=args.offline or bool(config.offline),
+        documents=args.document,
+    )
     check_auth_schemes(args.auth, loaded)
     ids = chosen_workflow_ids(args, loaded)
     if len(ids) > 1:
@@ -306,6 +357,8 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     inputs = gather_inputs(workflow, console, args.inputs, args.input)
     options = run_options(args, config, loaded.document, found_credentials)
     ready = _Ready(loaded, workflow, inputs, options, warnings)
+    if args.temporal is not None:
+        return _run_on_temporal(ready, args, console, masker)
     if args.dry_run and args.inputs_each is not None:
         return _dry_run_each(ready, args, console, masker)
     if args.dry_run:
@@ -337,6 +390,33 @@ def _run_once(
         session.finish(interrupt.result)
         raise
     return session.finish(result)
+
+
+def _run_on_temporal(
+    ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
+) -> int:
+    """The run (or one per ``--inputs-each`` line) as workflow executions on Temporal."""
+    from ...engine import explain_missing_inputs
+    from ..durable import import_temporal, refuse_message_steps, run_each, run_once, run_request
+
+    temporal = import_temporal("arazzo run --temporal")
+    temporal.keys_from_environment(console.environ)  # before anything is checked or started
+    loaded, workflow, options = ready.loaded, ready.workflow, ready.options
+    loaded.check_server_overrides(options.server_overrides)
+    prepared = loaded.prepare_workflow(workflow, options.server_overrides)  # errors: exit 2
+    refuse_message_steps(prepared)
+    if args.inputs_each is not None:
+        lines = _checked_lines(ready, args, console, masker)
+        requests = [
+            (item, run_request(temporal, loaded, workflow, item.inputs, options, args))
+            for item in lines
+        ]
+        return run_each(loaded, requests, args, console, masker, temporal)
+    masker.add_workflow_inputs(workflow, ready.inputs)
+    with explain_missing_inputs(workflow, ready.inputs):
+        inputs = loaded.prepare_inputs(workflow, loaded.document, ready.inputs)
+    request = run_request(temporal, loaded, workflow, inputs, options, args)
+    return run_once(loaded, request, args, console, masker, temporal)
 
 
 def _dry_run(ready: _Ready, output: str, console: Console) -> int:
@@ -403,7 +483,7 @@ def _run_each(
     from ...masking import SecretLearner
 
     lines = _checked_lines(ready, args, console, masker)
-    reports = _BatchReports(args.report, masker)
+    reports = BatchReports(args.report, masker)
 
     def finished(item: InputLine, result: WorkflowResult) -> None:
         if args.output == "json":
@@ -432,7 +512,7 @@ def _run_each(
     return EXIT_OK if report.all_succeeded else EXIT_WORKFLOW_FAILED
 
 
-class _BatchReports:
+class BatchReports:
     """The ``--report`` files of ``--inputs-each``: per run (``{line}``) or combined."""
 
     def __init__(self, specs: list[ReportSpec], masker: SecretMasker) -> None:

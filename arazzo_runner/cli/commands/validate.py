@@ -93,6 +93,7 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace, console: Console) -> int:
     from ...diagnostics import Diagnostics
+    from ...document import LoadOptions
     from ...reporting.terminal import wants_colour
     from ...validation import validate_document
     from ...validation.output import FileResult, counts, write
@@ -106,10 +107,12 @@ def execute(args: argparse.Namespace, console: Console) -> int:
         print("error: no file to validate", file=console.stderr)
         return EXIT_CANNOT_START
     selection, strict = _selection(args)
+    # Each file given may name another by its $self (Arazzo 1.1), wherever it is stored.
+    options = LoadOptions(documents=_identified(files))
     results = []
     for path in files:
         diagnostics = Diagnostics()
-        validate_document(path, diagnostics, offline=args.offline)
+        validate_document(path, diagnostics, offline=args.offline, options=options)
         filtered = apply(selection, path, list(diagnostics))
         for note in filtered.notes:
             print(f"note: {note}", file=console.stderr)
@@ -119,6 +122,24 @@ def execute(args: argparse.Namespace, console: Console) -> int:
     errors, warnings = counts(results)
     failed = errors > 0 or (strict and warnings > 0)
     return EXIT_WORKFLOW_FAILED if failed else EXIT_OK
+
+
+def _identified(files: list[str]) -> tuple[str, ...]:
+    """The local files that declare a ``$self``: the only ones an identity can name.
+
+    Looking for the name in the text costs a read; parsing every file for every
+    other one would cost a parse per pair.
+    """
+    found = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as file:
+                text = file.read()
+        except OSError:
+            continue  # reported when the file itself is validated
+        if "$self" in text:
+            found.append(path)
+    return tuple(found)
 
 
 def _selection(args: argparse.Namespace) -> tuple[Selection, bool]:
