@@ -10,7 +10,6 @@ reports and the exit code are those of a local run.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,6 +174,8 @@ def run_once(
         result: tuple[WorkflowResult, list[dict[str, Any]]] = await temporal.run_result(handle)
         return result
 
+    import asyncio  # here, not at the top: every run reads this module's checks
+
     session = RunSession.start(args, console, masker, loaded.sources)
     try:
         result, events = asyncio.run(go())
@@ -237,6 +238,8 @@ def run_each(
         for (item, _), handle in zip(requests, handles, strict=True):
             result, events = await temporal.run_result(handle)
             finished(item, result, events)
+
+    import asyncio
 
     asyncio.run(go())
     report.seconds = time.perf_counter() - started

@@ -99,6 +99,7 @@ def options_to_wire(options: RunOptions) -> dict[str, Any]:
         "follow_redirects": options.follow_redirects,
         "max_redirects": options.max_redirects,
         "verify_tls": options.verify_tls,
+        "step_concurrency": options.step_concurrency,
         "checks": {k: str(v) for k, v in checks.severities.items()} if checks else None,
         "auth": dict(credentials.values) if credentials else {},
         "auth_environ": dict(credentials.environ) if credentials else {},
@@ -123,6 +124,7 @@ def options_from_wire(data: dict[str, Any], clock: Clock) -> RunOptions:
         follow_redirects=data.get("follow_redirects", defaults.follow_redirects),
         max_redirects=data.get("max_redirects", defaults.max_redirects),
         verify_tls=data.get("verify_tls", defaults.verify_tls),
+        step_concurrency=data.get("step_concurrency", defaults.step_concurrency),
         response_checks=(
             ResponseChecker({k: CheckSeverity(v) for k, v in checks.items()})
             if checks is not None

@@ -16,7 +16,15 @@ from typing import Any
 
 from ..http.commands import SendOutcome
 from ..http.messages import CheckResult, Exchange, PreparedRequest, ResponseRecord
-from ..results import ActionTaken, Attempt, RunError, Status, StepResult, WorkflowResult
+from ..results import (
+    ActionTaken,
+    Attempt,
+    CriterionVerdict,
+    RunError,
+    Status,
+    StepResult,
+    WorkflowResult,
+)
 
 _CLASSES: dict[str, type[Any]] = {
     cls.__name__: cls
@@ -24,6 +32,7 @@ _CLASSES: dict[str, type[Any]] = {
         ActionTaken,
         Attempt,
         CheckResult,
+        CriterionVerdict,
         Exchange,
         PreparedRequest,
         ResponseRecord,

@@ -3,8 +3,9 @@
 The engine's :class:`~arazzo_runner.engine.interpreter.Run` is a generator of
 commands that does no I/O and reads time only from its clock, so it runs inside
 the workflow as it is: the clock is the workflow's, each ``SendRequest`` is an
-activity, each ``Wait`` a durable timer. Replaying a history steps the generator
-through the same commands with the recorded outcomes.
+activity, each ``Wait`` a durable timer, and the commands of concurrent steps
+(``Concurrently``) tasks in flight together. Replaying a history steps the
+generator through the same commands with the recorded outcomes.
 
 The workflow is not sandboxed: the sandbox exists to catch workflow code that
 reads the time or does I/O behind Temporal's back, and the engine does neither
@@ -26,7 +27,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, CancelledErro
 from ..engine import Run
 from ..engine.state import RunLimitExceeded
 from ..errors import ArazzoError
-from ..http.commands import SendOutcome, SendRequest, Wait
+from ..http.commands import Completed, Concurrently, SendOutcome, SendRequest, Wait
 from ..results import WorkflowResult
 from .activities import SEND_REQUEST
 from .documents import DocumentRefused, default_store
@@ -71,7 +72,10 @@ class ArazzoRunWorkflow:
         self._handlers: dict[type[Any], Callable[[Any], Awaitable[Any]]] = {
             SendRequest: self._send,
             Wait: self._wait,
+            Concurrently: self._concurrently,
         }
+        self._in_flight: dict[int, asyncio.Task[Any]] = {}
+        """The commands of steps running concurrently, by the engine's token."""
 
     @workflow.run
     async def run(self, request: RunRequest) -> dict[str, Any]:
@@ -106,17 +110,47 @@ class ArazzoRunWorkflow:
             except StopIteration as stop:
                 result: WorkflowResult = stop.value
                 return result
-            handler = self._handlers.get(type(command))
-            if handler is None:
-                # arazzo run --temporal refuses such workflows before they start.
-                raise ApplicationError(
-                    f"a run on Temporal cannot carry out {type(command).__name__}",
-                    non_retryable=True,
-                )
+            handler = self._handler(command)
             try:
                 reply = await handler(command)
             except (asyncio.CancelledError, CancelledError):
+                self._drop(tuple(self._in_flight))
                 return _cancelled(commands)
+
+    async def _concurrently(self, command: Concurrently) -> Completed | None:
+        """Start, drop, and wait for the first of the commands of concurrent steps.
+
+        Started work outlives this call: each is an asyncio task on the workflow's
+        deterministic event loop (an activity or a durable timer), kept by token
+        until the engine hears of its end. ``workflow.wait`` is the deterministic
+        ``asyncio.wait``, and of several finished at once the lowest token is told
+        first, so a replay resumes the engine in the same order.
+        """
+        self._drop(command.cancel)
+        for token, started in command.start.items():
+            self._in_flight[token] = asyncio.ensure_future(self._handler(started)(started))
+        if not self._in_flight:
+            return None
+        await workflow.wait(list(self._in_flight.values()), return_when=asyncio.FIRST_COMPLETED)
+        token = min(t for t, task in self._in_flight.items() if task.done())
+        return Completed(token, self._in_flight.pop(token).result())
+
+    def _handler(self, command: Any) -> Callable[[Any], Awaitable[Any]]:
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            # Message commands (AsyncAPI steps): arazzo run --temporal refuses such
+            # workflows before they start; this is for a request made another way.
+            raise ApplicationError(
+                f"a run on Temporal cannot carry out {type(command).__name__}",
+                non_retryable=True,
+            )
+        return handler
+
+    def _drop(self, tokens: tuple[int, ...]) -> None:
+        for token in tokens:
+            task = self._in_flight.pop(token, None)
+            if task is not None:
+                task.cancel()
 
     async def _wait(self, command: Wait) -> None:
         await workflow.sleep(command.seconds)

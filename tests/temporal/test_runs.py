@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from tests._support.cli import run_cli
+from tests._support.documents import openapi_for, write_documents
+from tests._support.servers import RendezvousServer, Reply
 from tests._support.sessions import assert_three_requests, stand_in, workflow_args
 from tests._support.temporal import DevServer, WorkerProcess, worker_process
 
@@ -266,3 +268,77 @@ def test_reports_are_those_of_a_local_run(
     expected = json.dumps(without_times(json.loads(local_report.read_text())), indent=1)
     got = json.dumps(without_times(json.loads(durable_report.read_text())), indent=1)
     assert got.splitlines() == expected.splitlines()
+
+
+def fan_out(tmp_path: Path) -> Path:
+    """An Arazzo 1.1 workflow: a login, then three reads that depend only on it."""
+    reads = [("getProfile", "GET", "/profile"), ("getOrders", "GET", "/orders")]
+    reads.append(("getOffers", "GET", "/offers"))
+    ok = [{"condition": "$statusCode == 200"}]
+    token = {"name": "Authorization", "in": "header", "value": "$steps.login.outputs.token"}
+    steps: list[dict[str, Any]] = [
+        {
+            "stepId": "login",
+            "operationId": "login",
+            "successCriteria": ok,
+            "outputs": {"token": "$response.body#/token"},
+        },
+    ]
+    for operation, _, path in reads:
+        steps.append(
+            {
+                "stepId": path[1:],
+                "operationId": operation,
+                "dependsOn": ["login"],
+                "parameters": [token],
+                "successCriteria": ok,
+                "outputs": {"body": "$response.body"},
+            }
+        )
+    document = {
+        "arazzo": "1.1.0",
+        "info": {"title": "fan out", "version": "1"},
+        "sourceDescriptions": [{"name": "api", "url": "api.openapi.yaml", "type": "openapi"}],
+        "workflows": [{
+            "workflowId": "dashboard",
+            "steps": steps,
+            "outputs": {path[1:]: f"$steps.{path[1:]}.outputs.body" for _, _, path in reads},
+        }],
+    }  # fmt: skip
+    description = openapi_for([("login", "POST", "/login"), *reads])
+    return write_documents(tmp_path, document, {"api.openapi.yaml": description})
+
+
+def rendezvous() -> RendezvousServer:
+    """Answers the three reads only once all three are in flight at the same time."""
+    server = RendezvousServer(["/profile", "/orders", "/offers"])
+    server.script("POST", "/login", Reply(200, {"token": "t-1"}))
+    for path in ("/profile", "/orders", "/offers"):
+        server.script("GET", path, Reply(200, {"from": path}))
+    return server
+
+
+def test_steps_that_depend_on_one_step_run_concurrently_on_temporal(
+    temporal_server: DevServer, worker: WorkerProcess, queue: str, tmp_path: Path
+) -> None:
+    """The engine's concurrent steps are activities in flight at once, and the output is
+    a local run's (the reads meet at the server, or each gets a 504)."""
+    path = fan_out(tmp_path)
+    with rendezvous() as local_api:
+        local = run_cli("run", str(path), "--server", f"api={local_api.base_url}", "-o", "json")
+    with rendezvous() as api:
+        args = ["run", str(path), "--server", f"api={api.base_url}", "-o", "json"]
+        durable = run_cli(*args, *on_temporal(temporal_server, queue))
+        assert api.most_in_flight == 3
+        assert api.paths()[0] == "POST /login"
+    assert durable.exit_code == local.exit_code == 0, durable.stdout + durable.stderr
+    assert (
+        durable.json()["outputs"]
+        == local.json()["outputs"]
+        == {
+            "profile": {"from": "/profile"},
+            "orders": {"from": "/orders"},
+            "offers": {"from": "/offers"},
+        }
+    )
+    assert without_durations(durable.stdout) == without_durations(local.stdout)

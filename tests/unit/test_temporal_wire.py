@@ -92,3 +92,23 @@ def test_a_bad_key_is_a_clear_error(text: str) -> None:
         keys_from_environment({"ARAZZO_TEMPORAL_KEYS": text} if text else {})
     assert "ARAZZO_TEMPORAL_KEY" in raised.value.render()
     assert "base64" in raised.value.render() or "os.urandom(32)" in raised.value.render()
+
+
+def test_every_result_class_can_cross_the_wire() -> None:
+    """A class added to the results (or to what an exchange records) must be listed for
+    the reader, or a run on Temporal fails where a local run works."""
+    import dataclasses
+
+    from arazzo_runner import results
+    from arazzo_runner.http import commands, messages
+    from arazzo_runner.temporal.wire import _CLASSES
+
+    kept = [
+        value
+        for module in (results, messages)
+        for value in vars(module).values()
+        if dataclasses.is_dataclass(value) and value.__module__ == module.__name__
+    ]
+    missing = sorted(cls.__name__ for cls in kept if cls.__name__ not in _CLASSES)
+    assert missing == []
+    assert _CLASSES["SendOutcome"] is commands.SendOutcome
