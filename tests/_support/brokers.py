@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import socket
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -118,6 +119,14 @@ class Responder:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._task: asyncio.Task[None] | None = None
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[Any]:
+        """What it heard once it heard ``count`` messages (or ``timeout`` passed): a send
+        step completes when the broker has the message, a moment before this hears it."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return list(self.received)
 
     def __enter__(self) -> Responder:
         self._thread.start()

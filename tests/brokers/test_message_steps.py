@@ -140,6 +140,7 @@ def test_no_reply_within_the_timeout_runs_on_failure(tmp_path: Path) -> None:
     path = setup.documents(tmp_path, steps)
     with setup.responder(lambda _: []) as service:  # a service that never answers
         result = run_orders(path, "-o", "json")
+        received = service.wait_for(2)
     report = result.json()
     steps_by_id = {step["stepId"]: step for step in report["steps"]}
     confirm = steps_by_id["confirm"]
@@ -150,7 +151,7 @@ def test_no_reply_within_the_timeout_runs_on_failure(tmp_path: Path) -> None:
     )
     assert confirm["action"]["name"] == "giveUp"
     assert steps_by_id["cancel"]["status"] == "succeeded"
-    assert [m.payload().get("cancel") for m in service.received] == [None, True]
+    assert [m.payload().get("cancel") for m in received] == [None, True]
 
 
 def test_channel_parameters_and_a_missing_one(tmp_path: Path) -> None:
