@@ -189,6 +189,9 @@ class _BlockingConcurrency:
         return None
 
     def close(self) -> None:
+        for future in self.sending:
+            future.cancel()  # a receive still waiting stops on the session's loop
+        self.sending.clear()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
