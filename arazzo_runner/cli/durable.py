@@ -10,7 +10,6 @@ reports and the exit code are those of a local run.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from ..batch import InputLine
     from ..document import Workflow
     from ..engine import RunOptions
+    from ..engine.prepare import PreparedWorkflow
     from ..masking import SecretMasker
     from ..results import WorkflowResult
     from ..temporal import RunRequest
@@ -100,6 +100,26 @@ def check_temporal_combinations(args: argparse.Namespace) -> None:
         )
 
 
+def refuse_message_steps(prepared: PreparedWorkflow) -> None:
+    """Runs on Temporal send HTTP requests only: a workflow with AsyncAPI steps (or one
+    that calls such a workflow) is refused before anything starts."""
+    seen: set[int] = set()
+    pending = [prepared]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.messages:
+            step_id = next(iter(current.messages))
+            raise UsageError(
+                f"--temporal does not run AsyncAPI steps yet: step '{step_id}' of workflow "
+                f"'{current.workflow.workflow_id}' sends or receives a message",
+                hint="run this workflow without --temporal",
+            )
+        pending.extend(current.targets.values())
+
+
 def run_request(
     temporal: ModuleType,
     loaded: LoadedArazzo,
@@ -153,6 +173,8 @@ def run_once(
         started.append(handle.id)
         result: tuple[WorkflowResult, list[dict[str, Any]]] = await temporal.run_result(handle)
         return result
+
+    import asyncio  # here, not at the top: every run reads this module's checks
 
     session = RunSession.start(args, console, masker, loaded.sources)
     try:
@@ -216,6 +238,8 @@ def run_each(
         for (item, _), handle in zip(requests, handles, strict=True):
             result, events = await temporal.run_result(handle)
             finished(item, result, events)
+
+    import asyncio
 
     asyncio.run(go())
     report.seconds = time.perf_counter() - started
