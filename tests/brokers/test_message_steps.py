@@ -267,6 +267,7 @@ def test_verbose_progress_shows_messages_with_secrets_masked(tmp_path: Path) -> 
     setup = Setup(MOSQUITTO, unique("arazzo-test"))
     path = setup.documents(tmp_path)
     json_report, junit_report = tmp_path / "run.json", tmp_path / "run.xml"
+    html_report = tmp_path / "run.html"
     with setup.responder(lambda r: [setup.reply(request_id_of(r))]):
         result = run_orders(
             path,
@@ -277,6 +278,8 @@ def test_verbose_progress_shows_messages_with_secrets_masked(tmp_path: Path) -> 
             f"json={json_report}",
             "--report",
             f"junit={junit_report}",
+            "--report",
+            f"html={html_report}",
             request_id="tok-s3cr3t",
         )
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -290,6 +293,10 @@ def test_verbose_progress_shows_messages_with_secrets_masked(tmp_path: Path) -> 
     assert f"message received on {setup.confirmed}" in junit
     assert '"orderId": 42' in junit
     assert "tok-s3cr3t" not in json_report.read_text() + junit
+    page = html_report.read_text(encoding="utf-8")
+    assert f"Message received on {setup.confirmed}" in page
+    assert '"status": "confirmed"' in page  # the payload, as JSON
+    assert "tok-s3cr3t" not in page
 
 
 def test_websocket_request_and_reply_on_one_connection(tmp_path: Path) -> None:
