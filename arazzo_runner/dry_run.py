@@ -17,14 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from .asyncapi.steps import is_message_step
 from .document import ArazzoDocument, Step, Workflow, effective_actions
 from .engine import RunOptions
+from .errors import DocumentError
 from .expressions import ExpressionContext
 from .http.bodies import choose_content_type
 from .http.request import effective_parameters
 from .masking import MASK, SecretMasker, is_secret_name
 from .openapi import RelativeServerURL
-from .reporting.describe import action_json, criterion_json, partial_value
+from .reporting.describe import action_json, criterion_json, partial_value, show_value
 
 if TYPE_CHECKING:
     from .api import LoadedArazzo
@@ -217,6 +219,8 @@ def _plan_step(
     if step.workflow_id is not None:
         planned.workflow_id = step.workflow_id
         return planned
+    if is_message_step(loaded.document, step):
+        return _plan_message_step(loaded, workflow, step, planned, context, server_overrides)
     operation = loaded.sources.resolve(step)  # prepare() resolved it once already
     base = server_overrides.get(operation.description.name)
     if base is None:
@@ -235,6 +239,55 @@ def _plan_step(
     planned.method = operation.method.upper()
     planned.url = base.rstrip("/") + operation.path
     planned.body = _plan_body(step, operation, context)
+    return planned
+
+
+def _plan_message_step(
+    loaded: LoadedArazzo,
+    workflow: Workflow,
+    step: Step,
+    planned: PlannedStep,
+    context: ExpressionContext,
+    server_overrides: Mapping[str, str],
+) -> PlannedStep:
+    """A send step's message, or a receive step's subscription, as far as known now."""
+    from .messaging.template import MessageTemplate
+
+    target = loaded.sources.resolve_message(step)  # prepare() resolved it once already
+    template = MessageTemplate(workflow, step, target, (target.source,))
+    try:
+        broker = template.endpoint(server_overrides).display()
+    except DocumentError as exc:
+        broker, planned.server_note = "?", exc.message
+    path = {p.name: p.value for p in planned.parameters if p.location == "path"}
+    address = target.channel.address
+    for name, value in path.items():
+        address = address.replace(f"{{{name}}}", value if isinstance(value, str) else str(value))
+    planned.source = target.source
+    planned.operation_id = target.operation.operation_id if target.operation else None
+    planned.operation_path = target.channel.address
+    planned.method = template.action.upper()
+    planned.url = f"{broker} {address}"
+    body = step.request_body
+    if template.action == "send" and body is not None and body.payload is not None:
+        replacements = [
+            {"target": r.target, "value": partial_value(r.value, context, braced=True)}
+            for r in body.replacements
+        ]
+        payload = partial_value(body.payload, context, braced=True)
+        planned.body = PlannedBody(template.content_type, payload, replacements)
+    if template.action == "receive":
+        correlation = (
+            partial_value(step.correlation_id, context, braced=False)
+            if step.correlation_id is not None
+            else None
+        )
+        locations = target.correlation_locations()
+        planned.server_note = (
+            "subscribed when the workflow starts, before any step runs"
+            + (f"; waits for correlation id {show_value(correlation)}" if correlation else "")
+            + (f" at {locations[0]}" if correlation and locations else "")
+        )
     return planned
 
 

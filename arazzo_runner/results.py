@@ -105,6 +105,10 @@ class StepResult:
     """For a step that calls a workflow: that workflow's result."""
     stopped: str | None = None
     """Why the run stopped in this step, if it did: a run limit, or an interrupt."""
+    message: dict[str, Any] | None = None
+    """For an AsyncAPI step: the message sent or received (``action``, ``broker``,
+    ``address``, ``headers``, ``payload``) and ``ignored``, how many messages arrived
+    on the subscription without matching (they are left for other steps)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -121,6 +125,8 @@ class StepResult:
             data["workflow"] = self.called_workflow.to_json()
         if self.stopped is not None:
             data["stopped"] = self.stopped
+        if self.message is not None:
+            data["message"] = self.message
         return data
 
 

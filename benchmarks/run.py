@@ -36,13 +36,14 @@ class Sizes:
     concurrency_rounds: int
     cold_rounds: int
     large_bytes: int
+    message_runs: int
     step_branches: int = 8
     step_runs: int = 20
     peer_runs: int = 100
 
 
-FULL = Sizes(300, 3, 10_000, 1_000, 1_000, 3, 9, 10 * 1024 * 1024)
-QUICK = Sizes(100, 2, 2_000, 200, 50, 2, 3, 2 * 1024 * 1024, 8, 5, 20)
+FULL = Sizes(300, 3, 10_000, 1_000, 1_000, 3, 9, 10 * 1024 * 1024, 300)
+QUICK = Sizes(100, 2, 2_000, 200, 50, 2, 3, 2 * 1024 * 1024, 50, 8, 5, 20)
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
@@ -50,6 +51,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
     from .bench_concurrency import concurrency
     from .bench_engine import engine_cpu, engine_overhead, no_growth
     from .bench_large import large_descriptions
+    from .bench_messages import message_round_trips
     from .bench_peers import peers
     from .bench_step_concurrency import step_concurrency
 
@@ -64,6 +66,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
         ],
         "cold-start": lambda: cold_start(sizes.cold_rounds),
         "large": lambda: large_descriptions(sizes.large_bytes),
+        "messages": lambda: message_round_trips(sizes.message_runs),
         "step-concurrency": lambda: step_concurrency(sizes.step_branches, 0.05, sizes.step_runs),
         "peers": lambda: peers(sizes.cold_rounds, sizes.peer_runs),
     }

@@ -88,11 +88,26 @@ def key_value(kind: PairKind) -> Callable[[str], tuple[str, str]]:
 
 
 def server_override(text: str) -> tuple[str, str]:
-    """``--server SOURCE=URL``: the URL must be an absolute http(s) URL."""
+    """``--server SOURCE=URL``: the URL must be an absolute http(s) URL, or a broker's URL
+    (``mqtt://host:1883``, ``amqp://``, ``nats://``, ``ws://``, ``redis://``)."""
     name, url = split_pair(text, SERVER)
-    if not is_http_url(url):
-        raise UsageError(f"--server {name}: '{url}' is not an http(s) URL")
+    if not is_http_url(url) and not is_broker_url(url):
+        raise UsageError(
+            f"--server {name}: '{url}' is not an http(s) URL or a message broker's URL",
+            hint="e.g. --server api=https://host/base or --server events=mqtt://host:1883",
+        )
     return name, url
+
+
+def is_broker_url(url: object) -> bool:
+    """Whether ``url`` is an absolute URL with a host, of a protocol a broker speaks."""
+    if not isinstance(url, str) or "://" not in url:
+        return False
+    # Imported only for such a URL: an HTTP run never loads the messaging package.
+    from ..messaging.registry import PROTOCOLS
+
+    parts = urlsplit(url)
+    return parts.scheme.lower() in PROTOCOLS and bool(parts.netloc)
 
 
 def is_http_url(url: object) -> bool:

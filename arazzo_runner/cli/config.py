@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from ..errors import UsageError, unknown_name_hint
 from ..http.response_checks import CheckSeverity, parse_severity
 from ..jsontypes import json_text
+from .args import is_broker_url
 
 CONFIG_FILE = "arazzo.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -249,8 +250,12 @@ def _servers(value: Any, path: Path) -> dict[str, str]:
     servers: dict[str, str] = {}
     for name, url in value.items():
         parts = urlsplit(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"{path}: servers.{name}: {json_text(url)} is not an http(s) URL")
+        is_http = parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+        if not is_http and not is_broker_url(url):
+            raise UsageError(
+                f"{path}: servers.{name}: {json_text(url)} is not an http(s) URL or a message "
+                "broker's URL"
+            )
         servers[str(name)] = url
     return servers
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..batch import InputLine
     from ..document import Workflow
     from ..engine import RunOptions
+    from ..engine.prepare import PreparedWorkflow
     from ..masking import SecretMasker
     from ..results import WorkflowResult
     from ..temporal import RunRequest
@@ -99,6 +100,26 @@ def check_temporal_combinations(args: argparse.Namespace) -> None:
         )
 
 
+def refuse_message_steps(prepared: PreparedWorkflow) -> None:
+    """Runs on Temporal send HTTP requests only: a workflow with AsyncAPI steps (or one
+    that calls such a workflow) is refused before anything starts."""
+    seen: set[int] = set()
+    pending = [prepared]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.messages:
+            step_id = next(iter(current.messages))
+            raise UsageError(
+                f"--temporal does not run AsyncAPI steps yet: step '{step_id}' of workflow "
+                f"'{current.workflow.workflow_id}' sends or receives a message",
+                hint="run this workflow without --temporal",
+            )
+        pending.extend(current.targets.values())
+
+
 def run_request(
     temporal: ModuleType,
     loaded: LoadedArazzo,
@@ -153,7 +174,7 @@ def run_once(
         result: tuple[WorkflowResult, list[dict[str, Any]]] = await temporal.run_result(handle)
         return result
 
-    import asyncio  # only a Temporal run needs an event loop: not at import
+    import asyncio  # here, not at the top: every run reads this module's checks
 
     session = RunSession.start(args, console, masker, loaded.sources)
     try:

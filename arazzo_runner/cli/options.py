@@ -131,7 +131,13 @@ def check_auth_schemes(pairs: Sequence[tuple[str, str]], loaded: LoadedArazzo) -
         # known before the run reaches them: checking would refuse good names.
         return
     known = [
-        name for source in sources for name in loaded.sources.openapi(source).security_schemes()
+        name
+        for source in sources
+        for name in (
+            loaded.sources.asyncapi(source)
+            if source.type == "asyncapi"
+            else loaded.sources.openapi(source)
+        ).security_schemes()
     ]
     check_scheme_names([name for name, _ in pairs], known)
 

@@ -10,7 +10,6 @@ The readings this module follows are recorded in ``docs/semantics.md``
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from jsonpath.stream import TokenStream
 from ..errors import ExpressionError
 from ..expressions import ExpressionContext
 from .outcome import CriterionOutcome, counted, failure, render, render_list
-from .query import QueryCriterion, Unusable
+from .pointer import parse_json_text
+from .query import QueryCriterion
 from .versions import GOESSNER_JSONPATH
 
 __all__ = ["JsonPathCriterion", "JsonPathQuery", "compile_jsonpath"]
@@ -186,21 +186,12 @@ class JsonPathCriterion(QueryCriterion[JsonPathQuery]):
 
     def subject(self, ctx: ExpressionContext) -> Any:
         """The context value; JSON text is parsed first."""
-        value = self.context.evaluate(ctx)
-        if value is None:
-            raise Unusable(f"{self.context.text} is null, so there is nothing to query")
-        if isinstance(value, bytes | bytearray):
-            value = value.decode("utf-8", errors="replace")
-        if isinstance(value, str):
-            # A body whose content type was not recognised as JSON arrives as text.
-            try:
-                return json.loads(value)
-            except ValueError:
-                raise Unusable(
-                    f"{self.context.text} is text that is not JSON ({render(value)}), "
-                    "so a JSONPath query cannot run on it"
-                ) from None
-        return value
+        return parse_json_text(
+            self.context.text,
+            self.context.evaluate(ctx),
+            nothing="nothing to query",
+            refusal="a JSONPath query cannot run on it",
+        )
 
     def judge(self, query: JsonPathQuery, subject: Any) -> CriterionOutcome:
         shown_query = render(query.text)

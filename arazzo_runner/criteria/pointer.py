@@ -69,12 +69,22 @@ def compile_json_pointer(text: str) -> PointerQuery:
     return PointerQuery(text, tokens)
 
 
-def parse_json_text(where: str, value: Any) -> Any:
-    """A context value ready for JSONPath or JSON Pointer: JSON text is parsed first."""
+def parse_json_text(
+    where: str,
+    value: Any,
+    *,
+    nothing: str = "nothing to select from",
+    refusal: str = "it cannot be queried",
+) -> Any:
+    """A context value ready for JSONPath or JSON Pointer: JSON text is parsed first.
+
+    ``nothing`` and ``refusal`` finish the messages for a null value and for text
+    that is not JSON, in the words of whatever reads the value.
+    """
     import json
 
     if value is None:
-        raise Unusable(f"{where} is null, so there is nothing to select from")
+        raise Unusable(f"{where} is null, so there is {nothing}")
     if isinstance(value, bytes | bytearray):
         value = value.decode("utf-8", errors="replace")
     if isinstance(value, str):
@@ -83,7 +93,7 @@ def parse_json_text(where: str, value: Any) -> Any:
             return json.loads(value)
         except ValueError:
             raise Unusable(
-                f"{where} is text that is not JSON ({render(value)}), so it cannot be queried"
+                f"{where} is text that is not JSON ({render(value)}), so {refusal}"
             ) from None
     return value
 

@@ -154,7 +154,24 @@ class ModelBuilder:
             output_names=_output_names(raw),
             timeout=_timeout(raw.get("timeout")),
             depends_on=[item for item in _items(raw, "dependsOn") if isinstance(item, str)],
+            **self._message_fields(raw, pointer),
         )
+
+    def _message_fields(self, raw: dict[str, Any], pointer: str) -> dict[str, Any]:
+        """An Arazzo 1.1 step's AsyncAPI fields; a 1.0 document's are ignored (warned about
+        by validation), as they were before 1.1."""
+        if self.minor != "1.1":
+            return {}
+        correlation = raw.get("correlationId")
+        return {
+            "channel_path": _string(raw, "channelPath"),
+            "action": _string(raw, "action"),
+            "correlation_id": (
+                self.compiled(correlation, join_pointer(pointer, "correlationId"))
+                if correlation is not None
+                else None
+            ),
+        }
 
     def _input_schema(self, inputs: Any, pointer: str) -> dict[str, Any] | None:
         schema = self._follow_local_refs(inputs, pointer)

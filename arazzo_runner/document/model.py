@@ -156,6 +156,16 @@ class Step:
     depends_on: list[str] = field(default_factory=list)
     """Arazzo 1.1: steps that must have completed first (a stepId,
     ``$workflows.<id>.steps.<stepId>`` or ``$sourceDescriptions.<name>.<id>.steps.<stepId>``)."""
+    # Arazzo 1.1 steps on AsyncAPI channels (read from 1.1 documents only).
+    channel_path: str | None = None
+    action: str | None = None
+    """``send`` or ``receive``: the runner's point of view, never the AsyncAPI operation's."""
+    correlation_id: CompiledValue | None = None
+
+    @property
+    def is_message_step(self) -> bool:
+        """Whether the step sends or receives a message (it has ``action`` or ``channelPath``)."""
+        return self.action is not None or self.channel_path is not None
 
 
 @dataclass

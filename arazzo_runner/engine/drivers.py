@@ -6,19 +6,21 @@ drivers here answer with ``httpx2`` and the run's clock. Both share
 
 Steps that run concurrently arrive as one :class:`Concurrently` command at a time
 (``http/commands.py`` describes the protocol): the blocking driver sends their
-requests from a thread pool and keeps their waits on the run's clock itself; the
-asyncio driver makes each command a task. Either keeps what it started across
-commands and answers with whichever command finishes first.
+requests from a thread pool, starts their message commands on the message
+session's loop and keeps their waits on the run's clock itself; the asyncio driver
+makes each command a task. Either keeps what it started across commands and
+answers with whichever command finishes first. Message commands (AsyncAPI steps)
+go to a message session made at the first of them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..http.commands import Command, Completed, Concurrently, SendRequest, Wait
+from ..http.commands import Completed, Concurrently, SendRequest, Wait
 from ..http.transport import new_async_client, new_client, send, send_async
 from ..results import WorkflowResult
-from .interpreter import Run, RunCommands
+from .interpreter import Command, Run, RunCommands
 from .state import INTERRUPT, INTERRUPTED, RunLimitExceeded
 
 if TYPE_CHECKING:
@@ -27,8 +29,9 @@ if TYPE_CHECKING:
 
     import httpx2
 
-    from ..http.commands import SendOutcome
     from ..http.transport import TransportOptions
+    from ..messaging.commands import MessageCommand, MessageOutcome
+    from ..messaging.session import BlockingMessageSession, MessageSession
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -51,6 +54,7 @@ def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResul
     # Created before the first step so that its set-up is not timed as part of it.
     http = client or new_client(transport)
     commands = run.commands()
+    messages = _BlockingMessages(run)
     concurrent: _BlockingConcurrency | None = None
     try:
         reply: Any = None
@@ -63,30 +67,70 @@ def run_blocking(run: Run, client: httpx2.Client | None = None) -> WorkflowResul
                     run.clock.sleep(command.seconds)
                     reply = None
                 elif isinstance(command, Concurrently):
-                    concurrent = concurrent or _BlockingConcurrency(run, http, transport)
+                    concurrent = concurrent or _BlockingConcurrency(run, http, transport, messages)
                     reply = concurrent.carry_out(command)
-                else:
+                elif isinstance(command, SendRequest):
                     reply = send(http, command.request, transport, command.timeout, command.limit)
+                else:
+                    reply = messages.execute(command)
             except KeyboardInterrupt:
                 raise _interrupted(commands) from None
     finally:
         commands.close()
         if concurrent is not None:
             concurrent.close()
+        messages.close()
         if owns_client:
             http.close()
 
 
-class _BlockingConcurrency:
-    """The blocking driver's commands in flight: requests in a thread pool, and waits
-    kept as due times on the run's clock (a wait is never a thread)."""
+class _BlockingMessages:
+    """The run's message session, started (with its event loop thread) at the first
+    message command: an HTTP-only run starts none."""
 
-    def __init__(self, run: Run, http: httpx2.Client, transport: TransportOptions) -> None:
+    def __init__(self, run: Run) -> None:
+        self._run = run
+        self._session: BlockingMessageSession | None = None
+
+    def session(self) -> BlockingMessageSession:
+        if self._session is None:
+            from ..messaging.session import BlockingMessageSession
+
+            self._session = BlockingMessageSession(
+                connect_timeout=self._run.options.connect_timeout
+            )
+        return self._session
+
+    def execute(self, command: MessageCommand) -> MessageOutcome:
+        return self.session().execute(command)
+
+    def submit(self, command: MessageCommand) -> Future[MessageOutcome]:
+        """Start ``command`` on the session's loop; cancelling the future stops it there."""
+        return self.session().submit(command)
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
+class _BlockingConcurrency:
+    """The blocking driver's commands in flight: requests in a thread pool, message
+    commands on the message session's own loop (a receive that waits holds no thread),
+    and waits kept as due times on the run's clock (a wait is never a thread)."""
+
+    def __init__(
+        self,
+        run: Run,
+        http: httpx2.Client,
+        transport: TransportOptions,
+        messages: _BlockingMessages,
+    ) -> None:
         from concurrent.futures import ThreadPoolExecutor  # only runs with concurrent steps
 
         self.clock = run.clock
         self.http = http
         self.transport = transport
+        self.messages = messages
         # Wider than the steps in flight: a dropped request keeps its thread until it
         # ends on its own, and a called workflow's steps add to its caller's. Threads
         # are only made when needed.
@@ -94,7 +138,8 @@ class _BlockingConcurrency:
             max_workers=2 * max(1, run.options.step_concurrency) + 4,
             thread_name_prefix="arazzo-step",
         )
-        self.sending: dict[Future[SendOutcome], int] = {}
+        self.sending: dict[Future[Any], int] = {}
+        """future -> token: requests (a SendOutcome) and message commands (a MessageOutcome)."""
         self.waiting: dict[int, float] = {}
         """token -> when the wait is over, on the clock's monotonic scale."""
 
@@ -103,7 +148,9 @@ class _BlockingConcurrency:
             self.waiting.pop(token, None)
             for future, owner in list(self.sending.items()):
                 if owner == token:
-                    future.cancel()  # a request already on its way ends on its own
+                    # A request already on its way ends on its own; a message
+                    # command is cancelled on the session's loop.
+                    future.cancel()
                     del self.sending[future]
         for token, started in command.start.items():
             if isinstance(started, Wait):
@@ -113,8 +160,8 @@ class _BlockingConcurrency:
                     send, self.http, started.request, self.transport, started.timeout, started.limit
                 )
                 self.sending[future] = token
-            else:  # pragma: no cover - the engine yields nothing else yet
-                raise TypeError(f"cannot carry out {type(started).__name__} concurrently")
+            else:
+                self.sending[self.messages.submit(started)] = token
         return self._first_done()
 
     def _first_done(self) -> Completed | None:
@@ -142,6 +189,9 @@ class _BlockingConcurrency:
         return None
 
     def close(self) -> None:
+        for future in self.sending:
+            future.cancel()  # a receive still waiting stops on the session's loop
+        self.sending.clear()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -161,6 +211,7 @@ async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> Workf
     owns_client = client is None
     http = client or new_async_client(transport)
     commands = run.commands()
+    messages = _AsyncMessages(run)
     tasks: dict[asyncio.Task[Any], int] = {}
     try:
         reply: Any = None
@@ -172,23 +223,47 @@ async def run_async(run: Run, client: httpx2.AsyncClient | None = None) -> Workf
                 await run.clock.asleep(command.seconds)
                 reply = None
             elif isinstance(command, Concurrently):
-                reply = await _carry_out_async(run, http, transport, command, tasks)
-            else:
+                reply = await _carry_out_async(run, http, transport, messages, command, tasks)
+            elif isinstance(command, SendRequest):
                 reply = await send_async(
                     http, command.request, transport, command.timeout, command.limit
                 )
+            else:
+                reply = await messages.session().execute(command)
     finally:
         commands.close()
         for task in tasks:
             task.cancel()
+        await messages.close()
         if owns_client:
             await http.aclose()
+
+
+class _AsyncMessages:
+    """The run's message session on the running loop, made at the first message command
+    (an HTTP-only run imports nothing of it)."""
+
+    def __init__(self, run: Run) -> None:
+        self._run = run
+        self._session: MessageSession | None = None
+
+    def session(self) -> MessageSession:
+        if self._session is None:
+            from ..messaging.session import MessageSession
+
+            self._session = MessageSession(connect_timeout=self._run.options.connect_timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
 
 async def _carry_out_async(
     run: Run,
     http: httpx2.AsyncClient,
     transport: TransportOptions,
+    messages: _AsyncMessages,
     command: Concurrently,
     tasks: dict[asyncio.Task[Any], int],
 ) -> Completed | None:
@@ -206,8 +281,8 @@ async def _carry_out_async(
             work: Any = run.clock.asleep(started.seconds)
         elif isinstance(started, SendRequest):
             work = send_async(http, started.request, transport, started.timeout, started.limit)
-        else:  # pragma: no cover - the engine yields nothing else yet
-            raise TypeError(f"cannot carry out {type(started).__name__} concurrently")
+        else:
+            work = messages.session().execute(started)
         tasks[asyncio.ensure_future(work)] = token
     if not tasks:
         return None

@@ -15,12 +15,13 @@ from collections.abc import Generator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..document import Action, Workflow, join_pointer
 from ..errors import ArazzoError
 from ..expressions import ExpressionContext, HttpMessage, UnresolvedReference
-from ..http.commands import Command, Completed, SendOutcome, SendRequest, Wait
+from ..http.commands import Command as HttpCommand
+from ..http.commands import Completed, SendOutcome, SendRequest, Wait
 from ..http.messages import CheckResult, Exchange, PreparedRequest, ResponseRecord, StepFailure
 from ..http.request import effective_parameters
 from ..http.response import decode_body, header_map
@@ -43,6 +44,15 @@ from .state import (
     mark_stopped,
     place_limit,
 )
+
+if TYPE_CHECKING:
+    from ..messaging.commands import MessageCommand
+    from .message_steps import MessageSteps
+
+    Command: TypeAlias = HttpCommand | MessageCommand
+    """What a run asks its driver for: HTTP requests, waits, and messages."""
+else:
+    Command = HttpCommand  # the message commands are imported with the first message step
 
 RunCommands = Generator[Command, Any, WorkflowResult]
 """A run as its driver sees it: commands out, outcomes in, the result at the end."""
@@ -75,8 +85,17 @@ class Run:
         self._records_exchanges = (
             self.options.response_checks is not None or self.listener.wants_exchanges
         )
+        self._message_steps: MessageSteps | None = None
         self._tokens = count(1)  # of the commands that run concurrently, unique in the run
         self._commands = self._main(dict(inputs))
+
+    def _messages(self) -> MessageSteps:
+        """The run's message steps, imported with the first of them."""
+        if self._message_steps is None:
+            from .message_steps import MessageSteps
+
+            self._message_steps = MessageSteps(self.options, self.listener, self.clock, self.state)
+        return self._message_steps
 
     def commands(self) -> RunCommands:
         """The run as a generator: send each command's outcome back in (None after a
@@ -101,6 +120,9 @@ class Run:
         failure: RunError | None = None
         limit: RunLimitExceeded | None = None
         try:
+            if prepared.messages:
+                # Before anything that could trigger a reply: see message_steps.py.
+                yield from self._messages().subscribe_receivers(flow)
             failure = yield from self._run_dependencies(flow, dependencies)
             if failure is None:
                 failure = yield from self._run_steps(flow)
@@ -511,13 +533,18 @@ class Run:
             result.error = frame.deadline.message()
         elif frame.step.workflow_id is not None:
             yield from self._workflow_attempt(frame)
+        elif frame.step.step_id in frame.flow.prepared.messages:
+            if (yield from self._messages().attempt(frame)):
+                self._conclude(frame, frame.context, None)
         else:
             yield from self._http_attempt(frame)
         if frame.deadline is not None and self.clock.monotonic() >= frame.deadline.at:
             # Whatever the answer, it came too late: the step timed out (and its
             # onFailure actions apply), as it does when the driver gave up first.
             result.status = Status.FAILED
-            result.error = frame.deadline.message()
+            timed_out = frame.deadline.message()
+            if not (result.error or "").startswith(timed_out):  # kept when it says more
+                result.error = timed_out
         attempt.status = result.status
         attempt.status_code = result.status_code
         attempt.error = result.error
@@ -742,7 +769,7 @@ def _stop_reason(frame: StepFrame) -> str:
 
 def _reset_http(context: ExpressionContext) -> None:
     context.url = context.method = context.status_code = None
-    context.request = context.response = None
+    context.request = context.response = context.message = None
 
 
 def _declared_inputs(workflow: Workflow, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..asyncapi.steps import is_message_step
 from ..diagnostics import Diagnostics, DocumentInvalid
 from ..document import (
     SOURCE_REFERENCE,
@@ -30,10 +31,13 @@ from ..document import (
     parse_step_target,
     uses_step_dependencies,
 )
-from ..errors import DocumentError
+from ..errors import ArazzoError, DocumentError
 from ..http.messages import StepFailure
 from ..http.request import RequestTemplate
 from ..openapi import Operation, RelativeServerURL, SourceRegistry, check_parameters
+
+if TYPE_CHECKING:
+    from ..messaging.template import MessageTemplate
 
 SourceLoader = Callable[[str], ArazzoDocument]
 """Loads, checks and builds the Arazzo document at an absolute URI (``type: arazzo`` sources)."""
@@ -106,6 +110,8 @@ class PreparedWorkflow:
     """Each workflow reference this workflow makes (``dependsOn``, steps, actions) -> its target."""
     step_indexes: Mapping[str, int]
     """stepId -> its position, for ``goto`` a step."""
+    messages: Mapping[str, MessageTemplate] = field(default_factory=lambda: MappingProxyType({}))
+    """stepId -> the message template of each step that sends or receives a message."""
     order: tuple[int, ...] = ()
     """The step indexes in the order they run (``document.execution_order``)."""
     dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -177,6 +183,7 @@ class _Preparer:
             return self._workflows[key]
         check_workflow(workflow, self.diagnostics)
         requests: dict[str, StepRequest] = {}
+        messages: dict[str, MessageTemplate] = {}
         targets: dict[str, PreparedWorkflow] = {}
         indexes: dict[str, int] = {}
         requirements: dict[str, tuple[RequiredStep, ...]] = {}
@@ -194,6 +201,7 @@ class _Preparer:
             MappingProxyType(requests),
             MappingProxyType(targets),
             MappingProxyType(indexes),
+            MappingProxyType(messages),
             execution_order(workflow) if scheduled else tuple(range(len(workflow.steps))),
             MappingProxyType(dependencies),
             MappingProxyType(requirements),
@@ -201,7 +209,7 @@ class _Preparer:
         self._workflows[key] = prepared
         if document.document.is_1_1:
             self._link_step_requirements(document, workflow, requirements)
-        found = self._check(document, workflow, requests)
+        found = self._check(document, workflow, requests, messages)
         for reference, (target_document, target) in found.items():
             targets[reference] = self.prepare(target_document, target)
         return prepared
@@ -264,7 +272,11 @@ class _Preparer:
             )
 
     def _check(
-        self, document: PreparedDocument, workflow: Workflow, requests: dict[str, StepRequest]
+        self,
+        document: PreparedDocument,
+        workflow: Workflow,
+        requests: dict[str, StepRequest],
+        messages: dict[str, MessageTemplate],
     ) -> dict[str, tuple[PreparedDocument, Workflow]]:
         """Every problem of ``workflow`` at once, or the targets it names."""
         problems = Diagnostics()
@@ -273,6 +285,9 @@ class _Preparer:
             pointer = join_pointer(workflow.pointer, "dependsOn", index)
             self._checked_target(document, reference, pointer, problems, found)
         for step in workflow.steps:
+            if is_message_step(document.document, step):
+                self._prepare_message_step(document, workflow, step, problems, found, messages)
+                continue
             self._prepare_step(document, workflow, step, problems, found, requests)
         for action in [*workflow.success_actions, *workflow.failure_actions]:
             self._check_action(document, workflow, action, problems, found)
@@ -306,6 +321,46 @@ class _Preparer:
         requests[step.step_id] = StepRequest(
             RequestTemplate(workflow, step, operation), server_url, names
         )
+
+    def _prepare_message_step(
+        self,
+        document: PreparedDocument,
+        workflow: Workflow,
+        step: Step,
+        problems: Diagnostics,
+        found: dict[str, tuple[PreparedDocument, Workflow]],
+        messages: dict[str, MessageTemplate],
+    ) -> None:
+        """An AsyncAPI step: its channel resolved, its broker known before anything is sent."""
+        # Imported here: a document without message steps never loads them.
+        from ..asyncapi.coverage import check_message_step
+        from ..messaging.registry import transport_class
+        from ..messaging.template import MessageTemplate
+
+        for action in [*step.on_success, *step.on_failure]:
+            self._check_action(document, workflow, action, problems, found)
+        try:
+            target = document.sources.resolve_message(step)
+        except DocumentError as exc:
+            problems.error(exc.message, exc.location, exc.hint)
+            return
+        for problem in check_message_step(workflow, step, target):
+            location = document.document.location(problem.pointer)
+            if problem.blocking:
+                problems.error(problem.message, location, problem.hint, rule=problem.rule)
+            else:
+                self.diagnostics.warning(problem.message, location, problem.hint, rule=problem.rule)
+        names = document.server_names(target.source)
+        template = MessageTemplate(workflow, step, target, names)
+        if not any(name in self.overridden for name in names):
+            try:
+                # The client library is imported now: a missing extra stops the run
+                # before anything is sent, with the pip install that adds it.
+                transport_class(template.endpoint({}).protocol)
+            except ArazzoError as exc:
+                location = document.document.location(step.pointer)
+                problems.error(exc.message, exc.location or location, exc.hint)
+        messages[step.step_id] = template
 
     def _checked_target(
         self,

@@ -108,7 +108,7 @@ def _resolve_message(expr: RuntimeExpression, ctx: ExpressionContext) -> Any:
         raise _unresolved(expr, f"there is no {noun} yet", source_missing=True)
     kind = expr.names[0]
     if kind in ("body", "payload"):
-        return _resolve_body(expr, message.body, noun)
+        return _resolve_body(expr, message.body, noun, part=kind)
     name = expr.names[1]
     if kind == "header":
         value = _find_header(message.headers, name)
@@ -132,12 +132,12 @@ def _find_header(headers: Mapping[str, str], name: str) -> Any:
     return _ABSENT
 
 
-def _resolve_body(expr: RuntimeExpression, body: Any, noun: str) -> Any:
+def _resolve_body(expr: RuntimeExpression, body: Any, noun: str, part: str = "body") -> Any:
     if not _has_access(expr):
         return body
-    where = f"the {noun} body"
+    where = f"the {noun} {part}"
     if body is None:
-        raise _unresolved(expr, f"the {noun} has no body")
+        raise _unresolved(expr, f"the {noun} has no {part}")
     if isinstance(body, str):
         # A JSON body kept as text (unknown content type) is still addressable.
         try:

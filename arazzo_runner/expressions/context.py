@@ -60,7 +60,8 @@ class ExpressionContext:
     status_code: int | None = None
     request: HttpMessage | None = None
     response: HttpMessage | None = None
-    # Arazzo 1.1: the document's $self, absolute (None without one), and the message
-    # an AsyncAPI step sent or received (None until steps exchange messages).
+    # Arazzo 1.1: the document's $self, absolute (None without one).
     self_uri: str | None = None
     message: HttpMessage | None = None
+    """The message an AsyncAPI receive step received (``$message``): its headers, and its
+    payload as ``body``."""

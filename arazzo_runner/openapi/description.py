@@ -322,6 +322,9 @@ class OpenAPIDescription:
             if isinstance(data, dict) and "swagger" in data:
                 found = f"Swagger {data['swagger']}"
                 hint = "Swagger 2.0 and OpenAPI 3.x are read; convert it to OpenAPI 3 first"
+            elif isinstance(data, dict) and "asyncapi" in data:
+                found = f"it is AsyncAPI {data['asyncapi']}"
+                hint = "give its source description type: asyncapi (Arazzo 1.1)"
             raise DocumentError(
                 f"source description '{name}' is not an OpenAPI 3.x document ({found})",
                 location=document.location("/openapi" if version is not None else ""),

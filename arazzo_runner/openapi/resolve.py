@@ -11,7 +11,7 @@ left some unread (remote ones, offline).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics
@@ -21,6 +21,7 @@ from ..document import (
     SOURCE_REFERENCE,
     ArazzoDocument,
     FetchRefused,
+    LoadedDocument,
     LoadOptions,
     SourceDescription,
     Step,
@@ -37,6 +38,10 @@ from .description import (
     UnresolvableReference,
     dereference,
 )
+
+if TYPE_CHECKING:
+    from ..asyncapi.description import AsyncAPIDescription
+    from ..asyncapi.resolve import MessageTarget
 
 
 @dataclass(frozen=True)
@@ -347,30 +352,57 @@ class SourceRegistry:
             cache = _validated_documents(document, options or LoadOptions())
         self.cache = cache or DocumentCache(options=options)
         self._openapi: dict[str, OpenAPIDescription] = {}
+        self._asyncapi: dict[str, AsyncAPIDescription] = {}
 
     def openapi(self, source: SourceDescription) -> OpenAPIDescription:
         """The source's description, loaded once; a :class:`DocumentError` if it cannot be."""
         if source.name not in self._openapi:
-            uri = source.url
-            try:
-                uri = self.document.document.resolve_uri(source.url)
-                loaded = self.cache.get(uri)
-            except DocumentError as exc:
-                where = self.document.location(join_pointer(source.pointer, "url"))
-                inner = exc.location if exc.location and exc.location.line else display_path(uri)
-                raise DocumentError(
-                    f"cannot load source description '{source.name}': {inner}: {exc.message}",
-                    location=where,
-                    # With --offline, or for a URL or an absolute path, the relative-url
-                    # hint would mislead; the loader's is right.
-                    hint="a relative url is resolved against the Arazzo document's location"
-                    if is_relative_reference(source.url) and not isinstance(exc, FetchRefused)
-                    else exc.hint,
-                ) from None
             self._openapi[source.name] = OpenAPIDescription(
-                source.name, loaded, self.cache, self.diagnostics
+                source.name, self._load(source), self.cache, self.diagnostics
             )
         return self._openapi[source.name]
+
+    def asyncapi(self, source: SourceDescription) -> AsyncAPIDescription:
+        """The source's AsyncAPI description, loaded once like an OpenAPI one."""
+        if source.name not in self._asyncapi:
+            # Imported here: asyncapi/ reads $refs with this package's refs module.
+            from ..asyncapi.description import AsyncAPIDescription
+
+            self._asyncapi[source.name] = AsyncAPIDescription(
+                source.name, self._load(source), self.cache, self.diagnostics
+            )
+        return self._asyncapi[source.name]
+
+    def _load(self, source: SourceDescription) -> LoadedDocument:
+        uri = source.url
+        try:
+            uri = self.document.document.resolve_uri(source.url)
+            return self.cache.get(uri)
+        except DocumentError as exc:
+            where = self.document.location(join_pointer(source.pointer, "url"))
+            inner = exc.location if exc.location and exc.location.line else display_path(uri)
+            raise DocumentError(
+                f"cannot load source description '{source.name}': {inner}: {exc.message}",
+                location=where,
+                # With --offline, or for a URL or an absolute path, the relative-url
+                # hint would mislead; the loader's is right.
+                hint="a relative url is resolved against the Arazzo document's location"
+                if is_relative_reference(source.url) and not isinstance(exc, FetchRefused)
+                else exc.hint,
+            ) from None
+
+    def resolve_message(self, step: Step) -> MessageTarget:
+        """The channel a message step uses, or a :class:`DocumentError` located at the step."""
+        from ..asyncapi.resolve import resolve_message_step
+
+        found = resolve_message_step(self.document, step, self)
+        problem = found.problem
+        if found.target is not None and problem is None:
+            return found.target
+        assert problem is not None  # every source is read here, or raised about
+        raise DocumentError(
+            problem.message, location=self.document.location(problem.pointer), hint=problem.hint
+        )
 
     def is_arazzo(self, source: SourceDescription) -> bool:
         return source.type == "arazzo"

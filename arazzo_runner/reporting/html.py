@@ -478,6 +478,8 @@ def _execution(run: _Run, execution: Execution, budget: Budget) -> str:
     exchanges = run.recorder.step_exchanges(step)
     for attempt in step.attempts:
         parts.append(_attempt(run, attempt, exchanges.get(attempt.number), len(step.attempts)))
+    if step.message is not None:
+        parts.append(_message(step.message, masker))
     if step.outputs:
         h = run.step_heading
         parts.append(f"<{h}>Outputs</{h}>" + _json_block(step.outputs, masker))
@@ -525,6 +527,17 @@ def _attempt(run: _Run, attempt: Attempt, exchange: Exchange | None, attempts: i
     if exchange is not None:
         parts.append(_exchange(exchange, masker))
     return "".join(parts)
+
+
+def _message(message: dict[str, Any], masker: SecretMasker) -> str:
+    """An AsyncAPI step's message: where it went or came from, its headers and payload."""
+    address = str(message.get("address") or "")
+    direction = "sent to" if message.get("action") == "send" else "received on"
+    summary = f"Message {direction} {address}".rstrip()
+    return (
+        f'<details class="exchange"><summary>{_e(masker.mask(summary))}</summary>'
+        f"{_json_block(message, masker)}</details>"
+    )
 
 
 def _exchange(exchange: Exchange, masker: SecretMasker) -> str:

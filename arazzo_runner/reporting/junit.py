@@ -13,10 +13,11 @@ suites and test cases named ``workflowId (line N)``.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..masking import SecretMasker
 from ..results import Status
@@ -163,7 +164,21 @@ def _step_details(step: StepResult) -> str:
         if attempt.error and attempt.number < len(step.attempts):
             line += f": {attempt.error}"
         lines.append(line)
+    lines += _message_lines(step.message)
     return "\n".join(lines)
+
+
+def _message_lines(message: dict[str, Any] | None) -> list[str]:
+    """An AsyncAPI step's message: its headers and payload (masked with the rest)."""
+    if not message or "payload" not in message:
+        return []
+    verb = "sent" if message.get("action") == "send" else "received"
+    lines = [f"message {verb} on {message.get('address')}"]
+    if message.get("ignored"):
+        lines.append(f"  other messages that did not match: {message['ignored']}")
+    lines += [f"  {name}: {value}" for name, value in (message.get("headers") or {}).items()]
+    lines.append(f"  {json.dumps(message['payload'], ensure_ascii=False, default=str)}")
+    return lines
 
 
 def render(result: WorkflowResult, recorder: RunRecorder, masker: SecretMasker) -> str:

@@ -244,7 +244,8 @@ class Progress(RunListener):
         if len(result.attempts) > 1:
             total = f"{len(result.attempts)} attempts, {format_duration(result.duration_ms)} total"
             extra = f"{extra}  ({total})" if extra else f"({total})"
-        code = self._code(result.status_code) if open_step.method else ""
+        # A message has no status code to show.
+        code = self._code(result.status_code) if open_step.method and not result.message else ""
         self._line(self._step_line(open_step, code, verdict, format_duration(duration), extra))
         if result.error:
             self._line(f"{self._indent(open_step.depth)}    {result.error}")
@@ -252,6 +253,8 @@ class Progress(RunListener):
             self._line(f"{self._indent(open_step.depth)}    {self._stop_reason(result)}")
         if not passed and self.verbosity is not Verbosity.VERBOSE:
             self._lines(self._failed_response(open_step))  # -v shows the whole exchange
+        if result.message and "payload" in result.message and self.verbosity is Verbosity.VERBOSE:
+            self._lines(self._message_lines(result.message, self._indent(open_step.depth) + "    "))
         self._lines(open_step.details)
         self._print_warnings()
         self._redraw()
@@ -344,6 +347,23 @@ class Progress(RunListener):
         )
         lines += [f"{indent}< {n}: {v}" for n, v in masker.mask_headers(response.headers)]
         lines += [f"{indent}<   {line}" for line in self._preview(response.content)]
+        return lines
+
+    def _message_lines(self, message: Mapping[str, Any], indent: str) -> list[str]:
+        """``-v`` for a message step: the message sent or received, masked."""
+        arrow = ">" if message.get("action") == "send" else "<"
+        verb = "sent to" if arrow == ">" else "received on"
+        lines = [f"{indent}{arrow} {verb} {message.get('address')} at {message.get('broker')}"]
+        ignored = message.get("ignored")
+        if ignored:
+            plural = "s" if ignored != 1 else ""
+            lines.append(f"{indent}{arrow} ({ignored} other message{plural} did not match)")
+        headers = [(str(k), str(v)) for k, v in (message.get("headers") or {}).items()]
+        lines += [f"{indent}{arrow} {n}: {v}" for n, v in self.masker.mask_headers(headers)]
+        if "payload" in message:
+            payload = message["payload"]
+            text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+            lines += [f"{indent}{arrow}   {line}" for line in self._preview(text.encode("utf-8"))]
         return lines
 
     def _preview(self, content: bytes | None) -> list[str]:

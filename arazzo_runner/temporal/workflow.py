@@ -27,7 +27,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, CancelledErro
 from ..engine import Run
 from ..engine.state import RunLimitExceeded
 from ..errors import ArazzoError
-from ..http.commands import Command, Completed, Concurrently, SendOutcome, SendRequest, Wait
+from ..http.commands import Completed, Concurrently, SendOutcome, SendRequest, Wait
 from ..results import WorkflowResult
 from .activities import SEND_REQUEST
 from .documents import DocumentRefused, default_store
@@ -36,7 +36,7 @@ from .request import IDEMPOTENT_METHODS, RunRequest, options_from_wire
 from .wire import from_wire, to_wire
 
 if TYPE_CHECKING:
-    from ..engine.interpreter import RunCommands
+    from ..engine.interpreter import Command, RunCommands
 
 WORKFLOW_NAME = "ArazzoRun"
 CANCEL = "cancel"
@@ -110,8 +110,9 @@ class ArazzoRunWorkflow:
             except StopIteration as stop:
                 result: WorkflowResult = stop.value
                 return result
+            handler = self._handler(command)
             try:
-                reply = await self._handlers[type(command)](command)
+                reply = await handler(command)
             except (asyncio.CancelledError, CancelledError):
                 self._drop(tuple(self._in_flight))
                 return _cancelled(commands)
@@ -127,12 +128,23 @@ class ArazzoRunWorkflow:
         """
         self._drop(command.cancel)
         for token, started in command.start.items():
-            self._in_flight[token] = asyncio.ensure_future(self._handlers[type(started)](started))
+            self._in_flight[token] = asyncio.ensure_future(self._handler(started)(started))
         if not self._in_flight:
             return None
         await workflow.wait(list(self._in_flight.values()), return_when=asyncio.FIRST_COMPLETED)
         token = min(t for t, task in self._in_flight.items() if task.done())
         return Completed(token, self._in_flight.pop(token).result())
+
+    def _handler(self, command: Any) -> Callable[[Any], Awaitable[Any]]:
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            # Message commands (AsyncAPI steps): arazzo run --temporal refuses such
+            # workflows before they start; this is for a request made another way.
+            raise ApplicationError(
+                f"a run on Temporal cannot carry out {type(command).__name__}",
+                non_retryable=True,
+            )
+        return handler
 
     def _drop(self, tokens: tuple[int, ...]) -> None:
         for token in tokens:

@@ -169,7 +169,9 @@ def _remember_pass(
 # is ignored (and a did-you-mean warning printed), and an operationPath written
 # as "<source>#/paths/..." names one operation unambiguously. `arazzo validate`
 # reports them as errors; `arazzo run` warns, so published documents run unchanged.
-RUN_WARNINGS = frozenset({"unknown-field", "needs-arazzo-1.1", "invalid-operation-path"})
+RUN_WARNINGS = frozenset(
+    {"unknown-field", "needs-arazzo-1.1", "invalid-operation-path", "invalid-asyncapi"}
+)
 
 # Advice on how a document is written, for its authors (`arazzo validate`); a
 # run reads these documents correctly, and repeating the advice on every run

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from ..asyncapi.steps import is_message_step
 from ..diagnostics import Diagnostics
 from ..document import (
     SOURCE_REFERENCE,
     LoadedDocument,
     SourceDescription,
     Step,
+    Workflow,
     is_relative_reference,
     is_url,
     join_pointer,
@@ -41,11 +44,18 @@ from .context import LintContext
 from .payloads import check_replacement_targets
 from .recursion import check_recursion
 
+if TYPE_CHECKING:
+    from ..asyncapi.description import AsyncAPIDescription
+
+_SCHEMA_ISSUES_SHOWN = 5
+"""AsyncAPI schema problems reported one by one; the rest are counted."""
+
 
 @dataclass
 class LoadedSource:
     source: SourceDescription
     openapi: OpenAPIDescription | None = None
+    asyncapi: AsyncAPIDescription | None = None
     arazzo: LoadedDocument | None = None
     unread: bool = False
     """Not read (remote and offline) or not readable: only its declared type is known."""
@@ -68,6 +78,10 @@ class SourceChecker:
     def openapi(self, source: SourceDescription) -> OpenAPIDescription | None:
         loaded = self.loaded.get(source.name)
         return loaded.openapi if loaded is not None else None
+
+    def asyncapi(self, source: SourceDescription) -> AsyncAPIDescription | None:
+        loaded = self.loaded.get(source.name)
+        return loaded.asyncapi if loaded is not None else None
 
     def is_arazzo(self, source: SourceDescription) -> bool:
         loaded = self.loaded.get(source.name)
@@ -113,6 +127,8 @@ class SourceChecker:
         data = document.data
         if source.type == "arazzo" or (isinstance(data, dict) and "arazzo" in data):
             return self._arazzo_source(source, document)
+        if source.type == "asyncapi":
+            return self._asyncapi_source(source, document)
         try:
             description = OpenAPIDescription(source.name, document, self.cache, Diagnostics())
         except DocumentError as exc:
@@ -133,6 +149,40 @@ class SourceChecker:
                 "operations and parameters are read the 3.1 way",
             )
         return LoadedSource(source, openapi=description)
+
+    def _asyncapi_source(self, source: SourceDescription, document: LoadedDocument) -> LoadedSource:
+        from ..asyncapi.description import AsyncAPIDescription
+
+        url_pointer = join_pointer(source.pointer, "url")
+        try:
+            description = AsyncAPIDescription(source.name, document, self.cache, Diagnostics())
+        except DocumentError as exc:
+            self.ctx.report(
+                "invalid-source-type",
+                url_pointer,
+                f"source description '{source.name}': {exc.message}",
+                hint=exc.hint,
+            )
+            return LoadedSource(source)
+        issues = description.schema_issues()
+        for issue in issues[:_SCHEMA_ISSUES_SHOWN]:
+            where = document.location(issue.pointer)
+            self.ctx.report(
+                "invalid-asyncapi",
+                url_pointer,
+                f"source description '{source.name}' breaks the AsyncAPI "
+                f"{description.version} schema at {where}: {issue.message}",
+                hint="fix the description there (the AsyncAPI Studio validator shows the same)",
+            )
+        if len(issues) > _SCHEMA_ISSUES_SHOWN:
+            self.ctx.report(
+                "invalid-asyncapi",
+                url_pointer,
+                f"source description '{source.name}' breaks the AsyncAPI schema in "
+                f"{len(issues) - _SCHEMA_ISSUES_SHOWN} more places",
+                hint="fix the ones above first",
+            )
+        return LoadedSource(source, asyncapi=description)
 
     def _arazzo_source(self, source: SourceDescription, document: LoadedDocument) -> LoadedSource:
         data = document.data
@@ -177,6 +227,9 @@ class SourceChecker:
                 if step.workflow_id is not None:
                     self._check_step_workflow(step)
                     continue
+                if is_message_step(self.ctx.model, step):
+                    self._check_message_step(workflow, step)
+                    continue
                 found = resolve_operation(self.ctx.model, step, self)
                 for problem in [*found.advice, *([found.problem] if found.problem else [])]:
                     self._report(problem)
@@ -185,6 +238,17 @@ class SourceChecker:
                         self._report(problem)
                     self._check_body_ref(step, found.operation)
                     self._check_implicit_body(step, found.operation)
+
+    def _check_message_step(self, workflow: Workflow, step: Step) -> None:
+        from ..asyncapi.coverage import check_message_step
+        from ..asyncapi.resolve import resolve_message_step
+
+        found = resolve_message_step(self.ctx.model, step, self)
+        for problem in [*found.advice, *([found.problem] if found.problem else [])]:
+            self._report(problem)
+        if found.target is not None:
+            for problem in check_message_step(workflow, step, found.target):
+                self._report(problem)
 
     def _report(self, problem: ResolutionProblem) -> None:
         self.ctx.report(problem.rule, problem.pointer, problem.message, problem.hint)

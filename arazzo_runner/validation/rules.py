@@ -128,6 +128,12 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         "sources",
         "A $ref in an OpenAPI description that resolves to nothing.",
     ),
+    (
+        "invalid-asyncapi",
+        ERROR,
+        "sources",
+        "An AsyncAPI description that breaks the official AsyncAPI JSON Schema.",
+    ),
     ("missing-path-parameter", ERROR, "operations", "A path parameter the step does not supply."),
     ("missing-required-parameter", WARNING, "operations", "A required parameter not supplied."),
     ("unknown-parameter", WARNING, "operations", "A path/query parameter the operation lacks."),
@@ -136,6 +142,28 @@ _TABLE: tuple[tuple[str, Severity, str, str], ...] = (
         ERROR,
         "operations",
         "A querystring parameter sent with query parameters (Arazzo 1.1).",
+    ),
+    # -- AsyncAPI steps (Arazzo 1.1)
+    ("missing-action", ERROR, "messages", "A step on an AsyncAPI channel without 'action'."),
+    ("correlation-on-send", ERROR, "messages", "A correlationId on a send step."),
+    ("unresolved-channel", ERROR, "messages", "A channelPath or AsyncAPI source that is wrong."),
+    (
+        "uncorrelated-receive",
+        ERROR,
+        "messages",
+        "A correlationId, and no message that says where its correlation id is.",
+    ),
+    (
+        "missing-channel-parameter",
+        ERROR,
+        "messages",
+        "A channel address parameter with no value and no default.",
+    ),
+    (
+        "message-mismatch",
+        WARNING,
+        "messages",
+        "A parameter or payload that does not fit the channel or message.",
     ),
     # -- flow and style
     ("unreachable-step", WARNING, "flow", "A step no execution path can reach."),

@@ -36,6 +36,29 @@ paths:
 components: {}
 """
 
+ASYNCAPI = """\
+asyncapi: 3.0.0
+info: {title: Events, version: "1"}
+servers:
+  broker: {host: "127.0.0.1:1883", protocol: mqtt}
+channels:
+  petAdded:
+    address: 'pets/{petId}/added'
+    parameters: {petId: {}}
+    messages:
+      added:
+        correlationId: {location: '$message.header#/requestId'}
+        headers: {type: object, properties: {requestId: {type: string}}}
+        payload: {type: object, properties: {name: {type: string}}}
+  plain:
+    address: pets/plain
+    messages:
+      note: {payload: {type: string}}
+operations:
+  onPetAdded: {action: send, channel: {$ref: '#/channels/petAdded'}}
+  notePlain: {action: receive, channel: {$ref: '#/channels/plain'}}
+"""
+
 CLEAN = """\
 arazzo: 1.0.1
 info:
@@ -78,15 +101,20 @@ workflows:
 """
 
 
-def write_project(directory: Path, document: str, openapi: str = OPENAPI) -> Path:
+def write_project(
+    directory: Path, document: str, openapi: str = OPENAPI, asyncapi: str = ASYNCAPI
+) -> Path:
     (directory / "pets.openapi.yaml").write_text(openapi, encoding="utf-8")
+    (directory / "events.asyncapi.yaml").write_text(asyncapi, encoding="utf-8")
     path = directory / "doc.arazzo.yaml"
     path.write_text(document, encoding="utf-8")
     return path
 
 
-def validate_text(directory: Path, document: str, openapi: str = OPENAPI) -> list[Diagnostic]:
-    path = write_project(directory, document, openapi)
+def validate_text(
+    directory: Path, document: str, openapi: str = OPENAPI, asyncapi: str = ASYNCAPI
+) -> list[Diagnostic]:
+    path = write_project(directory, document, openapi, asyncapi)
     diagnostics = Diagnostics()
     validate_document(str(path), diagnostics, offline=True)
     return list(diagnostics)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests._support.cli import assert_clean_failure, run_cli
+from tests._support.messaging import (
+    arazzo_1_1,
+    order_steps,
+    orders_asyncapi,
+    orders_workflow,
+    write_order_documents,
+)
 from tests._support.paths import WORKFLOW
 
 
@@ -51,3 +60,19 @@ def test_a_service_that_cannot_be_reached_is_a_clear_error(
     monkeypatch.setenv("ARAZZO_TEMPORAL_KEYS", "k:" + "A" * 43 + "=")
     result = run_cli("worker", "--temporal", address)
     assert_clean_failure(result, 2, message)
+
+
+def test_a_workflow_with_message_steps_is_refused_before_anything_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("temporalio", reason="the temporalio SDK is not installed")
+    monkeypatch.setenv("ARAZZO_TEMPORAL_KEYS", "k:" + "A" * 43 + "=")
+    asyncapi = orders_asyncapi("mqtt", "127.0.0.1:1", "orders")
+    path = write_order_documents(tmp_path, arazzo_1_1(orders_workflow(order_steps())), asyncapi)
+    # Nothing listens on port 1: the refusal comes before any connection is tried.
+    result = run_cli(
+        "run", str(path), "-i", "requestId=r", "-i", "item=x", "--temporal", "127.0.0.1:1"
+    )
+    assert_clean_failure(
+        result, 2, "--temporal does not run AsyncAPI steps yet: step 'place'", "without --temporal"
+    )

@@ -13,7 +13,7 @@ import pytest
 
 from arazzo_runner.diagnostics import Severity
 from arazzo_runner.validation.rules import RULES
-from tests._support.lint import CLEAN, OPENAPI, position, validate_text
+from tests._support.lint import ASYNCAPI, CLEAN, OPENAPI, position, validate_text
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -27,12 +27,16 @@ class Case:
     offset: int = 0
     """Columns after the needle: expression errors point inside the text."""
     openapi_edits: list[tuple[str, str]] = field(default_factory=list)
+    asyncapi_edits: list[tuple[str, str]] = field(default_factory=list)
 
     def document(self) -> str:
         return _apply(CLEAN, self.edits)
 
     def openapi(self) -> str:
         return _apply(OPENAPI, self.openapi_edits)
+
+    def asyncapi(self) -> str:
+        return _apply(ASYNCAPI, self.asyncapi_edits)
 
 
 def _apply(text: str, edits: list[tuple[str, str]]) -> str:
@@ -53,6 +57,34 @@ SECOND_WORKFLOW = """\
         parameters:
           - {name: petId, in: path, value: '1'}
 """
+
+MESSAGE_STEP = """\
+      - stepId: wait
+        operationId: $sourceDescriptions.events.onPetAdded
+        action: receive
+        correlationId: $inputs.tenant
+        timeout: 1000
+        parameters:
+          - {name: petId, in: path, value: $inputs.petId}
+"""
+
+
+def with_message_step(*edits: tuple[str, str]) -> list[tuple[str, str]]:
+    """CLEAN as Arazzo 1.1 with an AsyncAPI source and a receive step, then ``edits`` to it."""
+    step = MESSAGE_STEP
+    for old, new in edits:
+        assert old in step, old
+        step = step.replace(old, new, 1)
+    return [
+        ("arazzo: 1.0.1", "arazzo: 1.1.0"),
+        (
+            "    type: openapi\n",
+            "    type: openapi\n  - name: events\n    url: events.asyncapi.yaml\n"
+            "    type: asyncapi\n",
+        ),
+        (WORKFLOW_END, step + WORKFLOW_END),
+    ]
+
 
 SELF_CALLING_WORKFLOW = """\
   - workflowId: other
@@ -511,6 +543,43 @@ CASES = [
         ],
         "$steps.add.outputs.id",
     ),
+    Case(
+        "invalid-asyncapi",
+        with_message_step(),
+        "events.asyncapi.yaml",
+        asyncapi_edits=[("action: send", "action: publish")],
+    ),
+    Case("missing-action", with_message_step(("        action: receive\n", "")), "stepId: wait"),
+    Case(
+        "correlation-on-send",
+        with_message_step(("action: receive", "action: send")),
+        "$inputs.tenant\n        timeout",
+    ),
+    Case(
+        "unresolved-channel",
+        with_message_step(
+            (
+                "operationId: $sourceDescriptions.events.onPetAdded",
+                "channelPath: '{$sourceDescriptions.events.url}#/channels/nope'",
+            )
+        ),
+        "'{$sourceDescriptions.events.url}#/channels/nope'",
+    ),
+    Case(
+        "uncorrelated-receive",
+        with_message_step(("events.onPetAdded", "events.notePlain")),
+        "$inputs.tenant\n        timeout",
+    ),
+    Case(
+        "missing-channel-parameter",
+        with_message_step(("in: path, value:", "in: header, value:")),
+        "$sourceDescriptions.events.onPetAdded",
+    ),
+    Case(
+        "message-mismatch",
+        with_message_step(("in: path, value:", "in: query, value:")),
+        "petId, in: query",
+    ),
 ]
 
 
@@ -546,7 +615,7 @@ def test_rule_is_reported_with_its_severity_and_position(tmp_path: Path, case: C
             .replace("operationId: addPet", "operationId: addPetCopy")
             .replace("operationId: broken", "operationId: brokenCopy")
         )
-    found = validate_text(tmp_path, document, case.openapi())
+    found = validate_text(tmp_path, document, case.openapi(), case.asyncapi())
     matching = [d for d in found if d.rule == case.rule]
     assert matching, [f"{d.rule}: {d.message}" for d in found]
     diagnostic = matching[0]

@@ -61,10 +61,15 @@ def test_a_kind_without_example_has_no_hint() -> None:
     assert split_pair(" api = http://h ", PairKind("--x", "A=B")) == ("api", " http://h ")
 
 
-def test_a_server_needs_an_http_url() -> None:
+def test_a_server_needs_an_http_url_or_a_broker_url() -> None:
     assert server_override("api=https://h/base") == ("api", "https://h/base")
+    assert server_override("events=mqtt://h:1883") == ("events", "mqtt://h:1883")
+    assert server_override("events=amqps://u:p@h/vhost")[1] == "amqps://u:p@h/vhost"
     error = usage_error(server_override, "api=ftp://h")
-    assert error.message == "--server api: 'ftp://h' is not an http(s) URL"
+    assert (
+        error.message == "--server api: 'ftp://h' is not an http(s) URL or a message broker's URL"
+    )
+    assert usage_error(server_override, "events=mqtt://").message.startswith("--server events:")
     assert usage_error(server_override, "api").hint == (
         "for example: --server sessionsApi=http://127.0.0.1:8080/api"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -34,34 +34,10 @@ from arazzo_runner.engine import (
 from arazzo_runner.http.commands import SendOutcome, SendRequest, Wait
 from arazzo_runner.http.messages import Exchange, ResponseRecord
 from arazzo_runner.results import Status, StepResult, WorkflowResult
+from tests._support.clock import START, FakeClock
 from tests._support.documents import openapi_for, write_documents
 
 OPERATIONS = [("getStatus", "GET", "/status"), ("getItem", "GET", "/items/{id}")]
-START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """A clock that only moves when told to, or when the run waits."""
-
-    def __init__(self) -> None:
-        self.elapsed = 0.0
-        self.slept: list[float] = []
-
-    def now(self) -> datetime:
-        return START + timedelta(seconds=self.elapsed)
-
-    def monotonic(self) -> float:
-        return 5000.0 + self.elapsed
-
-    def advance(self, seconds: float) -> None:
-        self.elapsed += seconds
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.advance(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 # --------------------------------------------------------------------------- documents

@@ -101,7 +101,9 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         type=server_override,
         action="append",
         default=[],
-        help="send the operations of source description SOURCE to base URL URL (repeatable)",
+        help="send the operations of source description SOURCE to base URL URL, or its "
+        "messages to broker URL (mqtt://host:1883, amqp://, nats://, ws://, redis://); "
+        "repeatable",
     )
 
 
@@ -395,13 +397,14 @@ def _run_on_temporal(
 ) -> int:
     """The run (or one per ``--inputs-each`` line) as workflow executions on Temporal."""
     from ...engine import explain_missing_inputs
-    from ..durable import import_temporal, run_each, run_once, run_request
+    from ..durable import import_temporal, refuse_message_steps, run_each, run_once, run_request
 
     temporal = import_temporal("arazzo run --temporal")
     temporal.keys_from_environment(console.environ)  # before anything is checked or started
     loaded, workflow, options = ready.loaded, ready.workflow, ready.options
     loaded.check_server_overrides(options.server_overrides)
-    loaded.prepare_workflow(workflow, options.server_overrides)  # document errors: exit 2
+    prepared = loaded.prepare_workflow(workflow, options.server_overrides)  # errors: exit 2
+    refuse_message_steps(prepared)
     if args.inputs_each is not None:
         lines = _checked_lines(ready, args, console, masker)
         requests = [

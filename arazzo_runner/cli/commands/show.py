@@ -137,8 +137,12 @@ def describe_step(workflow: Workflow, step: Step) -> dict[str, Any]:
         data["workflowId"] = step.workflow_id
     elif step.operation_id is not None:
         data["operationId"] = step.operation_id
+    elif step.channel_path is not None:
+        data["channelPath"] = step.channel_path
     else:
         data["operationPath"] = step.operation_path
+    if step.action is not None:
+        data["action"] = step.action  # an AsyncAPI step: send or receive a message
     data["successCriteria"] = [criterion_json(c) for c in step.success_criteria]
     data["onSuccess"] = [
         action_json(a) for a in effective_actions(workflow.success_actions, step.on_success)
@@ -235,6 +239,9 @@ def _print_inputs(inputs: list[dict[str, Any]], line: Callable[..., None]) -> No
 def _calls(step: dict[str, Any]) -> str:
     if "workflowId" in step:
         return f"calls workflow {step['workflowId']}"
+    what = f"{step['action']} message" if "action" in step else "operation"
     if "operationId" in step:
-        return f"operation {step['operationId']}"
-    return f"operation {step['operationPath']}"
+        return f"{what} {step['operationId']}"
+    if "channelPath" in step:
+        return f"{what} {step['channelPath']}"
+    return f"{what} {step['operationPath']}"
