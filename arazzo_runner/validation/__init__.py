@@ -129,7 +129,7 @@ def _passed_before(
     warnings that pass found go to ``diagnostics`` again."""
     from .check_cache import CheckCache
 
-    cache = CheckCache.from_environment()
+    cache = CheckCache.for_options(options)
     recalled = cache.recall(purpose, document, options) if cache is not None else None
     if recalled is None:
         return None
@@ -160,7 +160,7 @@ def _remember_pass(
         return
     from .check_cache import CheckCache
 
-    cache = CheckCache.from_environment()
+    cache = CheckCache.for_options(options)
     if cache is not None:
         cache.remember(purpose, document, options, documents.read(), said)
 

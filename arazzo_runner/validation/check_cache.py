@@ -21,9 +21,10 @@ said again), and only when every document read was a local file that could be
 read: there is no cached failure, so a miss only costs the checks it would
 have run anyway.
 Entries live next to the parsed-document cache
-(``$XDG_CACHE_HOME/arazzo-runner/checks``), follow its switch
-(``ARAZZO_RUNNER_CACHE=off``) and its rules: a regular file owned by the current
-user, written whole by renaming, anything unexpected a miss. Entries are JSON
+(``$XDG_CACHE_HOME/arazzo-runner/checks``) and follow its switches
+(``ARAZZO_RUNNER_CACHE=off``; from Python, ``LoadOptions(parse_cache=None)``) and
+its rules: a regular file owned by the current user, written whole by renaming,
+anything unexpected a miss. Entries are JSON
 and hold only locations, digests and the warnings' text.
 """
 
@@ -58,8 +59,17 @@ class CheckCache:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> CheckCache | None:
-        """Next to the parsed-document cache, and off when it is off."""
-        parsed = ParsedCache.from_environment(environ)
+        """Next to the parsed-document cache the environment asks for; off when it is off."""
+        return cls.beside(ParsedCache.from_environment(environ))
+
+    @classmethod
+    def for_options(cls, options: LoadOptions) -> CheckCache | None:
+        """Next to the parsed-document cache of ``options``: ``LoadOptions(parse_cache=None)``
+        turns both off, as ``ARAZZO_RUNNER_CACHE=off`` does."""
+        return cls.beside(options.parse_cache)
+
+    @classmethod
+    def beside(cls, parsed: ParsedCache | None) -> CheckCache | None:
         return None if parsed is None else cls(parsed.directory.parent / "checks")
 
     def recall(

@@ -167,3 +167,12 @@ def test_turned_off_with_the_parse_cache(
     assert len(checks_run) == 2
     monkeypatch.delenv("ARAZZO_RUNNER_CACHE")
     assert entries() == []
+
+
+def test_turned_off_from_python_with_the_parse_cache(project: Path, checks_run: list[str]) -> None:
+    from arazzo_runner.document import LoadOptions
+
+    load(str(project), options=LoadOptions(parse_cache=None))
+    load(str(project), options=LoadOptions(parse_cache=None))
+    assert len(checks_run) == 2
+    assert entries() == []
