@@ -21,7 +21,7 @@ from .limits import DocumentLimits
 from .source_map import SourceMap, line_column
 from .syntax import spec_minor
 from .uris import is_url, resolve_reference
-from .yaml12 import Yaml12Loader
+from .yaml12 import Yaml12Loader, construct_document
 from .yaml_guards import LimitExceeded, check_document_graph
 
 
@@ -195,7 +195,7 @@ def _checked_data(loader: Yaml12Loader, text: str, limits: DocumentLimits) -> An
     if node is None:
         return None
     check_document_graph(node, text, limits)
-    return loader.construct_document(node)
+    return construct_document(loader, node)
 
 
 def _yaml_error(

@@ -9,6 +9,7 @@ the YAML 1.2 core schema for booleans and numbers, and dates stay strings.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -31,6 +32,24 @@ _REPLACED_TAGS = {
 
 class _Yaml12Resolver(Resolver):
     """Plain scalars resolve to booleans and numbers as in the YAML 1.2 core schema."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # A plain scalar's tag depends on its text alone (there are no path
+        # resolvers here), and descriptions repeat the same few texts ("string",
+        # "object", "200"...) hundreds of thousands of times: each is matched once.
+        if kind is not yaml.ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+            return _resolve(self, kind, value, implicit)
+        tags: dict[str, str] | None = self.__dict__.get("_plain_tags")
+        if tags is None:
+            tags = self.__dict__["_plain_tags"] = {}
+        tag = tags.get(value)
+        if tag is None:
+            tag = tags[value] = _resolve(self, kind, value, implicit)
+        return tag
+
+
+# PyYAML's own resolution (its stubs leave it untyped).
+_resolve: Callable[[Resolver, Any, Any, Any], Any] = Resolver.resolve
 
 
 _Yaml12Resolver.yaml_implicit_resolvers = {
@@ -104,3 +123,89 @@ class Yaml12PythonLoader(_Yaml12Constructor, _Yaml12Resolver, yaml.SafeLoader):
     "\\ud83d\\ude00"); the pure-Python parser accepts it, so source positions
     fall back to this loader.
     """
+
+
+# --------------------------------------------------------------------------- plain documents
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+# Scalars built by the loader's own constructors (YAML 1.2 numbers, booleans, null).
+_OTHER_SCALARS = frozenset(
+    {
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+    }
+)
+
+
+class _NotPlain(Exception):
+    """The document uses something only the full constructor handles."""
+
+
+def construct_document(loader: Yaml12Loader, root: yaml.Node) -> Any:
+    """What ``loader.construct_document(root)`` returns, built faster when it can be.
+
+    Descriptions are almost always plain: mappings with scalar keys, sequences,
+    strings, numbers, booleans and nulls, nothing shared. For those the tree is
+    built in one loop, without PyYAML's per-node generators and bookkeeping
+    (about half of a large YAML description's first load). Anything else (merge
+    keys, ``=``, other tags, aliases, a collection as a key, a value a
+    constructor refuses) sends the whole document to the loader's own
+    constructor, which builds it, or words the error, as before.
+    """
+    try:
+        return _construct_plainly(loader, root)
+    except _NotPlain:
+        return loader.construct_document(root)
+
+
+def _construct_plainly(loader: Yaml12Loader, root: yaml.Node) -> Any:
+    if isinstance(root, yaml.ScalarNode):
+        return _scalar(loader, root)
+    top = _empty(root)
+    pending: list[tuple[yaml.Node, Any]] = [(root, top)]
+    seen: set[int] = set()
+    while pending:
+        node, built = pending.pop()
+        if id(node) in seen:
+            raise _NotPlain  # an alias: the same object twice, or a cycle
+        seen.add(id(node))
+        if isinstance(built, dict):
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _NotPlain
+                built[_scalar(loader, key_node)] = _child(loader, value_node, pending)
+        else:
+            built.extend(_child(loader, item, pending) for item in node.value)
+    return top
+
+
+def _child(loader: Yaml12Loader, node: yaml.Node, pending: list[tuple[yaml.Node, Any]]) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(loader, node)
+    built = _empty(node)
+    pending.append((node, built))
+    return built
+
+
+def _empty(node: yaml.Node) -> dict[Any, Any] | list[Any]:
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        return {}
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return []
+    raise _NotPlain
+
+
+def _scalar(loader: Yaml12Loader, node: yaml.ScalarNode) -> Any:
+    if node.tag == _STR:
+        value: str = node.value
+        return value
+    if node.tag not in _OTHER_SCALARS:
+        raise _NotPlain
+    try:
+        return loader.yaml_constructors[node.tag](loader, node)
+    except Exception:
+        raise _NotPlain from None  # the full constructor words it, located
