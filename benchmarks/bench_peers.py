@@ -1,8 +1,9 @@
 """The IBM workflow through other Arazzo runners, against the same stand-in, side by side.
 
-* **Jentic's arazzo-runner** (PyPI ``arazzo-runner``), in its own virtual
-  environment: ``python3 -m venv /tmp/jentic && /tmp/jentic/bin/pip install
-  arazzo-runner``; point ``ARAZZO_BENCH_JENTIC_PYTHON`` at that ``python``
+* **Jentic's arazzo-runner** (PyPI ``arazzo-runner``, another project than this
+  one, ``arazzo-engine``), in a virtual environment of its own: ``python3 -m venv
+  /tmp/jentic``, then install the PyPI package ``arazzo-runner`` with
+  ``/tmp/jentic/bin/python -m pip``; point ``ARAZZO_BENCH_JENTIC_PYTHON`` at that ``python``
   (``/tmp/jentic/bin/python`` is tried when it is unset). Run cold, as its
   ``arazzo-runner execute-workflow`` command, and in-process (``ArazzoRunner``).
   It has no option to change a source's server, so it reads copies of the
