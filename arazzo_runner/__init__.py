@@ -1,4 +1,4 @@
-"""arazzo-runner: a spec-faithful engine for Arazzo 1.0.x workflows.
+"""arazzo-runner: a spec-faithful engine for Arazzo 1.0.x and 1.1.x workflows.
 
 The public API, documented in docs/python-api.md::
 

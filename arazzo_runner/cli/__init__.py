@@ -65,7 +65,7 @@ def build_parser(console: Console | None = None) -> argparse.ArgumentParser:
     console = console or Console(sys.stdout, sys.stderr)
     parser = _ArgumentParser(
         prog="arazzo",
-        description="Run Arazzo 1.0.x workflows against real APIs.",
+        description="Run Arazzo 1.0.x and 1.1.x workflows against real APIs and brokers.",
         console=console,
     )
     parser.add_argument("--version", action="version", version=f"arazzo-runner {__version__}")
