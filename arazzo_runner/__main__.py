@@ -1,5 +1,5 @@
 """``python -m arazzo_runner`` is the ``arazzo`` command."""
 
-from .cli import main
+from .cli import script
 
-raise SystemExit(main())
+raise SystemExit(script())

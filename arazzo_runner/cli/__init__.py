@@ -13,6 +13,7 @@ Exit codes (a stable contract, documented in the README):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -77,6 +78,25 @@ def build_parser(console: Console | None = None) -> argparse.ArgumentParser:
     for subparser in commands.choices.values():
         subparser.console = console  # for `arazzo COMMAND --help`
     return parser
+
+
+def script() -> int:
+    """The ``arazzo`` console script and ``python -m arazzo_runner``: :func:`main`, and
+    after anything that used Temporal, an exit without the interpreter's teardown.
+
+    The Temporal SDK's native threads can outlive its event loop and abort the
+    interpreter while it finalizes (temporalio/sdk-python#300): a run that finished
+    and printed its result would then end with SIGABRT instead of its exit code.
+    By this point every output is written; flushing it and leaving at once keeps
+    the exit code the run earned.
+    """
+    code = main()
+    if "temporalio" in sys.modules:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    return code
 
 
 def main(

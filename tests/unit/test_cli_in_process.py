@@ -213,3 +213,23 @@ def test_credentials_come_from_flags_and_the_given_variables_and_are_masked() ->
     assert found.value_for("bearer") == "flag-token-123"
     assert found.value_for("basic") == "user:variable-pass"
     assert masker.mask("flag-token-123 user:variable-pass /home/someone") == "*** *** /home/someone"
+
+
+def test_the_script_leaves_without_teardown_only_after_temporal(monkeypatch: Any) -> None:
+    """After a run on Temporal the console script exits with ``os._exit``: the SDK's native
+    threads can abort the interpreter's teardown and lose the run's exit code."""
+    import os
+    import sys
+    import types
+
+    from arazzo_runner import cli
+
+    exits: list[int] = []
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    monkeypatch.setattr(os, "_exit", exits.append)
+    monkeypatch.delitem(sys.modules, "temporalio", raising=False)
+    assert cli.script() == 3
+    assert exits == []
+    monkeypatch.setitem(sys.modules, "temporalio", types.ModuleType("temporalio"))
+    cli.script()
+    assert exits == [3]
