@@ -93,23 +93,26 @@ def test_many_lines_run_in_line_order(server: Any, tmp_path: Path) -> None:
 def test_a_later_lines_secret_is_masked_in_an_earlier_lines_output(
     server: Any, tmp_path: Path
 ) -> None:
-    # Line 2's access token is line 1's session id: line 1's output, written before
-    # line 2 is read again, must not show it.
+    # Line 2's access token is a text line 1's output shows (a step id): line 1's
+    # output, written before line 2 is read again, must not show it.
     inputs = tmp_path / "inputs.jsonl"
     inputs.write_text(
         json.dumps({"sessionId": SESSIONS[0]})
         + "\n"
-        + json.dumps({"sessionId": SESSIONS[1], "accessToken": SESSIONS[0]})
+        + json.dumps({"sessionId": SESSIONS[1], "accessToken": "updateSession"})
         + "\n",
         encoding="utf-8",
     )
+    first = write_sessions(tmp_path / "first.jsonl", SESSIONS[2:3])
+    alone = run_each(server, str(first), "--output", "json")
 
     result = run_each(server, str(inputs), "--output", "json")
 
+    assert "updateSession" in alone.stdout  # unmasked when no line holds it as a secret
     runs = [json.loads(line) for line in result.stdout.splitlines()]
     assert [run["line"] for run in runs] == [1, 2]
-    assert SESSIONS[0] in patched_sessions(server)
-    assert SESSIONS[0] not in result.stdout + result.stderr
+    assert runs[0]["status"] == "succeeded"
+    assert "updateSession" not in result.stdout + result.stderr
 
 
 def test_standard_input_is_spooled_and_read_twice(server: Any, tmp_path: Path) -> None:
