@@ -40,10 +40,11 @@ class Sizes:
     step_branches: int = 8
     step_runs: int = 20
     peer_runs: int = 100
+    stream_lines: tuple[int, int] = (1_000, 10_000)
 
 
 FULL = Sizes(300, 3, 10_000, 1_000, 1_000, 3, 9, 10 * 1024 * 1024, 300)
-QUICK = Sizes(100, 2, 2_000, 200, 50, 2, 3, 2 * 1024 * 1024, 50, 8, 5, 20)
+QUICK = Sizes(100, 2, 2_000, 200, 50, 2, 3, 2 * 1024 * 1024, 50, 8, 5, 20, (200, 2_000))
 
 
 def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
@@ -54,6 +55,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
     from .bench_messages import message_round_trips
     from .bench_peers import peers
     from .bench_step_concurrency import step_concurrency
+    from .bench_streaming import streamed_inputs
 
     return {
         "overhead": lambda: [
@@ -64,6 +66,7 @@ def benchmarks(sizes: Sizes) -> dict[str, Callable[[], list[Result]]]:
         "concurrency": lambda: [
             concurrency(sizes.concurrent_runs, sizes.concurrency, sizes.concurrency_rounds)
         ],
+        "streaming": lambda: streamed_inputs(*sizes.stream_lines, 50),
         "cold-start": lambda: cold_start(sizes.cold_rounds),
         "large": lambda: large_descriptions(sizes.large_bytes),
         "messages": lambda: message_round_trips(sizes.message_runs),

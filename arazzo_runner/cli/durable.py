@@ -219,7 +219,7 @@ def run_each(
         if args.output == "json":
             print(json_line(item, result, masker.mask_value), file=console.stdout, flush=True)
         reports.finished(item, result)
-        report.results.append((item, result))
+        report.add(item, result)
 
     async def go() -> None:
         client = await _connect(temporal, args, console)

@@ -8,7 +8,7 @@ of the file wins over all three. ``-`` names the command's standard input.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -135,18 +135,125 @@ def read_input_lines(source: str, stdin: TextIO, base: dict[str, Any]) -> list[I
 
     A line's own values win over ``base`` (the ``--inputs`` file and ``--input``
     values), so shared values go on the command line and per-run ones in the file.
+    The whole file is held; :class:`InputLinesFile` streams it instead.
     """
-    from ..batch import InputLine
+    with InputLinesFile.open(source, stdin) as lines:
+        return list(lines.first_pass(base))
 
-    name = source_name(source)
-    lines = [
-        InputLine(number, {**base, **_parse_line(raw, number, name)})
-        for number, raw in enumerate(read_text_source(source, stdin).splitlines(), start=1)
-        if raw.strip()
-    ]
-    if not lines:
-        raise UsageError(f"--inputs-each: {name} holds no input lines")
-    return lines
+
+class InputLinesFile:
+    """An ``--inputs-each`` file read twice, a line at a time, never held whole.
+
+    The first pass checks every line before anything is sent; the second reads
+    them again for the runs. Standard input cannot be read twice, so it is
+    copied to a temporary file (readable by its owner only, deleted afterwards).
+    A file that changes between the passes stops the batch: its size and
+    modification time are compared before each line of the second pass, and
+    a digest of its lines at the end.
+    """
+
+    def __init__(self, path: Path, name: str, spooled: bool = False) -> None:
+        self.path = path
+        self.name = name
+        self.spooled = spooled
+        self._stamp: tuple[int, int] | None = None
+        self._digest: bytes | None = None
+        self._count = 0
+
+    @classmethod
+    def open(cls, source: str, stdin: TextIO) -> InputLinesFile:
+        """The file ``source``, or standard input (``-``) spooled to a temporary file."""
+        if source != "-":
+            return cls(Path(source), source)
+        return cls(_spool(stdin), source_name(source), spooled=True)
+
+    def __enter__(self) -> InputLinesFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Delete the spooled copy of standard input, if there is one."""
+        if self.spooled:
+            self.path.unlink(missing_ok=True)
+
+    def first_pass(self, base: dict[str, Any]) -> Iterator[InputLine]:
+        """Every line, parsed; the file's size, time and digest remembered for the second."""
+        import hashlib
+
+        self._stamp = self._stat()
+        digest = hashlib.sha256()
+        count = 0
+        for item in self._lines(base, digest.update):
+            count += 1
+            yield item
+        if not count:
+            raise UsageError(f"--inputs-each: {self.name} holds no input lines")
+        self._digest, self._count = digest.digest(), count
+
+    def second_pass(self, base: dict[str, Any]) -> Iterator[InputLine]:
+        """The lines again, each only once the file is known to be unchanged so far."""
+        if self._stamp is None or self._digest is None:
+            raise RuntimeError("second_pass() before first_pass() has been read to its end")
+        import hashlib
+
+        digest = hashlib.sha256()
+        count = 0
+        for item in self._lines(base, digest.update):
+            self._unchanged(self._stat() == self._stamp)
+            count += 1
+            yield item
+        self._unchanged(digest.digest() == self._digest and count == self._count)
+
+    def _unchanged(self, same: bool) -> None:
+        if not same:
+            raise UsageError(
+                f"--inputs-each: {self.name} changed while the batch ran; nothing more is sent",
+                hint="leave the inputs file alone until the batch is done, or run a copy of it",
+            )
+
+    def _stat(self) -> tuple[int, int]:
+        try:
+            status = self.path.stat()
+        except OSError as exc:
+            raise UsageError(f"cannot read inputs file {self.name}: {exc.strerror}") from None
+        return status.st_size, status.st_mtime_ns
+
+    def _lines(
+        self, base: dict[str, Any], digest: Callable[[bytes], object]
+    ) -> Iterator[InputLine]:
+        from ..batch import InputLine
+
+        try:
+            with self.path.open(encoding="utf-8", newline=None) as stream:
+                for number, raw in enumerate(stream, start=1):
+                    digest(raw.encode("utf-8"))
+                    if raw.strip():
+                        yield InputLine(number, {**base, **_parse_line(raw, number, self.name)})
+        except OSError as exc:
+            raise UsageError(f"cannot read inputs file {self.name}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"inputs file {self.name} is not UTF-8 text") from None
+
+
+def _spool(stdin: TextIO) -> Path:
+    """Standard input copied to a new temporary file only its owner can read."""
+    import os
+    import shutil
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="arazzo-inputs-", suffix=".jsonl")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as spool:
+            shutil.copyfileobj(stdin, spool)
+    except UnicodeDecodeError:
+        Path(name).unlink(missing_ok=True)
+        raise UsageError("inputs file standard input is not UTF-8 text") from None
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
 
 
 def _parse_line(raw: str, number: int, name: str) -> dict[str, Any]:

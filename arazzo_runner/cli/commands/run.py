@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ...reporting.recorder import RunRecorder
     from ...results import WorkflowResult
     from ..console import Console
+    from ..inputs import InputLinesFile
     from ..session import WarningPrinter
 
 NAME = "run"
@@ -479,10 +480,40 @@ def _dry_run_each(
 def _run_each(
     ready: _Ready, args: argparse.Namespace, console: Console, masker: SecretMasker
 ) -> int:
-    from ...batch import BatchRun, json_line, print_batch_summary
+    """One run per line, streamed: every line checked first, then read again and run."""
+    from ..inputs import InputLinesFile
+
+    with InputLinesFile.open(args.inputs_each, console.stdin) as source:
+        _check_streamed(ready, source, masker)
+        return _run_streamed(ready, source, args, console, masker)
+
+
+def _check_streamed(ready: _Ready, source: InputLinesFile, masker: SecretMasker) -> None:
+    """Pass 1: every line checked before anything is sent; only their secrets are kept."""
+    from ...batch import check_input_line
+
+    for item in source.first_pass(ready.inputs):
+        checked = check_input_line(ready.loaded, ready.workflow, item, _source_argument(source))
+        # Every line's secret inputs are masked in every line's output.
+        masker.add_workflow_inputs(ready.workflow, checked.inputs)
+
+
+def _source_argument(source: InputLinesFile) -> str:
+    """``source`` as it was given: ``-`` for standard input (messages name it so)."""
+    return "-" if source.spooled else source.name
+
+
+def _run_streamed(
+    ready: _Ready,
+    source: InputLinesFile,
+    args: argparse.Namespace,
+    console: Console,
+    masker: SecretMasker,
+) -> int:
+    """Pass 2: the lines read again and run as workers free up; only counts are kept."""
+    from ...batch import BatchRun, check_input_line, json_line, print_batch_summary
     from ...masking import SecretLearner
 
-    lines = _checked_lines(ready, args, console, masker)
     reports = BatchReports(args.report, masker)
 
     def finished(item: InputLine, result: WorkflowResult) -> None:
@@ -490,6 +521,10 @@ def _run_each(
             print(json_line(item, result, masker.mask_value), file=console.stdout, flush=True)
         reports.finished(item, result)
 
+    lines = (
+        check_input_line(ready.loaded, ready.workflow, item, _source_argument(source))
+        for item in source.second_pass(ready.inputs)
+    )
     learner = SecretLearner(masker, ready.loaded.sources)
     concurrency = args.concurrency or 1
     batch = BatchRun(
@@ -500,6 +535,7 @@ def _run_each(
         finished,
         learner,
         reports.recorder,
+        keep_results=False,
     )
     report = batch.run(lines)
     if args.output == "text":
