@@ -285,8 +285,10 @@ class _Preparer:
             pointer = join_pointer(workflow.pointer, "dependsOn", index)
             self._checked_target(document, reference, pointer, problems, found)
         for step in workflow.steps:
+            for action in [*step.on_success, *step.on_failure]:
+                self._check_action(document, workflow, action, problems, found)
             if is_message_step(document.document, step):
-                self._prepare_message_step(document, workflow, step, problems, found, messages)
+                self._prepare_message_step(document, workflow, step, problems, messages)
                 continue
             self._prepare_step(document, workflow, step, problems, found, requests)
         for action in [*workflow.success_actions, *workflow.failure_actions]:
@@ -303,8 +305,6 @@ class _Preparer:
         found: dict[str, tuple[PreparedDocument, Workflow]],
         requests: dict[str, StepRequest],
     ) -> None:
-        for action in [*step.on_success, *step.on_failure]:
-            self._check_action(document, workflow, action, problems, found)
         if step.workflow_id is not None:
             pointer = join_pointer(step.pointer, "workflowId")
             self._checked_target(document, step.workflow_id, pointer, problems, found)
@@ -328,7 +328,6 @@ class _Preparer:
         workflow: Workflow,
         step: Step,
         problems: Diagnostics,
-        found: dict[str, tuple[PreparedDocument, Workflow]],
         messages: dict[str, MessageTemplate],
     ) -> None:
         """An AsyncAPI step: its channel resolved, its broker known before anything is sent."""
@@ -337,8 +336,6 @@ class _Preparer:
         from ..messaging.registry import transport_class
         from ..messaging.template import MessageTemplate
 
-        for action in [*step.on_success, *step.on_failure]:
-            self._check_action(document, workflow, action, problems, found)
         try:
             target = document.sources.resolve_message(step)
         except DocumentError as exc:

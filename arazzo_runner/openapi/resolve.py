@@ -414,13 +414,11 @@ class SourceRegistry:
             return found.operation
         problem = found.problem
         if problem is None:
-            # A step the resolver has no rule for: an Arazzo 1.1 step that names an
-            # AsyncAPI channel, not an operation.
+            # A step the resolver has no rule for: an AsyncAPI step (callers that
+            # run steps send those to resolve_message) names a channel, not an operation.
             raise DocumentError(
-                f"step '{step.step_id}' names no operation that can be called over HTTP",
+                f"step '{step.step_id}' names no HTTP operation",
                 location=self.document.location(step.pointer),
-                hint="steps with channelPath send or receive messages over AsyncAPI channels, "
-                "which this runner does not run yet",
             )
         raise DocumentError(
             problem.message, location=self.document.location(problem.pointer), hint=problem.hint

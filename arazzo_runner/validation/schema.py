@@ -68,7 +68,7 @@ def check_schema(data: Any) -> list[SchemaProblem]:
     minor = schema_version_of(data)
     problems = _schema_problems(data, minor, renamed)
     if minor == "1.0" and any(p.rule == "unknown-field" for p in problems):
-        problems = _newer_fields(data, problems, renamed)
+        problems = _newer_fields(problems)
     for pointer, inputs in _input_schemas(data):
         problems.extend(_inputs_problems(inputs, pointer))
     return _without_duplicates(problems)
@@ -84,26 +84,32 @@ def _schema_problems(
     return problems
 
 
-def _newer_fields(
-    data: dict[str, Any], problems: list[SchemaProblem], renamed: dict[str, dict[str, Any]]
-) -> list[SchemaProblem]:
+def _newer_fields(problems: list[SchemaProblem]) -> list[SchemaProblem]:
     """Unknown fields of a 1.0 document that Arazzo 1.1 defines, said as such.
 
     A field unknown to 1.0 that the 1.1 schema defines for the same kind of object
     is a 1.1 feature: the author most likely wants the newer version, not a
     did-you-mean.
     """
-    return [
-        _needs_newer_version(p) if p.rule == "unknown-field" and _defined_in_1_1(p.pointer) else p
-        for p in problems
-    ]
+    return [_needing_1_1(p) if p.rule == "unknown-field" else p for p in problems]
 
 
-def _defined_in_1_1(pointer: str) -> bool:
-    tokens = [unescape_pointer_token(t) for t in pointer.split("/")[1:]]
+def _needing_1_1(problem: SchemaProblem) -> SchemaProblem:
+    """``problem`` said as a 1.1 field, if the 1.1 schema defines it on its kind of object."""
+    tokens = [unescape_pointer_token(t) for t in problem.pointer.split("/")[1:]]
     *owner, name = [int(t) if t.isdigit() else t for t in tokens]
     kind = kind_of(owner)
-    return kind is not None and str(name) in _fields_1_1().get(kind, frozenset())
+    if kind is None or str(name) not in _fields_1_1().get(kind, frozenset()):
+        return problem
+    where = "the document" if kind == "document" else kind
+    return SchemaProblem(
+        "needs-arazzo-1.1",
+        problem.pointer,
+        f"'{name}' in {where} needs arazzo: 1.1.0 (this document declares Arazzo 1.0)",
+        hint="declare arazzo: 1.1.0 to use it (`arazzo upgrade` rewrites the document), "
+        "or remove it",
+        key=True,
+    )
 
 
 # Which definitions of the 1.1 schema describe each kind of object ``kind_of`` names.
@@ -142,19 +148,6 @@ def _properties(definition: dict[str, Any]) -> Iterator[str]:
     yield from definition.get("properties", {})
     for part in definition.get("allOf", []):
         yield from _properties(part)
-
-
-def _needs_newer_version(problem: SchemaProblem) -> SchemaProblem:
-    field = problem.message.removeprefix("unknown field ").split("'")[1]
-    where = problem.message.split(" in ", 1)[1] if " in " in problem.message else "this object"
-    return SchemaProblem(
-        "needs-arazzo-1.1",
-        problem.pointer,
-        f"'{field}' in {where} needs arazzo: 1.1.0 (this document declares Arazzo 1.0)",
-        hint="declare arazzo: 1.1.0 to use it (`arazzo upgrade` rewrites the document), "
-        "or remove it",
-        key=True,
-    )
 
 
 def _input_schemas(data: Any) -> Iterator[tuple[str, Any]]:

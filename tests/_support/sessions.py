@@ -30,6 +30,14 @@ def load_stand_in() -> ModuleType:
 
 stand_in = load_stand_in()
 
+BATCH_INPUTS = {
+    "accessToken": stand_in.DEFAULT_TOKEN,
+    "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
+    "apiVersion": API_VERSION,
+    "acceptingJobs": "false",
+}
+"""Every input of the sample workflow but ``sessionId``: what ``--inputs-each`` lines share."""
+
 
 def run_workflow(
     server: Any, *extra: str, workflow: str = str(WORKFLOW), **inputs: str

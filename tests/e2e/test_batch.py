@@ -14,16 +14,10 @@ from arazzo_runner.batch import BatchRun, InputLine
 from arazzo_runner.engine import RunOptions
 from tests._support.cli import CliResult, run_cli
 from tests._support.paths import WORKFLOW
-from tests._support.sessions import load_stand_in
+from tests._support.sessions import BATCH_INPUTS, load_stand_in
 
 stand_in = load_stand_in()
 SESSIONS = [f"batch-session-{n:02d}" for n in range(50)]
-SHARED_INPUTS = {
-    "accessToken": stand_in.DEFAULT_TOKEN,
-    "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
-    "apiVersion": "2026-03-15",
-    "acceptingJobs": "false",
-}
 
 
 @pytest.fixture
@@ -42,7 +36,7 @@ def session_lines(session_ids: list[str]) -> list[str]:
 
 
 def run_each(server: Any, inputs_file: Path, *extra: str) -> CliResult:
-    shared = [item for n, v in SHARED_INPUTS.items() for item in ("--input", f"{n}={v}")]
+    shared = [item for n, v in BATCH_INPUTS.items() for item in ("--input", f"{n}={v}")]
     return run_cli(
         "run",
         str(WORKFLOW),
@@ -147,7 +141,7 @@ def test_the_python_api_runs_a_batch_on_one_shared_client(server: Any) -> None:
     loaded = load(str(WORKFLOW))
     workflow = loaded.workflow()
     lines = [
-        InputLine(n, {**SHARED_INPUTS, "acceptingJobs": False, "sessionId": session_id})
+        InputLine(n, {**BATCH_INPUTS, "acceptingJobs": False, "sessionId": session_id})
         for n, session_id in enumerate(SESSIONS[:10], start=1)
     ]
     seen: list[int] = []

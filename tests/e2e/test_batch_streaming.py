@@ -22,16 +22,10 @@ from arazzo_runner.engine import RunOptions
 from arazzo_runner.errors import UsageError
 from tests._support.cli import CliResult, run_cli
 from tests._support.paths import WORKFLOW
-from tests._support.sessions import load_stand_in
+from tests._support.sessions import BATCH_INPUTS, load_stand_in
 
 stand_in = load_stand_in()
 SESSIONS = [f"stream-session-{n:03d}" for n in range(200)]
-SHARED_INPUTS = {
-    "accessToken": stand_in.DEFAULT_TOKEN,
-    "serviceCrn": stand_in.DEFAULT_SERVICE_CRN,
-    "apiVersion": "2026-03-15",
-    "acceptingJobs": "false",
-}
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def write_sessions(path: Path, session_ids: list[str], *extra: str) -> Path:
 
 
 def run_each(server: Any, inputs: str, *extra: str, stdin: str | None = None) -> CliResult:
-    shared = [item for n, v in SHARED_INPUTS.items() for item in ("--input", f"{n}={v}")]
+    shared = [item for n, v in BATCH_INPUTS.items() for item in ("--input", f"{n}={v}")]
     return run_cli(
         "run",
         str(WORKFLOW),
@@ -66,7 +60,7 @@ def patched_sessions(server: Any) -> list[str]:
 
 
 def typed_shared() -> dict[str, Any]:
-    return {**SHARED_INPUTS, "acceptingJobs": False}
+    return {**BATCH_INPUTS, "acceptingJobs": False}
 
 
 def test_a_bad_last_line_of_many_sends_nothing(server: Any, tmp_path: Path) -> None:
